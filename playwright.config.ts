@@ -1,0 +1,50 @@
+import { defineConfig, devices } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const port = Number(process.env.E2E_PORT ?? 4173);
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+export const e2eBaseURL = `http://localhost:${port}`;
+
+export default defineConfig({
+	testDir: 'tests/e2e',
+	testMatch: '**/*.e2e.ts',
+	fullyParallel: false,
+	workers: 2,
+	retries: 0,
+	forbidOnly: !!process.env.CI,
+	reporter: process.env.CI ? [['list']] : [['list']],
+	timeout: 60_000,
+	use: {
+		baseURL: e2eBaseURL,
+		trace: 'retain-on-failure',
+		...devices['Desktop Chrome'],
+		launchOptions: {
+			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+			args: [
+				...(isRoot ? ['--no-sandbox'] : []),
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+				'--no-first-run',
+				'--disable-gpu',
+				'--disable-quic'
+			]
+		}
+	},
+	webServer: {
+		command: 'node scripts/start.js',
+		url: `${e2eBaseURL}/`,
+		reuseExistingServer: false,
+		timeout: 240_000,
+		stdout: 'pipe',
+		env: {
+			PORT: String(port),
+			// A fresh data folder per run: end-to-end tests never see an earlier run's database.
+			DATA_DIR: process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'airlock-e2e-')),
+			ORIGIN: e2eBaseURL
+		}
+	}
+});
