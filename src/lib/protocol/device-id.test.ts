@@ -1,0 +1,33 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { keyPairFromSeed } from './ed25519';
+import { DEVICE_ID_PATTERN, deviceIdOf, normalizeDeviceId } from './device-id';
+
+const publicKey = fc.uint8Array({ minLength: 32, maxLength: 32 });
+
+describe('device ids', () => {
+	it('are short, readable, stable and carry a valid check character', () => {
+		fc.assert(
+			fc.property(publicKey, (key) => {
+				const id = deviceIdOf(key);
+				expect(id).toMatch(DEVICE_ID_PATTERN);
+				expect(deviceIdOf(key)).toBe(id);
+				expect(normalizeDeviceId(id.toLowerCase().replaceAll('-', ' '))).toBe(id);
+			})
+		);
+	});
+
+	it('matches the worked example in docs/FORMATS.md (test key: seed of 32 bytes 0x01)', () => {
+		expect(deviceIdOf(keyPairFromSeed(new Uint8Array(32).fill(1)).publicKey)).toBe('FT3H-H2B7-Z7QV');
+	});
+
+	it('catches a misheard symbol', () => {
+		const id = deviceIdOf(new Uint8Array(32).fill(9));
+		const wrong = (id[0] === '2' ? '3' : '2') + id.slice(1);
+		expect(normalizeDeviceId(wrong)).toBeNull();
+	});
+
+	it('refuses a key of the wrong size', () => {
+		expect(() => deviceIdOf(new Uint8Array(31))).toThrow(RangeError);
+	});
+});

@@ -1,0 +1,44 @@
+import fc from 'fast-check';
+import nacl from 'tweetnacl';
+import { describe, expect, it } from 'vitest';
+import { createNativeBackend, ed25519Backend, keyPairFromSeed, tweetnaclBackend } from './ed25519';
+
+const seed = fc.uint8Array({ minLength: 32, maxLength: 32 });
+const message = fc.uint8Array({ maxLength: 300 });
+
+describe('Ed25519', () => {
+	it('uses the native backend where the runtime has WebCrypto Ed25519', async () => {
+		expect((await ed25519Backend()).name).toBe('native');
+	});
+
+	it('native and tweetnacl signatures are identical and verify across backends', async () => {
+		const native = createNativeBackend(globalThis.crypto.subtle);
+		await fc.assert(
+			fc.asyncProperty(seed, message, async (s, m) => {
+				const pair = keyPairFromSeed(s);
+				const a = await native.sign(m, pair.secretKey);
+				const b = await tweetnaclBackend.sign(m, pair.secretKey);
+				expect(a).toEqual(b);
+				expect(await native.verify(m, b, pair.publicKey)).toBe(true);
+				expect(await tweetnaclBackend.verify(m, a, pair.publicKey)).toBe(true);
+			}),
+			{ numRuns: 50 }
+		);
+	});
+
+	it('both backends reject a changed message, a changed signature and malformed keys', async () => {
+		const native = createNativeBackend(globalThis.crypto.subtle);
+		const pair = nacl.sign.keyPair();
+		const m = new Uint8Array([1, 2, 3, 4]);
+		const sig = nacl.sign.detached(m, pair.secretKey);
+		for (const backend of [native, tweetnaclBackend]) {
+			expect(await backend.verify(new Uint8Array([1, 2, 3, 5]), sig, pair.publicKey)).toBe(false);
+			const flipped = sig.slice();
+			flipped[10]! ^= 1;
+			expect(await backend.verify(m, flipped, pair.publicKey)).toBe(false);
+			expect(await backend.verify(m, sig.slice(0, 63), pair.publicKey)).toBe(false);
+			expect(await backend.verify(m, sig, pair.publicKey.slice(0, 31))).toBe(false);
+			expect(await backend.verify(m, sig, new Uint8Array(32).fill(255))).toBe(false);
+		}
+	});
+});
