@@ -19,7 +19,7 @@ const symbolsOf = (number: string) => number.replaceAll('-', '');
 describe('license numbers', () => {
 	it('generates canonical numbers that parse back to themselves, with their product prefix', () => {
 		fc.assert(
-			fc.property(prefix, licenseNumber, (p) => {
+			fc.property(prefix, (p) => {
 				const number = generateLicenseNumber(p);
 				expect(number).toMatch(LICENSE_NUMBER_PATTERN);
 				expect(parseLicenseNumber(number)).toEqual({ ok: true, licenseNumber: number, productPrefix: p });

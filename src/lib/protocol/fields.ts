@@ -1,0 +1,51 @@
+// Field value syntax shared by the signed formats.
+import { decodeBase64url, encodeBase64url } from './base64url';
+
+/** Seconds-precision UTC time, e.g. 2026-11-28T17:05:00Z. */
+export const TIMESTAMP_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+export const EMAIL_PATTERN = /^[^\s@A-Z]{1,64}@[^\s@A-Z]{1,189}\.[^\s@A-Z]{1,63}$/u;
+export const NONCE_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+export const KEY_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+export const NONCE_BYTES = 16;
+
+// Times outside 2000–2105 are refused: the compact forms store unsigned 32-bit seconds.
+const MIN_TIME = Date.UTC(2000, 0, 1);
+const MAX_TIME = Date.UTC(2106, 0, 1);
+
+export function formatTimestamp(ms: number): string {
+	return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** Milliseconds since the epoch, or null when the text is not a real canonical timestamp. */
+export function parseTimestamp(text: string): number | null {
+	if (!TIMESTAMP_PATTERN.test(text)) return null;
+	const ms = Date.parse(text);
+	// Date.parse accepts 2026-02-30; formatting back catches impossible dates.
+	if (!Number.isFinite(ms) || ms < MIN_TIME || ms >= MAX_TIME) return null;
+	return formatTimestamp(ms) === text ? ms : null;
+}
+
+/** Normalises an e-mail address the way every format stores it: trimmed, lower case. */
+export function normalizeEmail(input: string): string {
+	return input.trim().toLowerCase();
+}
+
+// Control characters are refused in every text field: a field value is one printable line.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+export function isEmail(text: string): boolean {
+	return text.length <= 254 && EMAIL_PATTERN.test(text) && !CONTROL_CHARACTERS.test(text);
+}
+
+export function decodeKey(text: string): Uint8Array | null {
+	const bytes = decodeBase64url(text);
+	return bytes?.length === 32 ? bytes : null;
+}
+
+export function decodeNonce(text: string): Uint8Array | null {
+	const bytes = decodeBase64url(text);
+	return bytes?.length === NONCE_BYTES ? bytes : null;
+}
+
+export { encodeBase64url };

@@ -1,0 +1,216 @@
+// Compact encodings of requests and licenses for QR codes. Both carry exactly the fields of the
+// text formats, and the same signature: decoding rebuilds the canonical text fields, so a verifier
+// checks one signature whichever way a request or license travelled.
+//
+// Request QR: a URL to the portal page, the request in the fragment (never sent to the server by
+// the browser, so never in its logs): `<portal URL>#r1=<base64url(request bytes)>`.
+// License QR: `AIRLOCK:L1:<base64url(license bytes)>`.
+// The byte layouts are in docs/FORMATS.md.
+import { decodeBase64url, encodeBase64url } from './base64url';
+import { ByteReader, ByteWriter, TruncatedInputError } from './binary';
+import { toHex } from './bytes';
+import { deviceIdOf } from './device-id';
+import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from './ed25519';
+import { NONCE_BYTES } from './fields';
+import {
+	LICENSE_KINDS,
+	verifyLicense,
+	type LicenseResult,
+	type SignedLicense,
+	type VerifyOptions
+} from './license-file';
+import { formatLicenseNumber, SYMBOL_COUNT } from './license-number';
+import {
+	MAX_REQUEST_LICENSES,
+	REQUEST_PURPOSES,
+	verifyRequest,
+	type RegistrationRequest,
+	type RequestResult
+} from './reg-file';
+
+export const REQUEST_FRAGMENT_PREFIX = '#r1=';
+export const LICENSE_QR_PREFIX = 'AIRLOCK:L1:';
+/** Longest QR text accepted, checked before any decoding. */
+export const MAX_QR_TEXT = 4096;
+const LAYOUT_VERSION = 1;
+
+const symbolsOf = (number: string) => number.replaceAll('-', '');
+
+function encodeRequestBytes(request: RegistrationRequest): Uint8Array {
+	const writer = new ByteWriter()
+		.u8(LAYOUT_VERSION)
+		.u8(REQUEST_PURPOSES.indexOf(request.purpose))
+		.u32(request.createdAt / 1000)
+		.bytes(decodeBase64url(request.nonce)!)
+		.bytes(request.devicePublicKey)
+		.shortString(request.email)
+		.u8(request.licenseNumbers.length);
+	for (const number of request.licenseNumbers) writer.ascii(symbolsOf(number));
+	return writer.bytes(request.signature).toBytes();
+}
+
+function qrError(message: string): RequestResult {
+	return { ok: false, error: { code: 'request_malformed', message } };
+}
+
+/** The portal URL that carries a request, for the QR code a phone's camera opens. */
+export function requestQrUrl(request: RegistrationRequest, portalUrl: string): string {
+	return `${portalUrl.split('#')[0]}${REQUEST_FRAGMENT_PREFIX}${encodeBase64url(encodeRequestBytes(request))}`;
+}
+
+/** Reads a request from a portal URL (or just its fragment) and verifies its signature. Never throws. */
+export async function parseRequestQr(text: string): Promise<RequestResult> {
+	if (text.length > MAX_QR_TEXT)
+		return {
+			ok: false,
+			error: { code: 'request_too_large', message: 'This QR code is too large to be a registration request.' }
+		};
+	const at = text.indexOf(REQUEST_FRAGMENT_PREFIX);
+	if (at < 0)
+		return {
+			ok: false,
+			error: { code: 'request_not_a_request', message: 'This QR code is not a registration request.' }
+		};
+	const bytes = decodeBase64url(text.slice(at + REQUEST_FRAGMENT_PREFIX.length));
+	if (!bytes) return qrError('The request in this QR code is damaged. Scan it again or generate a new one.');
+	const reader = new ByteReader(bytes);
+	try {
+		const version = reader.u8();
+		if (version !== LAYOUT_VERSION) {
+			return {
+				ok: false,
+				error: {
+					code: 'request_unsupported_version',
+					message: `This request was made by an unknown version (${version}). Update the License Manager and generate it again.`
+				}
+			};
+		}
+		const purpose = REQUEST_PURPOSES[reader.u8()];
+		const createdAt = reader.u32() * 1000;
+		const nonce = encodeBase64url(reader.bytes(NONCE_BYTES));
+		const devicePublicKey = reader.bytes(PUBLIC_KEY_BYTES);
+		const email = reader.shortString();
+		const count = reader.u8();
+		if (!purpose || count > MAX_REQUEST_LICENSES) return qrError('The request in this QR code is damaged.');
+		const licenseNumbers: string[] = [];
+		for (let i = 0; i < count; i++) licenseNumbers.push(formatLicenseNumber(reader.ascii(SYMBOL_COUNT)));
+		const signature = reader.bytes(SIGNATURE_BYTES);
+		if (reader.remaining !== 0) return qrError('The request in this QR code has trailing data.');
+		return verifyRequest({
+			purpose,
+			licenseNumbers,
+			email,
+			deviceId: deviceIdOf(devicePublicKey),
+			devicePublicKey,
+			createdAt,
+			nonce,
+			signature
+		});
+	} catch (error) {
+		if (error instanceof TruncatedInputError)
+			return qrError('The request in this QR code is incomplete. Scan it again.');
+		throw error;
+	}
+}
+
+/** The QR text of a license file. */
+export function licenseQrText(license: SignedLicense): string {
+	const writer = new ByteWriter()
+		.u8(LAYOUT_VERSION)
+		.u8(LICENSE_KINDS.indexOf(license.kind))
+		.ascii(symbolsOf(license.licenseNumber))
+		.shortString(license.productName)
+		.u32(license.quantity)
+		.u8(license.parent ? 1 : 0);
+	if (license.parent) writer.ascii(symbolsOf(license.parent));
+	writer.u8(license.expansions.length);
+	for (const number of license.expansions) writer.ascii(symbolsOf(number));
+	writer
+		.shortString(license.email)
+		.bytes(license.devicePublicKey)
+		.u32(license.issuedAt / 1000)
+		.u32(license.expiresAt === null ? 0 : license.expiresAt / 1000)
+		.bytes(decodeBase64url(license.requestNonce)!)
+		.bytes(Uint8Array.from(license.kid.match(/../g)!.map((hex) => parseInt(hex, 16))))
+		.bytes(license.signature);
+	return LICENSE_QR_PREFIX + encodeBase64url(writer.toBytes());
+}
+
+function licenseQrError(message: string): LicenseResult {
+	return { ok: false, error: { code: 'license_malformed', message } };
+}
+
+/** Reads a license from its QR text and verifies it like a license file. Never throws. */
+export async function verifyLicenseQr(text: string, options: VerifyOptions): Promise<LicenseResult> {
+	if (text.length > MAX_QR_TEXT)
+		return {
+			ok: false,
+			error: { code: 'license_too_large', message: 'This QR code is too large to be a license.' }
+		};
+	if (!text.startsWith(LICENSE_QR_PREFIX)) {
+		return {
+			ok: false,
+			error: {
+				code: 'license_not_a_license',
+				message: text.includes(REQUEST_FRAGMENT_PREFIX)
+					? 'This QR code is a registration request, not a license. Scan the license QR code shown by the portal.'
+					: 'This QR code is not an Airlock license.'
+			}
+		};
+	}
+	const bytes = decodeBase64url(text.slice(LICENSE_QR_PREFIX.length));
+	if (!bytes) return licenseQrError('The license in this QR code is damaged. Scan it again.');
+	const reader = new ByteReader(bytes);
+	try {
+		const version = reader.u8();
+		if (version !== LAYOUT_VERSION) {
+			return {
+				ok: false,
+				error: {
+					code: 'license_unsupported_version',
+					message: `This license QR code has an unknown version (${version}). Update the License Manager.`
+				}
+			};
+		}
+		const kind = LICENSE_KINDS[reader.u8()];
+		const licenseNumber = formatLicenseNumber(reader.ascii(SYMBOL_COUNT));
+		const productName = reader.shortString();
+		const quantity = reader.u32();
+		const hasParent = reader.u8();
+		const parent = hasParent === 1 ? formatLicenseNumber(reader.ascii(SYMBOL_COUNT)) : null;
+		const expansionCount = reader.u8();
+		const expansions: string[] = [];
+		for (let i = 0; i < expansionCount; i++) expansions.push(formatLicenseNumber(reader.ascii(SYMBOL_COUNT)));
+		const email = reader.shortString();
+		const devicePublicKey = reader.bytes(PUBLIC_KEY_BYTES);
+		const issuedAt = reader.u32() * 1000;
+		const expiresSeconds = reader.u32();
+		const requestNonce = encodeBase64url(reader.bytes(NONCE_BYTES));
+		const kid = toHex(reader.bytes(8));
+		const signature = reader.bytes(SIGNATURE_BYTES);
+		if (!kind || hasParent > 1 || reader.remaining !== 0)
+			return licenseQrError('The license in this QR code is damaged.');
+		const license: SignedLicense = {
+			licenseNumber,
+			product: licenseNumber.slice(0, 3),
+			productName,
+			quantity,
+			kind,
+			parent,
+			expansions,
+			email,
+			deviceId: deviceIdOf(devicePublicKey),
+			devicePublicKey,
+			issuedAt,
+			expiresAt: expiresSeconds === 0 ? null : expiresSeconds * 1000,
+			requestNonce,
+			kid,
+			signature
+		};
+		return verifyLicense(license, 'Ed25519', options);
+	} catch (error) {
+		if (error instanceof TruncatedInputError)
+			return licenseQrError('The license in this QR code is incomplete. Scan it again.');
+		throw error;
+	}
+}
