@@ -1,0 +1,81 @@
+// Request and response bodies of the activation server's HTTP API (/api/v1), shared by the server
+// (which parses requests with them) and the License Manager and portal (which parse responses).
+// docs/API.md describes every endpoint and error.
+import { z } from 'zod';
+import { MAX_LICENSE_FILE_CHARS } from './license-file';
+import { MAX_REG_FILE_CHARS } from './reg-file';
+
+export const API_PREFIX = '/api/v1';
+
+/** Every error body: a stable code for programs and a sentence for people. */
+export const apiErrorSchema = z.object({
+	error: z.object({
+		code: z.string(),
+		message: z.string(),
+		field: z.string().optional(),
+		/** For errors about one license of a request. */
+		licenseNumber: z.string().optional()
+	})
+});
+export type ApiError = z.infer<typeof apiErrorSchema>['error'];
+
+export const credentialsSchema = z.object({
+	email: z.string().trim().toLowerCase().min(3).max(254),
+	password: z.string().min(1).max(1024)
+});
+
+export const sessionSchema = z.object({ account: z.object({ email: z.string() }) });
+export type SessionBody = z.infer<typeof sessionSchema>;
+
+/** A signed request in any of its encodings: reg.txt text, or the portal URL of its QR code. */
+export const signedRequestBodySchema = z.object({ request: z.string().min(1).max(MAX_REG_FILE_CHARS) });
+export type SignedRequestBody = z.infer<typeof signedRequestBodySchema>;
+
+export const issuedLicenseSchema = z.object({
+	licenseNumber: z.string(),
+	fileName: z.string(),
+	/** The .license4d file's text. */
+	file: z.string().max(MAX_LICENSE_FILE_CHARS)
+});
+export type IssuedLicense = z.infer<typeof issuedLicenseSchema>;
+
+export const revokedLicenseSchema = z.object({
+	licenseNumber: z.string(),
+	reason: z.enum(['seat_released', 'license_removed', 'emergency_refused']),
+	message: z.string()
+});
+export type RevokedLicense = z.infer<typeof revokedLicenseSchema>;
+
+/** Answer to activation (instant or deferred) and refresh. */
+export const activationResponseSchema = z.object({
+	licenses: z.array(issuedLicenseSchema).max(512),
+	/** Licenses this device may no longer use (refresh only). */
+	revoked: z.array(revokedLicenseSchema).max(512).default([]),
+	serverTime: z.number()
+});
+export type ActivationResponse = z.infer<typeof activationResponseSchema>;
+
+export const MAX_SYNC_BATCH = 200;
+
+export const syncOperationSchema = z.object({
+	/** Client-generated, unique per account: the server applies each id at most once. */
+	id: z.string().min(8).max(64),
+	type: z.string().min(1).max(40),
+	payload: z.unknown()
+});
+export type SyncOperation = z.infer<typeof syncOperationSchema>;
+
+export const syncRequestSchema = z.object({
+	operations: z.array(syncOperationSchema).min(1).max(MAX_SYNC_BATCH)
+});
+
+export const syncResultSchema = z.object({
+	id: z.string(),
+	status: z.enum(['applied', 'rejected', 'needs-sign-in']),
+	result: z.unknown().optional(),
+	error: z.object({ code: z.string(), message: z.string() }).optional()
+});
+export type SyncResult = z.infer<typeof syncResultSchema>;
+
+export const syncResponseSchema = z.object({ results: z.array(syncResultSchema), serverTime: z.number() });
+export type SyncResponse = z.infer<typeof syncResponseSchema>;
