@@ -39,7 +39,7 @@ env.PORT ??= '3000';
 env.DATA_DIR = resolve(root, env.DATA_DIR ?? 'data');
 mkdirSync(env.DATA_DIR, { recursive: true });
 // The body limit of adapter-node is a last line of defence; routes enforce their own, smaller limits.
-env.BODY_SIZE_LIMIT ??= '1M';
+env.BODY_SIZE_LIMIT ??= '5M';
 
 const server = spawn(process.execPath, [buildEntry], { cwd: root, env, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));

@@ -4,6 +4,10 @@ declare global {
 		interface Error {
 			code?: string;
 		}
+		interface Locals {
+			/** The signed-in account (API requests with a live session cookie), else null. */
+			account: { id: string; email: string } | null;
+		}
 	}
 }
 

@@ -1,0 +1,43 @@
+import type { Handle, HandleServerError } from '@sveltejs/kit';
+import { fail } from '$lib/server/http/api-error';
+import { isCrossSiteRequest } from '$lib/server/http/same-origin';
+import { readSessionCookie } from '$lib/server/http/session-cookie';
+import { getServerContext } from '$lib/server/context';
+import { sessionFromToken } from '$lib/server/services/auth.service';
+import { API_PREFIX } from '$lib/protocol/api';
+
+const SECURITY_HEADERS: Record<string, string> = {
+	'x-content-type-options': 'nosniff',
+	'referrer-policy': 'no-referrer',
+	'x-frame-options': 'DENY',
+	'cross-origin-opener-policy': 'same-origin'
+};
+
+export const handle: Handle = async ({ event, resolve }) => {
+	event.locals.account = null;
+	if (event.url.pathname.startsWith(`${API_PREFIX}/`)) {
+		if (isCrossSiteRequest(event.request, event.url)) {
+			return fail('cross_site_request', 'This request came from another site and was refused.');
+		}
+		const token = readSessionCookie(event.cookies, event.url);
+		if (token) {
+			const { db } = await getServerContext();
+			const session = await sessionFromToken(db, token, Date.now());
+			event.locals.account = session?.account ?? null;
+		}
+	}
+	const response = await resolve(event);
+	for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+		if (!response.headers.has(name)) response.headers.set(name, value);
+	}
+	if (event.url.pathname.startsWith(`${API_PREFIX}/`)) response.headers.set('cache-control', 'no-store');
+	return response;
+};
+
+export const handleError: HandleServerError = ({ error, event, status }) => {
+	if (status >= 500) console.error(`${event.request.method} ${event.url.pathname} failed:`, error);
+	return {
+		message: status === 404 ? 'Not found' : 'Something went wrong on the server.',
+		code: status === 404 ? 'not_found' : 'internal_error'
+	};
+};

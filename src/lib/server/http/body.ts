@@ -1,0 +1,90 @@
+// Reading request bodies with a size limit that holds before any parsing, and a content-type check.
+import type { z } from 'zod';
+import { ApiFailure } from './api-error';
+
+export const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+function tooLarge(limit: number): ApiFailure {
+	return new ApiFailure({
+		code: 'payload_too_large',
+		message: `The request body is larger than ${limit} bytes.`
+	});
+}
+
+export function mediaTypeOf(request: Request): string {
+	return (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/** Reads at most `limit` bytes; a declared or actual larger body is refused with 413 before parsing. */
+export async function readBodyBytes(request: Request, limit: number): Promise<Uint8Array> {
+	const declared = Number(request.headers.get('content-length') ?? NaN);
+	if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+	if (!request.body) return new Uint8Array();
+	const reader = request.body.getReader();
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		size += value.byteLength;
+		if (size > limit) {
+			await reader.cancel();
+			throw tooLarge(limit);
+		}
+		chunks.push(value);
+	}
+	const out = new Uint8Array(size);
+	let offset = 0;
+	for (const chunk of chunks) {
+		out.set(chunk, offset);
+		offset += chunk.byteLength;
+	}
+	return out;
+}
+
+export function requireMediaType(request: Request, allowed: readonly string[]): string {
+	const type = mediaTypeOf(request);
+	if (!allowed.includes(type)) {
+		throw new ApiFailure({
+			code: 'unsupported_media_type',
+			message: `Send the body as ${allowed.join(' or ')}.`
+		});
+	}
+	return type;
+}
+
+export async function readText(request: Request, limit: number): Promise<string> {
+	const bytes = await readBodyBytes(request, limit);
+	try {
+		return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+	} catch {
+		throw new ApiFailure({ code: 'invalid_body', message: 'The request body is not valid UTF-8 text.' });
+	}
+}
+
+/** Reads a JSON body (application/json only) and parses it with `schema`. */
+export async function readJson<T extends z.ZodType>(
+	request: Request,
+	schema: T,
+	limit = DEFAULT_BODY_LIMIT
+): Promise<z.infer<T>> {
+	requireMediaType(request, ['application/json']);
+	const text = await readText(request, limit);
+	let value: unknown;
+	try {
+		value = JSON.parse(text);
+	} catch {
+		throw new ApiFailure({ code: 'invalid_json', message: 'The request body is not valid JSON.' });
+	}
+	const parsed = schema.safeParse(value);
+	if (!parsed.success) {
+		const issue = parsed.error.issues[0];
+		const field = issue?.path.join('.') || undefined;
+		throw new ApiFailure({
+			code: 'invalid_body',
+			message: `The request body is not valid${field ? ` (${field}: ${issue?.message})` : ''}.`,
+			...(field ? { field } : {})
+		});
+	}
+	return parsed.data;
+}

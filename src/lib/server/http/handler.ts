@@ -1,0 +1,33 @@
+// Wraps every API route: expected failures become their JSON error, anything else a 500 with no
+// internals in it (the details go to the server log only).
+import type { RequestEvent, RequestHandler } from '@sveltejs/kit';
+import { ApiFailure, apiError, fail } from './api-error';
+
+export function apiHandler<E extends RequestEvent>(
+	handle: (event: E) => Promise<Response>
+): (event: E) => Promise<Response> {
+	return async (event) => {
+		try {
+			return await handle(event);
+		} catch (error) {
+			if (error instanceof ApiFailure) return apiError(error.error, error.headers);
+			console.error(
+				`${event.request.method} ${event.url.pathname} failed:`,
+				error instanceof Error ? (error.stack ?? error.message) : error
+			);
+			return fail(
+				'internal_error',
+				'Something went wrong on the server. Try again in a moment; if it keeps failing, contact support.'
+			);
+		}
+	};
+}
+
+export type ApiRequestHandler = RequestHandler;
+
+/** The signed-in account, or a 401 telling the client to sign in. */
+export function requireAccount(event: RequestEvent): { id: string; email: string } {
+	const account = event.locals.account;
+	if (!account) throw new ApiFailure({ code: 'not_signed_in', message: 'Sign in to continue.' });
+	return account;
+}

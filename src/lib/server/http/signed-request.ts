@@ -1,0 +1,58 @@
+// Reads a signed registration request from a body in any of its encodings: reg.txt text or the
+// portal URL of its QR code, as text/plain, a multipart upload (field `file`), or JSON `{ request }`.
+import { signedRequestBodySchema } from '$lib/protocol/api';
+import { parseRequestQr, REQUEST_FRAGMENT_PREFIX } from '$lib/protocol/qr-payload';
+import { MAX_REG_FILE_CHARS, parseRegFile, type RegistrationRequest } from '$lib/protocol/reg-file';
+import { ApiFailure } from './api-error';
+import { readBodyBytes, readJson, readText, requireMediaType } from './body';
+
+/** Room for a reg.txt plus multipart framing. */
+export const SIGNED_REQUEST_BODY_LIMIT = MAX_REG_FILE_CHARS + 4096;
+
+export async function parseSignedRequestText(text: string): Promise<RegistrationRequest> {
+	const trimmed = text.trim();
+	const result =
+		trimmed.includes(REQUEST_FRAGMENT_PREFIX) && !trimmed.includes('-----BEGIN')
+			? await parseRequestQr(trimmed)
+			: await parseRegFile(text);
+	if (!result.ok) throw new ApiFailure(result.error);
+	return result.request;
+}
+
+export async function readSignedRequest(
+	request: Request,
+	{ allowUpload }: { allowUpload: boolean }
+): Promise<RegistrationRequest> {
+	const type = requireMediaType(
+		request,
+		allowUpload ? ['application/json', 'text/plain', 'multipart/form-data'] : ['application/json']
+	);
+	if (type === 'application/json') {
+		const body = await readJson(request, signedRequestBodySchema, SIGNED_REQUEST_BODY_LIMIT);
+		return parseSignedRequestText(body.request);
+	}
+	if (type === 'text/plain')
+		return parseSignedRequestText(await readText(request, SIGNED_REQUEST_BODY_LIMIT));
+	// multipart: read the bounded bytes first, then let the platform parse the form from them.
+	const bytes = await readBodyBytes(request, SIGNED_REQUEST_BODY_LIMIT);
+	let file: FormDataEntryValue | null;
+	try {
+		file = (
+			await new Response(bytes, {
+				headers: { 'content-type': request.headers.get('content-type')! }
+			}).formData()
+		).get('file');
+	} catch {
+		throw new ApiFailure({
+			code: 'invalid_body',
+			message: 'The upload could not be read. Choose the reg.txt file again.'
+		});
+	}
+	if (file === null)
+		throw new ApiFailure({
+			code: 'invalid_body',
+			field: 'file',
+			message: 'Choose a reg.txt file to upload.'
+		});
+	return parseSignedRequestText(typeof file === 'string' ? file : await file.text());
+}

@@ -1,0 +1,22 @@
+import { json } from '@sveltejs/kit';
+import { activate } from '$lib/server/activation/activation.service';
+import { getServerContext } from '$lib/server/context';
+import { ApiFailure } from '$lib/server/http/api-error';
+import { apiHandler, requireAccount } from '$lib/server/http/handler';
+import { readSignedRequest } from '$lib/server/http/signed-request';
+import type { RequestHandler } from './$types';
+
+export const prerender = false;
+
+/** Deferred Activation (the portal): a reg.txt or request QR brought from an offline device. */
+export const POST: RequestHandler = apiHandler(async (event) => {
+	const account = requireAccount(event);
+	const request = await readSignedRequest(event.request, { allowUpload: true });
+	const { db, signingKey } = await getServerContext();
+	const outcome = await activate(
+		{ db, signer: signingKey, now: Date.now() },
+		{ request, path: 'deferred', account }
+	);
+	if (!outcome.ok) throw new ApiFailure(outcome.error);
+	return json(outcome.response);
+});

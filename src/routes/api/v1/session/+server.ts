@@ -1,0 +1,51 @@
+import { json } from '@sveltejs/kit';
+import { credentialsSchema, type SessionBody } from '$lib/protocol/api';
+import { getServerContext } from '$lib/server/context';
+import { apiError, fail } from '$lib/server/http/api-error';
+import { readJson } from '$lib/server/http/body';
+import { apiHandler, requireAccount } from '$lib/server/http/handler';
+import { clearSessionCookie, readSessionCookie, setSessionCookie } from '$lib/server/http/session-cookie';
+import { login, logout } from '$lib/server/services/auth.service';
+import type { RequestHandler } from './$types';
+
+export const prerender = false;
+
+/** Sign in: a new session (and a new session id) at every login. */
+export const POST: RequestHandler = apiHandler(async (event) => {
+	const credentials = await readJson(event.request, credentialsSchema, 4096);
+	const { db } = await getServerContext();
+	const result = await login(
+		db,
+		credentials.email,
+		credentials.password,
+		event.getClientAddress(),
+		Date.now()
+	);
+	if (!result.ok) {
+		return result.code === 'rate_limited'
+			? apiError(
+					{ code: 'rate_limited', message: result.message },
+					{ 'retry-after': String(result.retryAfterSeconds) }
+				)
+			: fail('invalid_credentials', result.message);
+	}
+	setSessionCookie(event.cookies, event.url, result.token, result.expiresAt);
+	return json({ account: { email: result.account.email } } satisfies SessionBody);
+});
+
+/** Who is signed in. */
+export const GET: RequestHandler = apiHandler(async (event) => {
+	const account = requireAccount(event);
+	return json({ account: { email: account.email } } satisfies SessionBody);
+});
+
+/** Sign out. */
+export const DELETE: RequestHandler = apiHandler(async (event) => {
+	const token = readSessionCookie(event.cookies, event.url);
+	if (token) {
+		const { db } = await getServerContext();
+		await logout(db, token);
+	}
+	clearSessionCookie(event.cookies, event.url);
+	return new Response(null, { status: 204 });
+});

@@ -1,0 +1,21 @@
+import { json } from '@sveltejs/kit';
+import { syncRequestSchema, type SyncResponse } from '$lib/protocol/api';
+import { applySyncBatch } from '$lib/server/activation/sync.service';
+import { getServerContext } from '$lib/server/context';
+import { readJson } from '$lib/server/http/body';
+import { apiHandler } from '$lib/server/http/handler';
+import type { RequestHandler } from './$types';
+
+export const prerender = false;
+
+/** 200 operations of at most a reg.txt each, with room for JSON framing. */
+const SYNC_BODY_LIMIT = 4 * 1024 * 1024;
+
+/** A batch of queued operations, each applied at most once, with a result per operation. */
+export const POST: RequestHandler = apiHandler(async (event) => {
+	const { operations } = await readJson(event.request, syncRequestSchema, SYNC_BODY_LIMIT);
+	const { db, signingKey } = await getServerContext();
+	const now = Date.now();
+	const results = await applySyncBatch({ db, signer: signingKey, now }, operations, event.locals.account);
+	return json({ results, serverTime: now } satisfies SyncResponse);
+});
