@@ -1,0 +1,165 @@
+// Argument parsing for the admin CLI: node:util parseArgs for the shape, zod for the values.
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+export class UsageError extends Error {
+	override name = 'UsageError';
+}
+
+export const USAGE = `Usage: npm run admin -- <command> [options] [--json]
+
+Commands:
+  account create --email E --password P
+  license create --product P --email E [--seats N] [--expires YYYY-MM-DD]
+                 [--temporary-days N] [--no-deferred] [--no-emergency] [--expansion CODE ...]
+  license list [--email E]
+  key rotate
+  demo
+
+The database is the server's: DATA_DIR (default ./data) or DATABASE_URL.`;
+
+const productCode = z
+	.string()
+	.transform((code) => code.toUpperCase())
+	.pipe(z.string().regex(/^[2-9A-HJ-NP-TV-Z]{3}$/, 'expected a three-symbol product code like DEV'));
+const wholeNumber = (min: number, max: number) =>
+	z
+		.string()
+		.regex(/^\d+$/, 'expected a whole number')
+		.transform(Number)
+		.pipe(z.number().int().min(min).max(max));
+const isoDate = z
+	.string()
+	.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+	.transform((text) => Date.parse(`${text}T23:59:59.999Z`))
+	.refine((ms) => Number.isFinite(ms), 'expected a real calendar date');
+
+export type Command =
+	| { name: 'account create'; email: string; password: string }
+	| {
+			name: 'license create';
+			product: string;
+			email: string;
+			seats?: number;
+			expiresAt?: number;
+			temporaryDays?: number;
+			deferred: boolean;
+			emergency: boolean;
+			expansions: string[];
+	  }
+	| { name: 'license list'; email?: string }
+	| { name: 'key rotate' }
+	| { name: 'demo' }
+	| { name: 'help' };
+
+export interface ParsedCommand {
+	command: Command;
+	json: boolean;
+}
+
+const optionSpecs = {
+	'account create': { email: { type: 'string' }, password: { type: 'string' } },
+	'license create': {
+		product: { type: 'string' },
+		email: { type: 'string' },
+		seats: { type: 'string' },
+		expires: { type: 'string' },
+		'temporary-days': { type: 'string' },
+		'no-deferred': { type: 'boolean' },
+		'no-emergency': { type: 'boolean' },
+		expansion: { type: 'string', multiple: true }
+	},
+	'license list': { email: { type: 'string' } },
+	'key rotate': {},
+	demo: {}
+} as const;
+
+const valueSchemas = {
+	'account create': z.object({
+		email: z.string({ error: '--email is required' }),
+		password: z.string({ error: '--password is required' })
+	}),
+	'license create': z.object({
+		product: productCode.optional().refine((v) => v !== undefined, '--product is required'),
+		email: z.string({ error: '--email is required' }),
+		seats: wholeNumber(1, 10_000).optional(),
+		expires: isoDate.optional(),
+		'temporary-days': wholeNumber(1, 3650).optional(),
+		'no-deferred': z.boolean().optional(),
+		'no-emergency': z.boolean().optional(),
+		expansion: z.array(productCode).optional()
+	}),
+	'license list': z.object({ email: z.string().optional() })
+};
+
+function describeIssues(error: z.ZodError): string {
+	return error.issues
+		.map((issue) => {
+			const option = issue.path[0];
+			return option === undefined || issue.message.startsWith('--')
+				? issue.message
+				: `--${String(option)}: ${issue.message}`;
+		})
+		.join('\n');
+}
+
+/** Parses the CLI's arguments; throws UsageError with a message for the person typing them. */
+export function parseCommand(argv: string[]): ParsedCommand {
+	const words: string[] = [];
+	for (const arg of argv) {
+		if (arg.startsWith('-')) break;
+		words.push(arg);
+	}
+	const json = argv.includes('--json');
+	const rest = argv.slice(words.length).filter((arg) => arg !== '--json');
+	if (words.length === 0 || words[0] === 'help' || argv.includes('--help'))
+		return { command: { name: 'help' }, json };
+
+	const name = words.slice(0, words[0] === 'demo' ? 1 : 2).join(' ');
+	if (!(name in optionSpecs)) throw new UsageError(`Unknown command “${words.join(' ')}”.`);
+	if (words.length > name.split(' ').length)
+		throw new UsageError(`Unexpected “${words.at(-1)}” after “${name}”.`);
+	const spec = optionSpecs[name as keyof typeof optionSpecs];
+	let values: Record<string, unknown>;
+	try {
+		values = parseArgs({ args: rest, options: spec, strict: true, allowPositionals: false }).values;
+	} catch (error) {
+		throw new UsageError(error instanceof Error ? error.message : String(error));
+	}
+
+	switch (name) {
+		case 'account create': {
+			const parsed = valueSchemas['account create'].safeParse(values);
+			if (!parsed.success) throw new UsageError(describeIssues(parsed.error));
+			return { command: { name, ...parsed.data }, json };
+		}
+		case 'license create': {
+			const parsed = valueSchemas['license create'].safeParse(values);
+			if (!parsed.success) throw new UsageError(describeIssues(parsed.error));
+			const v = parsed.data;
+			return {
+				command: {
+					name,
+					product: v.product!,
+					email: v.email,
+					seats: v.seats,
+					expiresAt: v.expires,
+					temporaryDays: v['temporary-days'],
+					deferred: !v['no-deferred'],
+					emergency: !v['no-emergency'],
+					expansions: v.expansion ?? []
+				},
+				json
+			};
+		}
+		case 'license list': {
+			const parsed = valueSchemas['license list'].safeParse(values);
+			if (!parsed.success) throw new UsageError(describeIssues(parsed.error));
+			return { command: { name, email: parsed.data.email }, json };
+		}
+		case 'key rotate':
+			return { command: { name }, json };
+		default:
+			return { command: { name: 'demo' }, json };
+	}
+}

@@ -1,0 +1,182 @@
+// The admin CLI (`npm run admin -- <command>`): accounts, licenses and keys, on the server's own
+// database. Exit codes: 0 done, 1 refused (e.g. unknown account), 2 bad arguments or configuration.
+import { pathToFileURL } from 'node:url';
+import { ConfigError, parseConfig, type Environment } from '../config';
+import { openServerContext, type ServerContext } from '../context';
+import type { License } from '../db/schema';
+import { findAccountByEmail } from '../repositories/accounts.repository';
+import { listAllLicenses } from '../repositories/licenses.repository';
+import { createAccount } from '../services/account.service';
+import { createLicense } from '../services/catalogue.service';
+import { describeDemoSeed, seedDemo } from '../services/demo';
+import { rotateSigningKey } from '../services/signing-keys.service';
+import { parseCommand, UsageError, USAGE, type Command } from './cli-args';
+
+export interface CliIo {
+	out: (text: string) => void;
+	err: (text: string) => void;
+}
+
+type Outcome = { ok: true; json: unknown; text: string } | { ok: false; code: string; message: string };
+
+function licenseJson(license: License & { email?: string }) {
+	return {
+		number: license.number,
+		product: license.product_code,
+		email: license.email,
+		seats: license.seats,
+		quantity: license.quantity,
+		kind: license.kind,
+		expiresAt: license.expires_at === null ? null : new Date(license.expires_at).toISOString(),
+		renewalDays: license.renewal_days,
+		deferredAllowed: license.deferred_allowed === 1,
+		emergencyAllowed: license.emergency_allowed === 1,
+		parent: license.parent_number,
+		revision: license.revision
+	};
+}
+
+async function run(
+	command: Exclude<Command, { name: 'help' }>,
+	context: ServerContext,
+	now: number
+): Promise<Outcome> {
+	const { db, config } = context;
+	switch (command.name) {
+		case 'account create': {
+			const result = await createAccount(db, command, now);
+			if (!result.ok) return result;
+			const json = { id: result.account.id, email: result.account.email };
+			return { ok: true, json, text: `Account ${json.email} created.` };
+		}
+		case 'license create': {
+			const result = await createLicense(
+				db,
+				{
+					productCode: command.product,
+					email: command.email,
+					seats: command.seats,
+					expiresAt: command.expiresAt ?? null,
+					temporaryDays: command.temporaryDays ?? null,
+					deferredAllowed: command.deferred,
+					emergencyAllowed: command.emergency,
+					expansions: command.expansions
+				},
+				now
+			);
+			if (!result.ok) return result;
+			const { license, expansions } = result.created;
+			const lines = [license.number, ...expansions.map((e) => `  + ${e.license.number} (${e.product.code})`)];
+			return {
+				ok: true,
+				json: { ...licenseJson(license), expansions: expansions.map((e) => licenseJson(e.license)) },
+				text: lines.join('\n')
+			};
+		}
+		case 'license list': {
+			if (command.email && !(await findAccountByEmail(db, command.email))) {
+				return { ok: false, code: 'unknown_account', message: `There is no account ${command.email}.` };
+			}
+			const email = command.email?.trim().toLowerCase();
+			const all = (await listAllLicenses(db)).filter((license) => !email || license.email === email);
+			// Each license followed by its expansions.
+			const licenses = all
+				.filter((license) => license.parent_number === null)
+				.flatMap((parent) => [parent, ...all.filter((child) => child.parent_number === parent.number)]);
+			const text = licenses
+				.map((l) =>
+					[
+						l.parent_number ? `  + ${l.number}` : l.number,
+						l.product_code,
+						`${l.seats} seat(s)`,
+						l.kind === 'temporary' ? `temporary ${l.renewal_days} d` : '',
+						l.deferred_allowed ? '' : 'no deferred',
+						l.emergency_allowed ? '' : 'no emergency',
+						l.email
+					]
+						.filter(Boolean)
+						.join('  ')
+				)
+				.join('\n');
+			return { ok: true, json: licenses.map(licenseJson), text: text || 'No licenses.' };
+		}
+		case 'key rotate': {
+			const result = await rotateSigningKey(db, config, now);
+			if (!result.ok) return result;
+			return {
+				ok: true,
+				json: { kid: result.kid, previousKid: result.previousKid },
+				text: `New active key ${result.kid}; ${result.previousKid} is now verify-only. Restart the server to sign with the new key.`
+			};
+		}
+		case 'demo': {
+			const seed = await seedDemo(db, now);
+			if (!seed)
+				return {
+					ok: false,
+					code: 'not_empty',
+					message: 'The database already has accounts: demo data is only added to an empty one.'
+				};
+			return { ok: true, json: seed, text: describeDemoSeed(seed) };
+		}
+	}
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function main(
+	argv: string[],
+	env: Environment,
+	io: CliIo,
+	now: () => number = Date.now
+): Promise<number> {
+	let parsed;
+	try {
+		parsed = parseCommand(argv);
+	} catch (error) {
+		if (!(error instanceof UsageError)) throw error;
+		io.err(`${error.message}\n\n${USAGE}`);
+		return 2;
+	}
+	const { command, json } = parsed;
+	if (command.name === 'help') {
+		io.out(USAGE);
+		return 0;
+	}
+	let context: ServerContext;
+	try {
+		context = await openServerContext(parseConfig(env), { seedDemo: false, now });
+	} catch (error) {
+		if (!(error instanceof ConfigError)) throw error;
+		io.err(error.message);
+		return 2;
+	}
+	try {
+		const outcome = await run(command, context, now());
+		if (!outcome.ok) {
+			io.err(
+				json ? JSON.stringify({ error: { code: outcome.code, message: outcome.message } }) : outcome.message
+			);
+			return 1;
+		}
+		io.out(json ? JSON.stringify(outcome.json, null, 2) : outcome.text);
+		return 0;
+	} finally {
+		await context.db.destroy();
+	}
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+	main(process.argv.slice(2), process.env, {
+		out: (text) => console.log(text),
+		err: (text) => console.error(text)
+	}).then(
+		(code) => {
+			process.exitCode = code;
+		},
+		(error: unknown) => {
+			// A real fault (database down, newer database…): its message, without a stack for the operator.
+			console.error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+			process.exitCode = 1;
+		}
+	);
+}

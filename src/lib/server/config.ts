@@ -1,0 +1,129 @@
+// The server's configuration: every environment variable it reads, parsed once with zod. A bad value
+// stops start-up with a message naming the variable and what it expects, rather than failing later.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { decodeBase64url } from '$lib/protocol/base64url';
+
+export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+export interface VendorPhone {
+	region: string;
+	number: string;
+}
+
+export interface ServerConfig {
+	/** Absolute path of the folder holding the SQLite file and the signing key file. */
+	dataDir: string;
+	database: DatabaseConfig;
+	/** The vendor's Ed25519 seed when given in `SIGNING_KEY`; otherwise the key file in `dataDir` is used. */
+	signingKeySeed: Uint8Array | null;
+	emergencyAcceptBareNumber: boolean;
+	/** Whether an empty database gets the demo account and licenses at start-up. */
+	seedDemo: boolean;
+	vendor: { name: string; supportUrl: string; phones: VendorPhone[] };
+}
+
+/** A configuration problem; its message lists each bad variable and what it expects. */
+export class ConfigError extends Error {
+	override name = 'ConfigError';
+}
+
+const DEFAULT_PHONES = 'US=+1 408 555 0100;UK=+44 20 7946 0100;FR=+33 1 99 00 01 00';
+
+/** Empty strings count as unset: `FOO=` in a shell or a compose file usually means "no value". */
+const optionalText = z
+	.string()
+	.optional()
+	.transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+const booleanText = optionalText.transform((value, ctx) => {
+	if (value === undefined) return undefined;
+	const lower = value.toLowerCase();
+	if (['true', '1', 'yes'].includes(lower)) return true;
+	if (['false', '0', 'no'].includes(lower)) return false;
+	ctx.addIssue({ code: 'custom', message: 'expected true or false (or 1/0, yes/no)' });
+	return z.NEVER;
+});
+
+const databaseUrl = optionalText.refine(
+	(value) => value === undefined || /^postgres(ql)?:\/\/.+/.test(value),
+	'expected a postgres://user@host:port/database URL, or leave it unset to use SQLite in DATA_DIR'
+);
+
+const signingKey = optionalText.transform((value, ctx) => {
+	if (value === undefined) return null;
+	const seed = decodeBase64url(value);
+	if (seed?.length !== 32) {
+		ctx.addIssue({
+			code: 'custom',
+			message: 'expected a base64url (no padding) 32-byte Ed25519 seed, 43 characters'
+		});
+		return z.NEVER;
+	}
+	return seed;
+});
+
+const phoneList = optionalText.transform((value, ctx) => {
+	const phones: VendorPhone[] = [];
+	for (const entry of (value ?? DEFAULT_PHONES).split(';')) {
+		if (entry.trim() === '') continue;
+		const match = /^\s*([A-Za-z]{2,3})\s*=\s*(\+[0-9][0-9 ().-]{4,30})\s*$/.exec(entry);
+		if (!match) {
+			ctx.addIssue({
+				code: 'custom',
+				message: `expected REGION=+number pairs separated by ";" (like "US=+1 408 555 0100;UK=+44 20 7946 0100"); “${entry.trim()}” is not one`
+			});
+			return z.NEVER;
+		}
+		phones.push({ region: match[1]!.toUpperCase(), number: match[2]!.trim() });
+	}
+	return phones;
+});
+
+const envSchema = z.object({
+	DATA_DIR: optionalText,
+	DATABASE_URL: databaseUrl,
+	SIGNING_KEY: signingKey,
+	EMERGENCY_ACCEPT_BARE_NUMBER: booleanText,
+	SEED_DEMO: booleanText,
+	VENDOR_NAME: optionalText.pipe(z.string().max(100, 'expected at most 100 characters').optional()),
+	VENDOR_SUPPORT_URL: optionalText.pipe(
+		z.url({ protocol: /^https?$/, error: 'expected an http(s):// URL' }).optional()
+	),
+	VENDOR_PHONES: phoneList
+});
+
+export type Environment = Record<string, string | undefined>;
+
+/** Parses a configuration from an environment (`process.env` or a test's own object). */
+export function parseConfig(env: Environment, cwd: string = process.cwd()): ServerConfig {
+	const parsed = envSchema.safeParse(env);
+	if (!parsed.success) {
+		const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+		throw new ConfigError(`Invalid server configuration:\n${lines.join('\n')}`);
+	}
+	const value = parsed.data;
+	const dataDir = resolve(cwd, value.DATA_DIR ?? 'data');
+	return {
+		dataDir,
+		database: value.DATABASE_URL
+			? { kind: 'postgres', url: value.DATABASE_URL }
+			: { kind: 'sqlite', file: resolve(dataDir, 'airlock.sqlite') },
+		signingKeySeed: value.SIGNING_KEY,
+		emergencyAcceptBareNumber: value.EMERGENCY_ACCEPT_BARE_NUMBER ?? true,
+		seedDemo: value.SEED_DEMO ?? true,
+		vendor: {
+			name: value.VENDOR_NAME ?? 'Airlock Demo Vendor',
+			supportUrl: value.VENDOR_SUPPORT_URL ?? 'https://airlock.example/support',
+			phones: value.VENDOR_PHONES
+		}
+	};
+}
+
+let cached: ServerConfig | undefined;
+
+/** The process's configuration, parsed from `process.env` on first use. */
+export function getConfig(): ServerConfig {
+	cached ??= parseConfig(process.env);
+	return cached;
+}

@@ -1,0 +1,69 @@
+// What every server route needs, made once per process: the configuration, the migrated database
+// and the vendor signing key. On an empty database the demo data is created and its credentials
+// printed, once.
+import { getConfig, type ServerConfig } from './config';
+import { createDatabase } from './db/database';
+import { migrateToLatest } from './db/migrate';
+import type { Db } from './db/schema';
+import { ensureCatalogue } from './services/catalogue.service';
+import { describeDemoSeed, seedDemo } from './services/demo';
+import { DEFAULT_PASSWORD_COST, type PasswordCost } from './services/password';
+import { loadSigningKey, type VendorSigningKey } from './services/signing-keys.service';
+
+export interface ServerContext {
+	config: ServerConfig;
+	db: Db;
+	signingKey: VendorSigningKey;
+}
+
+export interface OpenContextOptions {
+	now?: () => number;
+	/** Where the one-time demo credentials go. */
+	log?: (message: string) => void;
+	passwordCost?: PasswordCost;
+	/** Create the demo data on an empty database (default: `config.seedDemo`). */
+	seedDemo?: boolean;
+}
+
+/** Opens and prepares everything; the caller owns the result (tests, the admin CLI). */
+export async function openServerContext(
+	config: ServerConfig,
+	options: OpenContextOptions = {}
+): Promise<ServerContext> {
+	const now = options.now ?? Date.now;
+	const db = createDatabase(config.database);
+	try {
+		await migrateToLatest(db);
+		await ensureCatalogue(db);
+		const signingKey = await loadSigningKey(db, config, now());
+		if (options.seedDemo ?? config.seedDemo) {
+			const seed = await seedDemo(db, now(), options.passwordCost ?? DEFAULT_PASSWORD_COST);
+			if (seed) (options.log ?? console.log)(describeDemoSeed(seed));
+		}
+		return { config, db, signingKey };
+	} catch (error) {
+		await db.destroy();
+		throw error;
+	}
+}
+
+let shared: Promise<ServerContext> | undefined;
+
+/** The process's context, opened on first use from the environment. */
+export function getServerContext(): Promise<ServerContext> {
+	shared ??= openServerContext(getConfig()).catch((error: unknown) => {
+		// Let the next request try again (e.g. PostgreSQL was still starting); the error still surfaces.
+		shared = undefined;
+		throw error;
+	});
+	return shared;
+}
+
+/** Closes the process's context (graceful shutdown, tests). */
+export async function closeServerContext(): Promise<void> {
+	const current = shared;
+	shared = undefined;
+	// A context that failed to open has nothing left to close.
+	const context = await current?.catch(() => undefined);
+	await context?.db.destroy();
+}

@@ -1,0 +1,56 @@
+// Opens the server database: SQLite (better-sqlite3) in DATA_DIR by default, PostgreSQL (pg Pool)
+// when DATABASE_URL is set. Both behind one typed Kysely instance.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config';
+import type { Database, Db } from './schema';
+
+const INT8_OID = 20;
+
+// Timestamps are bigint in PostgreSQL, which pg returns as strings by default; epoch milliseconds
+// (and row counts) fit a double exactly, so they become numbers as on SQLite. Scoped to our pools
+// rather than set on pg's global registry.
+const types = {
+	getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+		oid === INT8_OID && format !== 'binary'
+			? (value: string) => Number(value)
+			: pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser
+};
+
+export interface DatabaseOptions {
+	/** PostgreSQL only: the schema to work in (tests use a fresh one each). */
+	searchPath?: string;
+	/** PostgreSQL only: most connections the pool opens. */
+	maxConnections?: number;
+	/** PostgreSQL only: how long to wait for a connection before failing. */
+	connectTimeoutMs?: number;
+}
+
+export function createDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): Db {
+	if (config.kind === 'postgres') {
+		const pool = new pg.Pool({
+			connectionString: config.url,
+			max: options.maxConnections ?? 10,
+			types,
+			connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+			...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {})
+		});
+		return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+	}
+	mkdirSync(dirname(config.file), { recursive: true });
+	const sqlite = new SQLite(config.file);
+	sqlite.pragma('journal_mode = WAL');
+	// Another process (the admin CLI) may hold the write lock for a moment.
+	sqlite.pragma('busy_timeout = 5000');
+	sqlite.pragma('foreign_keys = ON');
+	sqlite.pragma('synchronous = NORMAL');
+	return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+/** True on PostgreSQL, for the few statements the two databases spell differently. */
+export function isPostgres(db: Db): boolean {
+	return db.getExecutor().adapter instanceof PostgresAdapter;
+}

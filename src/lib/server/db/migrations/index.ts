@@ -1,0 +1,8 @@
+// Every migration, by name. Names sort in the order they run; append new ones, never rename or edit.
+// Listed statically (not read from disk) so the bundled server and the CLI see the same set.
+import type { Migration } from 'kysely';
+import * as initial from './0001-initial';
+
+export const migrations: Record<string, Migration> = {
+	'0001-initial': initial
+};

@@ -1,0 +1,149 @@
+// The typed shape of the server database. Timestamps are epoch milliseconds (bigint in PostgreSQL,
+// parsed to number by database.ts) and booleans are 0/1 integers, so every query is the same SQL on
+// SQLite and PostgreSQL.
+import type { Generated, Insertable, Kysely, Selectable, Updateable } from 'kysely';
+
+/** 0 or 1: booleans are stored as integers on both databases. */
+export type Flag = 0 | 1;
+
+export interface AccountsTable {
+	id: string;
+	/** Trimmed and lower-cased; unique. */
+	email: string;
+	password_hash: string;
+	created_at: number;
+}
+
+export interface SessionsTable {
+	/** Hex SHA-256 of the session token: the token itself is never stored. */
+	id: string;
+	account_id: string;
+	created_at: number;
+	expires_at: number;
+	last_used_at: number;
+}
+
+/** Fixed-window counters, shared by every app node because they live in the database. */
+export interface RateLimitsTable {
+	key: string;
+	window_start: number;
+	count: number;
+}
+
+export type ProductKind = 'application' | 'expansion';
+
+export interface ProductsTable {
+	/** The three-symbol prefix of the product's license numbers. */
+	code: string;
+	name: string;
+	kind: ProductKind;
+	default_quantity: number;
+}
+
+export type LicenseKind = 'standard' | 'temporary';
+
+export interface LicensesTable {
+	number: string;
+	product_code: string;
+	account_id: string;
+	/** How many devices may hold an activation at once. */
+	seats: number;
+	/** What the license grants on each device (e.g. 10 client connections for an expansion). */
+	quantity: number;
+	kind: LicenseKind;
+	expires_at: number | null;
+	/** Temporary licenses: how many days an issued file is valid before it must be refreshed. */
+	renewal_days: number | null;
+	deferred_allowed: Flag;
+	emergency_allowed: Flag;
+	/** For an expansion: the license it is attached to. */
+	parent_number: string | null;
+	/** Bumped whenever the license or its expansions change, so clients know to refresh. */
+	revision: Generated<number>;
+	created_at: number;
+	updated_at: number;
+}
+
+export interface ActivationsTable {
+	id: string;
+	license_number: string;
+	device_id: string;
+	/** base64url Ed25519 public key of the device. */
+	device_public_key: string;
+	account_id: string;
+	first_activated_at: number;
+	last_issued_at: number;
+	last_seen_at: number;
+	released_at: number | null;
+}
+
+/** Registration requests already answered: a replayed request gets the same answer, never a new one. */
+export interface RequestsTable {
+	device_id: string;
+	nonce: string;
+	/** Hex SHA-256 of the request's canonical bytes: the same nonce with other content is refused. */
+	digest: string;
+	account_id: string | null;
+	response: string;
+	created_at: number;
+}
+
+export type SigningKeyStatus = 'active' | 'verify-only';
+
+/** Public parts only: private keys live in SIGNING_KEY or the key file, never in the database. */
+export interface SigningKeysTable {
+	kid: string;
+	public_key: string;
+	status: SigningKeyStatus;
+	created_at: number;
+}
+
+export interface EmergencyUsesTable {
+	/** Unique: an emergency activation can be used once per license. */
+	license_number: string;
+	device_id: string;
+	used_at: number;
+	reported_at: number | null;
+}
+
+export interface SyncOperationsTable {
+	account_id: string;
+	op_id: string;
+	result: string;
+	applied_at: number;
+}
+
+export interface Database {
+	accounts: AccountsTable;
+	sessions: SessionsTable;
+	rate_limits: RateLimitsTable;
+	products: ProductsTable;
+	licenses: LicensesTable;
+	activations: ActivationsTable;
+	requests: RequestsTable;
+	signing_keys: SigningKeysTable;
+	emergency_uses: EmergencyUsesTable;
+	sync_operations: SyncOperationsTable;
+}
+
+/** What repositories take: the database or a transaction on it. */
+export type Db = Kysely<Database>;
+
+export type Account = Selectable<AccountsTable>;
+export type NewAccount = Insertable<AccountsTable>;
+export type Session = Selectable<SessionsTable>;
+export type NewSession = Insertable<SessionsTable>;
+export type Product = Selectable<ProductsTable>;
+export type NewProduct = Insertable<ProductsTable>;
+export type License = Selectable<LicensesTable>;
+export type NewLicense = Insertable<LicensesTable>;
+export type LicenseUpdate = Updateable<LicensesTable>;
+export type Activation = Selectable<ActivationsTable>;
+export type NewActivation = Insertable<ActivationsTable>;
+export type RequestRecord = Selectable<RequestsTable>;
+export type NewRequestRecord = Insertable<RequestsTable>;
+export type SigningKeyRow = Selectable<SigningKeysTable>;
+export type EmergencyUse = Selectable<EmergencyUsesTable>;
+export type NewEmergencyUse = Insertable<EmergencyUsesTable>;
+export type SyncOperation = Selectable<SyncOperationsTable>;
+export type NewSyncOperation = Insertable<SyncOperationsTable>;

@@ -1,0 +1,166 @@
+// The catalogue: products and the licenses sold for them, with expansions attached to a parent.
+import { generateLicenseNumber } from '$lib/protocol/license-number';
+import { isPostgres } from '../db/database';
+import type { Db, License, NewLicense, NewProduct, Product } from '../db/schema';
+
+/** Gave up generating a license number: every try collided, which means something else is wrong. */
+export class LicenseNumberExhaustedError extends Error {
+	override name = 'LicenseNumberExhaustedError';
+}
+
+/** Inserts a product, or leaves an existing one with the same code alone; true when inserted. */
+export async function insertProduct(db: Db, product: NewProduct): Promise<boolean> {
+	const result = await db
+		.insertInto('products')
+		.values(product)
+		.onConflict((conflict) => conflict.column('code').doNothing())
+		.executeTakeFirst();
+	return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+export async function findProduct(db: Db, code: string): Promise<Product | undefined> {
+	return db.selectFrom('products').selectAll().where('code', '=', code).executeTakeFirst();
+}
+
+export async function listProducts(db: Db): Promise<Product[]> {
+	return db.selectFrom('products').selectAll().orderBy('code').execute();
+}
+
+export type NewLicenseFields = Omit<NewLicense, 'number' | 'revision'>;
+
+const MAX_NUMBER_ATTEMPTS = 8;
+
+/**
+ * Inserts a license under a fresh random number for its product. A collision (one in 31^11 per
+ * existing license) is retried with another number; `ON CONFLICT DO NOTHING` keeps a collision from
+ * aborting a surrounding PostgreSQL transaction.
+ */
+export async function insertLicense(
+	db: Db,
+	fields: NewLicenseFields,
+	nextNumber: (prefix: string) => string = generateLicenseNumber
+): Promise<License> {
+	for (let attempt = 0; attempt < MAX_NUMBER_ATTEMPTS; attempt++) {
+		const row = await db
+			.insertInto('licenses')
+			.values({ ...fields, number: nextNumber(fields.product_code) })
+			.onConflict((conflict) => conflict.column('number').doNothing())
+			.returningAll()
+			.executeTakeFirst();
+		if (row) return row;
+	}
+	throw new LicenseNumberExhaustedError(
+		`no free license number for ${fields.product_code} after ${MAX_NUMBER_ATTEMPTS} attempts`
+	);
+}
+
+export async function findLicense(db: Db, number: string): Promise<License | undefined> {
+	return db.selectFrom('licenses').selectAll().where('number', '=', number).executeTakeFirst();
+}
+
+export interface LicenseWithExpansions {
+	license: License;
+	product: Product;
+	expansions: { license: License; product: Product }[];
+}
+
+function splitJoined(
+	row: License & { product_name: string; product_kind: Product['kind']; product_default_quantity: number }
+) {
+	const { product_name, product_kind, product_default_quantity, ...license } = row;
+	return {
+		license,
+		product: {
+			code: license.product_code,
+			name: product_name,
+			kind: product_kind,
+			default_quantity: product_default_quantity
+		}
+	};
+}
+
+function withProduct(db: Db) {
+	return db
+		.selectFrom('licenses')
+		.innerJoin('products', 'products.code', 'licenses.product_code')
+		.selectAll('licenses')
+		.select([
+			'products.name as product_name',
+			'products.kind as product_kind',
+			'products.default_quantity as product_default_quantity'
+		]);
+}
+
+/** A license with its product and the expansions attached to it (oldest first). */
+export async function getLicenseWithExpansions(
+	db: Db,
+	number: string
+): Promise<LicenseWithExpansions | undefined> {
+	const row = await withProduct(db).where('licenses.number', '=', number).executeTakeFirst();
+	if (!row) return undefined;
+	const expansions = await withProduct(db)
+		.where('licenses.parent_number', '=', number)
+		.orderBy('licenses.created_at')
+		.orderBy('licenses.number')
+		.execute();
+	return { ...splitJoined(row), expansions: expansions.map(splitJoined) };
+}
+
+/** An account's licenses, expansions included, oldest first. */
+export async function listLicensesByAccount(db: Db, accountId: string): Promise<License[]> {
+	return db
+		.selectFrom('licenses')
+		.selectAll()
+		.where('account_id', '=', accountId)
+		.orderBy('created_at')
+		.orderBy('number')
+		.execute();
+}
+
+/** Every license, for the admin CLI. */
+export async function listAllLicenses(db: Db): Promise<(License & { email: string })[]> {
+	return db
+		.selectFrom('licenses')
+		.innerJoin('accounts', 'accounts.id', 'licenses.account_id')
+		.selectAll('licenses')
+		.select('accounts.email')
+		.orderBy('licenses.created_at')
+		.orderBy('licenses.number')
+		.execute();
+}
+
+/** Attaches an existing expansion license to a parent and bumps the parent's revision. */
+export async function attachExpansion(
+	db: Db,
+	expansionNumber: string,
+	parentNumber: string,
+	now: number
+): Promise<void> {
+	await db
+		.updateTable('licenses')
+		.set({ parent_number: parentNumber, updated_at: now })
+		.where('number', '=', expansionNumber)
+		.execute();
+	await bumpRevision(db, parentNumber, now);
+}
+
+/** Marks a license as changed so clients holding it know to refresh; returns the new revision. */
+export async function bumpRevision(db: Db, number: string, now: number): Promise<number | undefined> {
+	const row = await db
+		.updateTable('licenses')
+		.set((eb) => ({ revision: eb('revision', '+', 1), updated_at: now }))
+		.where('number', '=', number)
+		.returning('revision')
+		.executeTakeFirst();
+	return row?.revision;
+}
+
+/**
+ * Reads a license and, on PostgreSQL, locks its row until the transaction ends, so a seat check
+ * followed by an insert cannot interleave with another node's. SQLite needs no lock: its
+ * transactions are serialised by the single connection (and by the database's write lock).
+ */
+export async function lockLicenseForUpdate(trx: Db, number: string): Promise<License | undefined> {
+	const query = trx.selectFrom('licenses').selectAll().where('number', '=', number);
+	return (isPostgres(trx) ? query.forUpdate() : query).executeTakeFirst();
+}
