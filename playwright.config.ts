@@ -7,6 +7,10 @@ const port = Number(process.env.E2E_PORT ?? 4173);
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 export const e2eBaseURL = `http://localhost:${port}`;
+// One data folder per run, shared with the workers (they inherit the environment): tests seed
+// accounts and licenses into it with the admin CLI while the server runs on it.
+process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'airlock-e2e-'));
+process.env.E2E_BASE_URL = e2eBaseURL;
 
 export default defineConfig({
 	testDir: 'tests/e2e',
@@ -42,8 +46,7 @@ export default defineConfig({
 		stdout: 'pipe',
 		env: {
 			PORT: String(port),
-			// A fresh data folder per run: end-to-end tests never see an earlier run's database.
-			DATA_DIR: process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'airlock-e2e-')),
+			DATA_DIR: process.env.E2E_DATA_DIR,
 			ORIGIN: e2eBaseURL
 		}
 	}

@@ -36,6 +36,8 @@ if (buildIsStale()) {
 
 const env = { ...process.env };
 env.PORT ??= '3000';
+// adapter-node assumes https when it is not told the public origin; a local start is plain http.
+env.ORIGIN ??= `http://localhost:${env.PORT}`;
 env.DATA_DIR = resolve(root, env.DATA_DIR ?? 'data');
 mkdirSync(env.DATA_DIR, { recursive: true });
 // The body limit of adapter-node is a last line of defence; routes enforce their own, smaller limits.

@@ -1,16 +1,23 @@
-import type { Handle, HandleServerError } from '@sveltejs/kit';
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { fail } from '$lib/server/http/api-error';
 import { isCrossSiteRequest } from '$lib/server/http/same-origin';
 import { readSessionCookie } from '$lib/server/http/session-cookie';
 import { getServerContext } from '$lib/server/context';
 import { sessionFromToken } from '$lib/server/services/auth.service';
 import { API_PREFIX } from '$lib/protocol/api';
+import { building } from '$app/environment';
 
 const SECURITY_HEADERS: Record<string, string> = {
 	'x-content-type-options': 'nosniff',
 	'referrer-policy': 'no-referrer',
 	'x-frame-options': 'DENY',
 	'cross-origin-opener-policy': 'same-origin'
+};
+
+/** Migrates the database, loads the signing key and seeds the demo data at start-up, not on first use. */
+export const init: ServerInit = async () => {
+	// Prerendering at build time runs this too: the build must not create a database.
+	if (!building) await getServerContext();
 };
 
 export const handle: Handle = async ({ event, resolve }) => {

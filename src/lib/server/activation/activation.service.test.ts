@@ -1,11 +1,16 @@
-import { expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { createRegistrationRequest, type RegistrationRequest } from '$lib/protocol/reg-file';
 import { generateKeyPair, signerFromKeyPair, type Ed25519KeyPair } from '$lib/protocol/ed25519';
 import { verifyLicenseFile } from '$lib/protocol/license-file';
 import type { ActivationResponse } from '$lib/protocol/api';
 import { describeEachDatabase } from '../testing/databases';
 import { createAccount } from '../services/account.service';
-import { addExpansion, createLicense, type CreateLicenseInput } from '../services/catalogue.service';
+import {
+	addExpansion,
+	createLicense,
+	ensureCatalogue,
+	type CreateLicenseInput
+} from '../services/catalogue.service';
 import { TEST_PASSWORD_COST } from '../services/password';
 import { signerFromSeed } from '../services/signing-keys.service';
 import {
@@ -64,6 +69,8 @@ function expectOk(outcome: Awaited<ReturnType<typeof activate>>): ActivationResp
 }
 
 describeEachDatabase('activation service', (getDb) => {
+	beforeAll(() => ensureCatalogue(getDb()));
+
 	it('issues verifiable files for the license and each attached expansion, bound to the device', async () => {
 		const db = getDb();
 		const account = await newAccount(db);
@@ -226,18 +233,18 @@ describeEachDatabase('activation service', (getDb) => {
 	it('refuses expired licenses, expansions named directly, requests from the future and refresh requests', async () => {
 		const db = getDb();
 		const account = await newAccount(db);
-		const { license: expired } = await newLicense(db, account.email, { expiresAt: NOW - DAY });
+		const { license: expiring } = await newLicense(db, account.email, { expiresAt: NOW + DAY });
 		const { license, expansions } = await newLicense(db, account.email, { expansions: ['CLX'] });
 		const device = generateKeyPair();
-		const code = async (numbers: string[], overrides = {}) => {
-			const outcome = await activate(context(db), {
+		const code = async (numbers: string[], overrides = {}, now = NOW) => {
+			const outcome = await activate(context(db, now), {
 				request: await requestFor(device, account.email, numbers, overrides),
 				path: 'instant',
 				account
 			});
 			return outcome.ok ? 'ok' : outcome.error.code;
 		};
-		expect(await code([expired.number])).toBe('license_expired');
+		expect(await code([expiring.number], {}, NOW + 2 * DAY)).toBe('license_expired');
 		expect(await code([expansions[0]!.license.number])).toBe('license_is_expansion');
 		expect(await code([license.number], { now: NOW + 10 * 60_000 })).toBe('request_from_future');
 		expect(await code([], { purpose: 'refresh' })).toBe('request_wrong_purpose');

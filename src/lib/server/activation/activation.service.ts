@@ -133,14 +133,14 @@ async function takeSeat(
 	path: ActivationPath,
 	now: number
 ) {
-	const notFound = () =>
+	const license = await lockLicenseForUpdate(trx, number);
+	if (!license || license.account_id !== account.id) {
 		refuse(
 			'license_not_found',
 			`License ${number} was not found in your account. Check the number, and that you are signed in with the account it was sold to.`,
 			number
 		);
-	const license = await lockLicenseForUpdate(trx, number);
-	if (!license || license.account_id !== account.id) notFound();
+	}
 	const entry = (await getLicenseWithExpansions(trx, number))!;
 	if (license.parent_number) {
 		refuse(

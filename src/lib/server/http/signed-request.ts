@@ -38,7 +38,7 @@ export async function readSignedRequest(
 	let file: FormDataEntryValue | null;
 	try {
 		file = (
-			await new Response(bytes, {
+			await new Response(bytes as Uint8Array<ArrayBuffer>, {
 				headers: { 'content-type': request.headers.get('content-type')! }
 			}).formData()
 		).get('file');

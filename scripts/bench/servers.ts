@@ -1,0 +1,76 @@
+// Starting the real server (the built app) and the bare signing baseline for load benchmarks.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createPrivateKey, sign as nodeSign } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface RunningServer {
+	url: string;
+	stop(): Promise<void>;
+}
+
+async function waitForUp(url: string, child: ChildProcess): Promise<void> {
+	const deadline = Date.now() + 60_000;
+	while (Date.now() < deadline) {
+		if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
+		try {
+			const response = await fetch(`${url}/api/v1/keys`);
+			if (response.ok) return;
+		} catch {
+			// not listening yet
+		}
+		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+	throw new Error(`the server at ${url} did not start within 60 s`);
+}
+
+/** Runs `node build` (built beforehand) with the given environment. */
+export async function startAppServer(port: number, env: Record<string, string>): Promise<RunningServer> {
+	const child = spawn(process.execPath, ['build/index.js'], {
+		cwd: root,
+		env: { ...process.env, PORT: String(port), ORIGIN: `http://127.0.0.1:${port}`, ...env },
+		stdio: ['ignore', 'ignore', 'inherit']
+	});
+	const url = `http://127.0.0.1:${port}`;
+	await waitForUp(url, child);
+	return {
+		url,
+		async stop() {
+			child.kill('SIGTERM');
+			if (child.exitCode === null) await once(child, 'exit');
+		}
+	};
+}
+
+/** The physical limit: a bare node:http server that reads a JSON body and signs ~600 bytes. */
+export async function startSigningBaseline(port: number): Promise<RunningServer> {
+	const seed = new Uint8Array(32).fill(4);
+	const key = createPrivateKey({
+		key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]),
+		format: 'der',
+		type: 'pkcs8'
+	});
+	const server: Server = createServer((request, response) => {
+		const chunks: Buffer[] = [];
+		request.on('data', (chunk: Buffer) => chunks.push(chunk));
+		request.on('end', () => {
+			const body = Buffer.concat(chunks);
+			const signature = nodeSign(
+				null,
+				Buffer.concat([Buffer.from('airlock/license/v1\n'), body.subarray(0, 600)]),
+				key
+			);
+			response.writeHead(200, { 'content-type': 'application/json' });
+			response.end(JSON.stringify({ signature: signature.toString('base64url') }));
+		});
+	});
+	server.listen(port, '127.0.0.1');
+	await once(server, 'listening');
+	return {
+		url: `http://127.0.0.1:${port}`,
+		stop: () => new Promise((resolve) => server.close(() => resolve()))
+	};
+}
