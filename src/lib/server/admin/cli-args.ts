@@ -80,7 +80,7 @@ const valueSchemas = {
 		password: z.string({ error: '--password is required' })
 	}),
 	'license create': z.object({
-		product: productCode.optional().refine((v) => v !== undefined, '--product is required'),
+		product: z.string({ error: '--product is required' }).pipe(productCode),
 		email: z.string({ error: '--email is required' }),
 		seats: wholeNumber(1, 10_000).optional(),
 		expires: isoDate.optional(),
@@ -140,7 +140,7 @@ export function parseCommand(argv: string[]): ParsedCommand {
 			return {
 				command: {
 					name,
-					product: v.product!,
+					product: v.product,
 					email: v.email,
 					seats: v.seats,
 					expiresAt: v.expires,

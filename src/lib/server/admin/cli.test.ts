@@ -1,0 +1,101 @@
+// Runs the real CLI (scripts/admin.js → tsx → cli.ts) against a temporary DATA_DIR.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LICENSE_NUMBER_PATTERN } from '$lib/protocol/license-number';
+import { main } from './cli';
+
+const root = resolve(import.meta.dirname, '../../../..');
+const dataDir = mkdtempSync(join(tmpdir(), 'airlock-cli-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function admin(...args: string[]) {
+	const result = spawnSync(process.execPath, [join(root, 'scripts/admin.js'), ...args], {
+		cwd: root,
+		env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', SIGNING_KEY: '' },
+		encoding: 'utf8',
+		timeout: 60_000
+	});
+	return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('admin CLI', () => {
+	it('creates accounts and licenses, lists them, rotates the key', () => {
+		const created = admin(
+			'account',
+			'create',
+			'--email',
+			'Buyer@Example.test',
+			'--password',
+			'buyer-password',
+			'--json'
+		);
+		expect(created.stderr).toBe('');
+		expect(created.code).toBe(0);
+		expect(JSON.parse(created.stdout)).toMatchObject({ email: 'buyer@example.test' });
+
+		const license = admin(
+			'license',
+			'create',
+			'--product',
+			'SRV',
+			'--email',
+			'buyer@example.test',
+			'--seats',
+			'2',
+			'--expansion',
+			'CLX'
+		);
+		expect(license.code).toBe(0);
+		const [number, expansionLine] = license.stdout.trim().split('\n');
+		expect(number).toMatch(LICENSE_NUMBER_PATTERN);
+		expect(expansionLine).toMatch(/^\s+\+ CLX-.{4}-.{4}-.{4} \(CLX\)$/);
+
+		const listed = admin('license', 'list', '--email', 'buyer@example.test', '--json');
+		expect(listed.code).toBe(0);
+		const licenses = JSON.parse(listed.stdout) as { number: string; parent: string | null; seats: number }[];
+		expect(licenses.map((l) => [l.parent === null, l.seats])).toEqual([
+			[true, 2],
+			[false, 2]
+		]);
+		expect(licenses[0]?.number).toBe(number);
+
+		const rotated = admin('key', 'rotate', '--json');
+		expect(rotated.code).toBe(0);
+		expect(JSON.parse(rotated.stdout)).toEqual({
+			kid: expect.stringMatching(/^[0-9a-f]{16}$/),
+			previousKid: expect.stringMatching(/^[0-9a-f]{16}$/)
+		});
+		expect(statSync(join(dataDir, 'signing-keys.json')).mode & 0o777).toBe(0o600);
+	});
+
+	it('adds demo data only to an empty database', () => {
+		const refused = admin('demo');
+		expect(refused.code).toBe(1);
+		expect(refused.stderr).toContain('already has accounts');
+	});
+
+	it('exits 2 with the usage on bad arguments', () => {
+		const bad = admin('license', 'create', '--product', 'DEV', '--email', 'a@b.test', '--seats', 'many');
+		expect(bad.code).toBe(2);
+		expect(bad.stderr).toContain('--seats: expected a whole number');
+		expect(bad.stderr).toContain('Usage:');
+	});
+
+	it('reports refusals and bad configuration (in process)', async () => {
+		const out: string[] = [];
+		const err: string[] = [];
+		const io = { out: (text: string) => out.push(text), err: (text: string) => err.push(text) };
+		const argv = ['license', 'create', '--product', 'DEV', '--email', 'nobody@b.test', '--json'];
+		expect(await main(argv, { DATA_DIR: dataDir }, io)).toBe(1);
+		expect(JSON.parse(err.pop()!)).toEqual({
+			error: { code: 'unknown_account', message: expect.any(String) }
+		});
+		expect(await main(['license', 'list'], { DATA_DIR: dataDir, DATABASE_URL: 'mysql://x' }, io)).toBe(2);
+		expect(err.pop()).toContain('DATABASE_URL: expected a postgres://');
+		expect(await main(['help'], {}, io)).toBe(0);
+		expect(out.pop()).toContain('Usage:');
+	});
+});
