@@ -3,6 +3,7 @@ import { fail } from '$lib/server/http/api-error';
 import { isCrossSiteRequest } from '$lib/server/http/same-origin';
 import { readSessionCookie } from '$lib/server/http/session-cookie';
 import { getServerContext } from '$lib/server/context';
+import { scheduleHousekeeping } from '$lib/server/housekeeping';
 import { sessionFromToken } from '$lib/server/services/auth.service';
 import { API_PREFIX } from '$lib/protocol/api';
 import { building } from '$app/environment';
@@ -17,7 +18,9 @@ const SECURITY_HEADERS: Record<string, string> = {
 /** Migrates the database, loads the signing key and seeds the demo data at start-up, not on first use. */
 export const init: ServerInit = async () => {
 	// Prerendering at build time runs this too: the build must not create a database.
-	if (!building) await getServerContext();
+	if (building) return;
+	const { db } = await getServerContext();
+	scheduleHousekeeping(db);
 };
 
 export const handle: Handle = async ({ event, resolve }) => {

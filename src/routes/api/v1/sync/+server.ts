@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { syncRequestSchema, type SyncResponse } from '$lib/protocol/api';
-import { applySyncBatch } from '$lib/server/activation/sync.service';
+import { applySyncBatch } from '$lib/server/sync/sync.service';
 import { getServerContext } from '$lib/server/context';
 import { readJson } from '$lib/server/http/body';
 import { apiHandler } from '$lib/server/http/handler';

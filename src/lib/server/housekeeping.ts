@@ -1,0 +1,25 @@
+// Periodic clean-up of what the server only needs for a while: expired sessions, finished
+// rate-limit windows, and replay records of requests too old to be accepted again.
+import { REQUEST_MAX_AGE_MS } from './activation/activation.service';
+import type { Db } from './db/schema';
+import { pruneRequestRecords } from './repositories/requests.repository';
+import { pruneAuthState } from './services/auth.service';
+
+const HOUR_MS = 3_600_000;
+
+export async function housekeeping(db: Db, now: number): Promise<void> {
+	await pruneAuthState(db, now);
+	// A day of margin past the age limit, so clock differences never free a nonce still accepted.
+	await pruneRequestRecords(db, now - REQUEST_MAX_AGE_MS - 24 * HOUR_MS);
+}
+
+/** Runs housekeeping every hour for as long as the process lives (never keeping it alive). */
+export function scheduleHousekeeping(db: Db): void {
+	const run = () => {
+		housekeeping(db, Date.now()).catch((error: unknown) =>
+			console.error('Housekeeping failed (it runs again in an hour):', error)
+		);
+	};
+	setInterval(run, HOUR_MS).unref();
+	run();
+}

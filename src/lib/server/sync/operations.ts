@@ -1,0 +1,8 @@
+// Every operation type the sync endpoint accepts, by its wire name (docs/API.md lists them).
+import { instantActivationOperation, refreshOperation } from './activation-operations';
+import type { OperationHandler } from './operation';
+
+export const OPERATIONS: Readonly<Record<string, OperationHandler>> = {
+	'instant-activation': instantActivationOperation,
+	refresh: refreshOperation
+};
