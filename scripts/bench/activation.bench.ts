@@ -1,0 +1,215 @@
+// Activations per second through the real HTTP route, on SQLite and PostgreSQL, against the physical
+// limit of this machine measured in the same run: a bare node:http server that only signs.
+import autocannon from 'autocannon';
+import { generateKeyPairSync, sign as nodeSign } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { decodeBase64url } from '../../src/lib/protocol/base64url';
+import { createRegistrationRequest, formatRegFile } from '../../src/lib/protocol/reg-file';
+import { parseConfig } from '../../src/lib/server/config';
+import { openServerContext } from '../../src/lib/server/context';
+import { createAccount } from '../../src/lib/server/services/account.service';
+import { createLicense } from '../../src/lib/server/services/catalogue.service';
+import { ensureBuild } from '../ensure-build.js';
+import { formatNumber, type Row } from './measure';
+import { startAppServer, startSigningBaseline, type RunningServer } from './servers';
+
+export interface LoadResult {
+	requestsPerSecond: number;
+	non2xx: number;
+	errors: number;
+	p99Ms: number;
+	total: number;
+}
+
+export interface LoadOptions {
+	connections: number;
+	seconds: number;
+}
+
+const EMAIL = 'bench@example.com';
+const PASSWORD = 'bench-password';
+const LICENSES = 20;
+const SEATS = 10_000;
+
+/** Runs autocannon, cycling through `bodies` (one per request). */
+export async function runLoad(
+	url: string,
+	path: string,
+	headers: Record<string, string>,
+	bodies: string[],
+	options: LoadOptions
+): Promise<LoadResult> {
+	let next = 0;
+	const result = await autocannon({
+		url,
+		connections: options.connections,
+		duration: options.seconds,
+		requests: [
+			{
+				method: 'POST',
+				path,
+				headers,
+				setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] })
+			}
+		]
+	});
+	if (next > bodies.length)
+		console.warn(`  (${path}: ${next} requests for ${bodies.length} distinct bodies: some were replays)`);
+	return {
+		requestsPerSecond: result.requests.average,
+		non2xx: result.non2xx,
+		errors: result.errors + result.timeouts,
+		p99Ms: result.latency.p99,
+		total: result.requests.total
+	};
+}
+
+/** Distinct devices, each with a real signed request for one of the licenses. */
+async function activationBodies(count: number, licenseNumbers: string[]): Promise<string[]> {
+	const bodies: string[] = [];
+	for (let i = 0; i < count; i++) {
+		const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+		const raw = decodeBase64url(publicKey.export({ format: 'jwk' }).x!)!;
+		const signer = {
+			publicKey: raw,
+			sign: async (message: Uint8Array) => new Uint8Array(nodeSign(null, message, privateKey))
+		};
+		const request = await createRegistrationRequest({
+			purpose: 'activate',
+			licenseNumbers: [licenseNumbers[i % licenseNumbers.length]!],
+			email: EMAIL,
+			signer,
+			now: Date.now()
+		});
+		bodies.push(JSON.stringify({ request: formatRegFile(request, 'http://127.0.0.1/portal') }));
+	}
+	return bodies;
+}
+
+async function seed(env: Record<string, string>): Promise<string[]> {
+	const context = await openServerContext(parseConfig(env), { seedDemo: false });
+	try {
+		const account = await createAccount(context.db, { email: EMAIL, password: PASSWORD }, Date.now());
+		if (!account.ok) throw new Error(account.message);
+		const numbers: string[] = [];
+		for (let i = 0; i < LICENSES; i++) {
+			const created = await createLicense(
+				context.db,
+				{ productCode: i % 2 ? 'SRV' : 'DEV', email: EMAIL, seats: SEATS, expansions: i % 2 ? ['CLX'] : [] },
+				Date.now()
+			);
+			if (!created.ok) throw new Error(created.message);
+			numbers.push(created.created.license.number);
+		}
+		return numbers;
+	} finally {
+		await context.db.destroy();
+	}
+}
+
+async function signIn(server: RunningServer): Promise<string> {
+	const response = await fetch(`${server.url}/api/v1/session`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', origin: server.url },
+		body: JSON.stringify({ email: EMAIL, password: PASSWORD })
+	});
+	if (!response.ok) throw new Error(`sign-in failed: ${response.status}`);
+	return response.headers.get('set-cookie')!.split(';')[0]!;
+}
+
+async function withPostgresDatabase<T>(work: (url: string) => Promise<T>): Promise<T> {
+	const adminUrl = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+	const name = `airlock_bench_${process.pid}`;
+	const admin = new pg.Client({ connectionString: adminUrl });
+	await admin.connect();
+	try {
+		await admin.query(`drop database if exists ${name}`);
+		await admin.query(`create database ${name}`);
+		const url = new URL(adminUrl);
+		url.pathname = `/${name}`;
+		return await work(url.toString());
+	} finally {
+		await admin.query(`drop database if exists ${name} with (force)`);
+		await admin.end();
+	}
+}
+
+/** Measures activations per second on one database through the built server. */
+export async function measureActivations(
+	database: 'sqlite' | 'postgres',
+	port: number,
+	options: LoadOptions
+): Promise<LoadResult> {
+	const dataDir = mkdtempSync(join(tmpdir(), 'airlock-bench-'));
+	const run = async (databaseUrl?: string) => {
+		const env: Record<string, string> = {
+			DATA_DIR: dataDir,
+			SEED_DEMO: 'false',
+			...(databaseUrl ? { DATABASE_URL: databaseUrl } : {})
+		};
+		const licenses = await seed(env);
+		const bodies = await activationBodies(
+			Math.max(2_000, Math.min(60_000, options.connections * options.seconds * 120)),
+			licenses
+		);
+		const server = await startAppServer(port, env);
+		try {
+			const cookie = await signIn(server);
+			return await runLoad(
+				server.url,
+				'/api/v1/activations',
+				{ 'content-type': 'application/json', origin: server.url, cookie },
+				bodies,
+				options
+			);
+		} finally {
+			await server.stop();
+		}
+	};
+	try {
+		return database === 'postgres' ? await withPostgresDatabase(run) : await run();
+	} finally {
+		rmSync(dataDir, { recursive: true, force: true });
+	}
+}
+
+export async function activationBenchmarks(
+	options: LoadOptions = { connections: 50, seconds: 10 }
+): Promise<Row[]> {
+	ensureBuild();
+	const baselineServer = await startSigningBaseline(4290);
+	const baselineBodies = await activationBodies(500, ['SRV-5BQ7-MKXD-3H99']);
+	const baseline = await runLoad(
+		baselineServer.url,
+		'/',
+		{ 'content-type': 'application/json' },
+		baselineBodies,
+		options
+	);
+	await baselineServer.stop();
+	const sqlite = await measureActivations('sqlite', 4291, options);
+	const postgres = await measureActivations('postgres', 4292, options);
+
+	const row = (name: string, result: LoadResult, target: string, met: boolean | null): Row => ({
+		what: `activations / s, ${name} (${options.connections} connections, ${options.seconds} s; ${result.non2xx + result.errors} errors, p99 ${result.p99Ms} ms)`,
+		value: formatNumber(result.requestsPerSecond),
+		baseline: formatNumber(baseline.requestsPerSecond),
+		ratio: `${formatNumber(result.requestsPerSecond / baseline.requestsPerSecond, 2)} ×`,
+		target,
+		met
+	});
+	return [
+		row(
+			'SQLite',
+			sqlite,
+			'≥ 0.25 × baseline, 0 errors, p99 ≤ 50 ms',
+			sqlite.requestsPerSecond >= 0.25 * baseline.requestsPerSecond &&
+				sqlite.non2xx + sqlite.errors === 0 &&
+				sqlite.p99Ms <= 50
+		),
+		row('PostgreSQL', postgres, '0 errors', postgres.non2xx + postgres.errors === 0)
+	];
+}
