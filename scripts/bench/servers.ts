@@ -29,7 +29,9 @@ async function waitForUp(url: string, child: ChildProcess): Promise<void> {
 
 /** Runs `node build` (built beforehand) with the given environment. */
 export async function startAppServer(port: number, env: Record<string, string>): Promise<RunningServer> {
-	const child = spawn(process.execPath, ['build/index.js'], {
+	// BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/profiles", profiles the server under load.
+	const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+	const child = spawn(process.execPath, [...nodeArgs, 'build/index.js'], {
 		cwd: root,
 		env: { ...process.env, PORT: String(port), ORIGIN: `http://127.0.0.1:${port}`, ...env },
 		stdio: ['ignore', 'ignore', 'inherit']
