@@ -42,7 +42,8 @@ export class TruncatedInputError extends Error {
 	override name = 'TruncatedInputError';
 }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a leading U+FEFF as text: dropping it would give one value two byte forms.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export class ByteReader {
 	private offset = 0;

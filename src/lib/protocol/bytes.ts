@@ -2,7 +2,7 @@
 import nacl from 'tweetnacl';
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: true });
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export function utf8(text: string): Uint8Array {
 	return encoder.encode(text);

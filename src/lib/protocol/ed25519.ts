@@ -43,9 +43,27 @@ export const tweetnaclBackend: Ed25519Backend = {
 	},
 	async verify(message, signature, publicKey) {
 		if (signature.length !== SIGNATURE_BYTES || publicKey.length !== PUBLIC_KEY_BYTES) return false;
+		// tweetnacl accepts S ≥ L, which gives every signature a second form; the native path and
+		// RFC 8032 do not, and one license must have exactly one accepted encoding.
+		if (!isCanonicalScalar(signature.subarray(32))) return false;
 		return nacl.sign.detached.verify(message, signature, publicKey);
 	}
 };
+
+// L, the order of the Ed25519 base point, little-endian.
+const GROUP_ORDER = Uint8Array.from([
+	0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10
+]);
+
+/** Whether a 32-byte little-endian scalar is below L. */
+export function isCanonicalScalar(scalar: Uint8Array): boolean {
+	for (let i = 31; i >= 0; i--) {
+		if (scalar[i]! < GROUP_ORDER[i]!) return true;
+		if (scalar[i]! > GROUP_ORDER[i]!) return false;
+	}
+	return false;
+}
 
 const ED25519 = { name: 'Ed25519' } as const;
 // PKCS#8 wrapping of a raw Ed25519 seed (RFC 8410): the only form WebCrypto imports private keys in.

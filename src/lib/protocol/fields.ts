@@ -30,12 +30,28 @@ export function normalizeEmail(input: string): string {
 	return input.trim().toLowerCase();
 }
 
-// Control characters are refused in every text field: a field value is one printable line.
+// Control characters and line separators are refused in every text field: a field value is one
+// printable line, in every encoding (a JavaScript `.` does not match U+2028/U+2029).
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/;
 
+/** Text fields carried as `str` in the QR forms: at most 255 bytes of UTF-8. */
+export const MAX_TEXT_BYTES = 255;
+
+export function fitsTextField(text: string): boolean {
+	return !CONTROL_CHARACTERS.test(text) && new TextEncoder().encode(text).length <= MAX_TEXT_BYTES;
+}
+
+/** A canonical address: already normalised (trimmed, lower case), one printable line. */
 export function isEmail(text: string): boolean {
-	return text.length <= 254 && EMAIL_PATTERN.test(text) && !CONTROL_CHARACTERS.test(text);
+	return (
+		text.length <= 254 && EMAIL_PATTERN.test(text) && text === normalizeEmail(text) && fitsTextField(text)
+	);
+}
+
+/** Whether a time can be carried by every encoding (2000–2105, whole seconds). */
+export function isSupportedTime(ms: number): boolean {
+	return Number.isInteger(ms) && ms % 1000 === 0 && ms >= MIN_TIME && ms < MAX_TIME;
 }
 
 export function decodeKey(text: string): Uint8Array | null {

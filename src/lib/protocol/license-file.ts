@@ -13,7 +13,9 @@ import {
 	decodeKey,
 	decodeNonce,
 	formatTimestamp,
+	fitsTextField,
 	isEmail,
+	isSupportedTime,
 	KEY_PATTERN,
 	NONCE_PATTERN,
 	parseTimestamp,
@@ -31,7 +33,7 @@ export const LICENSE_FILE_EXTENSION = '.license4d';
 
 const NONE = '-';
 // eslint-disable-next-line no-control-regex -- a product name is one printable line
-const PRODUCT_NAME_PATTERN = /^[^\u0000-\u001f\u007f]{1,100}$/u;
+const PRODUCT_NAME_PATTERN = /^[^\u0000-\u001f\u007f\u0085\u2028\u2029]{1,100}$/u;
 
 export const LICENSE_SPEC: ArmorSpec = {
 	label: 'AIRLOCK LICENSE',
@@ -63,7 +65,7 @@ export const LICENSE_SPEC: ArmorSpec = {
 		},
 		{ name: 'Request-Nonce', min: 1, max: 1, pattern: NONCE_PATTERN },
 		{ name: 'Algorithm', min: 1, max: 1, pattern: /^[A-Za-z0-9-]{1,20}$/ },
-		{ name: 'Key-Id', min: 1, max: 1, pattern: /^[0-9A-Za-z]{1,32}$/ }
+		{ name: 'Key-Id', min: 1, max: 1, pattern: KEY_ID_PATTERN }
 	]
 };
 
@@ -160,7 +162,7 @@ export function checkLicenseFields(license: LicensePayload): LicenseError | null
 		return malformed('License', 'the license number is not valid.');
 	if (license.product !== number.productPrefix)
 		return malformed('Product', 'the product does not match the license number.');
-	if (!PRODUCT_NAME_PATTERN.test(license.productName))
+	if (!PRODUCT_NAME_PATTERN.test(license.productName) || !fitsTextField(license.productName))
 		return malformed('Product-Name', 'the product name is not valid.');
 	if (!Number.isInteger(license.quantity) || license.quantity < 1 || license.quantity > 999_999_999)
 		return malformed('Quantity', 'the quantity is not valid.');
@@ -168,7 +170,10 @@ export function checkLicenseFields(license: LicensePayload): LicenseError | null
 	for (const other of [...(license.parent ? [license.parent] : []), ...license.expansions]) {
 		const parsed = parseLicenseNumber(other);
 		if (!parsed.ok || parsed.licenseNumber !== other)
-			return malformed('Expansion', `${other} is not a valid license number.`);
+			return malformed(
+				other === license.parent ? 'Parent' : 'Expansion',
+				`${other} is not a valid license number.`
+			);
 	}
 	if (
 		new Set(license.expansions).size !== license.expansions.length ||
@@ -180,6 +185,9 @@ export function checkLicenseFields(license: LicensePayload): LicenseError | null
 	if (license.devicePublicKey.length !== 32 || deviceIdOf(license.devicePublicKey) !== license.deviceId) {
 		return malformed('Device-Id', 'the device id does not belong to the device key.');
 	}
+	if (!isSupportedTime(license.issuedAt)) return malformed('Issued-At', 'the issue time is not valid.');
+	if (license.expiresAt !== null && !isSupportedTime(license.expiresAt))
+		return malformed('Expires-At', 'the expiry time is not valid.');
 	if (license.expiresAt !== null && license.expiresAt <= license.issuedAt)
 		return malformed('Expires-At', 'it expires before it was issued.');
 	if (!decodeNonce(license.requestNonce))
@@ -214,7 +222,7 @@ export function formatLicenseFile(license: SignedLicense): string {
 	);
 }
 
-/** A license file's name: its license number and the device, e.g. `SRV-7K3M-Q9XP-R2TW.license4d`. */
+/** A license file's name: its license number, e.g. `SRV-5BQ7-MKXD-3H99.license4d`. */
 export function licenseFileName(license: LicensePayload): string {
 	return `${license.licenseNumber}${LICENSE_FILE_EXTENSION}`;
 }

@@ -10,6 +10,7 @@ import {
 	decodeNonce,
 	formatTimestamp,
 	isEmail,
+	isSupportedTime,
 	KEY_PATTERN,
 	NONCE_BYTES,
 	NONCE_PATTERN,
@@ -123,6 +124,13 @@ export function checkRequestFields(request: Omit<RegistrationRequest, 'signature
 			code: 'request_malformed',
 			field: 'License',
 			message: `A request names at most ${MAX_REQUEST_LICENSES} license numbers.`
+		};
+	}
+	if (!isSupportedTime(request.createdAt)) {
+		return {
+			code: 'request_malformed',
+			field: 'Created-At',
+			message: 'The request’s creation time is not valid.'
 		};
 	}
 	if (!isEmail(request.email))
