@@ -1,0 +1,32 @@
+// The shell + OpenSSL verifier of docs/FORMATS.md §7.6 is a second, independent implementation of
+// the license signature: it must accept what Airlock issues and refuse any change.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLIENT_EXPANSION, exampleLicense } from '../../../tests/fixtures/protocol-builders';
+import { formatLicenseFile } from './license-file';
+
+const script = new URL('../../../docs/examples/verify-license.sh', import.meta.url).pathname;
+const folder = mkdtempSync(join(tmpdir(), 'airlock-openssl-'));
+
+function opensslAccepts(text: string): boolean {
+	const file = join(folder, `${crypto.randomUUID()}.license4d`);
+	writeFileSync(file, text);
+	try {
+		execFileSync('bash', [script, file], { stdio: 'pipe' });
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+describe('independent OpenSSL verifier (docs/examples/verify-license.sh)', () => {
+	it('accepts license files Airlock signs, and refuses a changed one', async () => {
+		const text = formatLicenseFile(await exampleLicense({ expansions: [CLIENT_EXPANSION], quantity: 3 }));
+		expect(opensslAccepts(text)).toBe(true);
+		expect(opensslAccepts(text.replace('Quantity: 3', 'Quantity: 4'))).toBe(false);
+		expect(opensslAccepts(text.replaceAll('\n', '\r\n'))).toBe(true);
+	});
+});
