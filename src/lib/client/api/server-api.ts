@@ -1,0 +1,25 @@
+// The calls the License Manager makes, typed by the shared protocol schemas.
+import {
+	activationResponseSchema,
+	sessionSchema,
+	syncResponseSchema,
+	type SyncOperation
+} from '$lib/protocol/api';
+import { publishedKeySetSchema } from '$lib/protocol/vendor-keys';
+import type { ApiClient } from './api-client';
+
+export function serverApi(client: ApiClient) {
+	return {
+		signIn: (email: string, password: string) =>
+			client.post('/api/v1/session', { email, password }, sessionSchema),
+		whoAmI: () => client.get('/api/v1/session', sessionSchema),
+		signOut: () => client.delete('/api/v1/session'),
+		keys: () => client.get('/api/v1/keys', publishedKeySetSchema),
+		/** Instant Activation of a signed request (reg.txt text). */
+		activate: (request: string) => client.post('/api/v1/activations', { request }, activationResponseSchema),
+		refresh: (request: string) => client.post('/api/v1/refresh', { request }, activationResponseSchema),
+		sync: (operations: SyncOperation[]) => client.post('/api/v1/sync', { operations }, syncResponseSchema)
+	};
+}
+
+export type ServerApi = ReturnType<typeof serverApi>;

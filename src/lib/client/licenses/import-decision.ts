@@ -1,0 +1,86 @@
+// Whether a license file brought to this device (Instant Activation's answer, a loaded .license4d,
+// a scanned QR code, Refresh) may be stored, and what it replaces. Pure: storage is the caller's.
+import {
+	MAX_LICENSE_FILE_CHARS,
+	verifyLicenseFile,
+	type LicenseError,
+	type SignedLicense,
+	type VerifyOptions
+} from '$lib/protocol/license-file';
+import { LICENSE_QR_PREFIX, verifyLicenseQr } from '$lib/protocol/qr-payload';
+
+/** What the device already holds for a license number. */
+export interface StoredLicenseSummary {
+	licenseNumber: string;
+	kind: SignedLicense['kind'];
+	issuedAt: number;
+}
+
+export type ImportErrorCode =
+	| LicenseError['code']
+	| 'license_already_loaded'
+	| 'license_older_than_stored'
+	| 'file_too_large'
+	| 'file_unreadable';
+
+export interface ImportError {
+	code: ImportErrorCode;
+	message: string;
+}
+
+export type ImportDecision =
+	| { ok: true; license: SignedLicense; text: string; replaces: StoredLicenseSummary | null }
+	| { ok: false; error: ImportError };
+
+/**
+ * A file is refused before it is read when it is larger than any license file can be (UTF-8 uses at
+ * most 4 bytes per character), so a huge file never reaches the parser.
+ */
+export function fileSizeError(size: number): ImportError | null {
+	return size > MAX_LICENSE_FILE_CHARS * 4
+		? {
+				code: 'file_too_large',
+				message: 'This file is far too large to be a license file. Choose a .license4d file.'
+			}
+		: null;
+}
+
+export async function decideImport(
+	text: string,
+	options: VerifyOptions & { stored: (licenseNumber: string) => StoredLicenseSummary | undefined }
+): Promise<ImportDecision> {
+	const trimmed = text.trim();
+	const verified = trimmed.startsWith(LICENSE_QR_PREFIX)
+		? await verifyLicenseQr(trimmed, options)
+		: await verifyLicenseFile(text, options);
+	if (!verified.ok) return verified;
+	const { license } = verified;
+	const existing = options.stored(license.licenseNumber) ?? null;
+	if (existing && existing.kind !== 'emergency') {
+		if (existing.issuedAt === license.issuedAt) {
+			return {
+				ok: false,
+				error: {
+					code: 'license_already_loaded',
+					message: `License ${license.licenseNumber} is already loaded on this device.`
+				}
+			};
+		}
+		if (existing.issuedAt > license.issuedAt) {
+			return {
+				ok: false,
+				error: {
+					code: 'license_older_than_stored',
+					message: `This file for ${license.licenseNumber} is older than the one already on this device, so it was not loaded.`
+				}
+			};
+		}
+	}
+	// A real license always replaces an emergency one for the same number, whatever its date.
+	return {
+		ok: true,
+		license,
+		text: trimmed.startsWith(LICENSE_QR_PREFIX) ? trimmed : text,
+		replaces: existing
+	};
+}
