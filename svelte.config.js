@@ -6,10 +6,13 @@ const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		adapter: adapter({ out: 'build', precompress: true }),
-		// The API checks the origin of every state-changing request itself (src/hooks.server.ts), for
-		// every content type and with JSON errors; SvelteKit's own check covers form types only.
-		// The app has no form actions, so nothing else relies on it.
-		csrf: { checkOrigin: false },
+		// SvelteKit's own origin check covers form content types only and answers in text. The API
+		// checks the origin of EVERY state-changing request itself (src/hooks.server.ts, all content
+		// types, JSON errors), and the app has no form actions, so SvelteKit's check is switched off
+		// ('*' is its documented way to do that) rather than run twice.
+		csrf: { trustedOrigins: ['*'] },
+		// Registered by the layout through workbox-window, which offers updates with a prompt.
+		serviceWorker: { register: false },
 		typescript: {
 			config: (config) => {
 				config.include.push('../playwright.config.ts', '../scripts/**/*.ts');

@@ -2,6 +2,7 @@
 export const en = {
 	appName: 'Airlock License Manager',
 	appShortName: 'Airlock',
+	skipToContent: 'Skip to content',
 	nav: {
 		home: 'License Manager',
 		instant: 'Instant Activation',
@@ -11,11 +12,95 @@ export const en = {
 		licenseList: 'License list',
 		troubleshooting: 'Troubleshooting'
 	},
+	status: {
+		online: 'Online',
+		offline: 'Offline — working from this device',
+		pending: (count: number) =>
+			count === 1 ? '1 operation waiting for the server' : `${count} operations waiting for the server`,
+		nothingPending: 'Nothing waiting for the server',
+		lastSync: (when: string) => `Last sync ${when}`,
+		neverSynced: 'Not synced yet',
+		queue: 'Queued operations',
+		retry: 'Retry',
+		states: {
+			queued: 'Queued',
+			sending: 'Sending…',
+			done: 'Done',
+			failed: 'Failed',
+			'needs-sign-in': 'Sign in to finish'
+		},
+		types: {
+			'instant-activation': 'Instant Activation',
+			refresh: 'Refresh',
+			'emergency-report': 'Emergency Activation report',
+			'store-edit': 'License list change'
+		},
+		storagePersistent: 'Storage: kept by the browser',
+		storageBestEffort: 'Storage: may be cleared by the browser when space runs low'
+	},
+	pwa: {
+		offlineReady: 'Ready to work offline: this License Manager now opens without a network.',
+		updateAvailable: 'A new version is available',
+		reload: 'Reload',
+		install: 'Install the License Manager',
+		dismiss: 'Dismiss'
+	},
 	home: {
 		title: 'License Manager',
 		activeLicenses: 'Active Licenses',
 		noLicenses: 'No license is active on this device yet.',
-		chooseMode: 'Choose an activation mode. We recommend Instant Activation.'
+		chooseMode: 'Choose an activation mode. We recommend Instant Activation.',
+		device: (id: string) => `This device: ${id}`,
+		columns: {
+			product: 'Product',
+			number: 'License number',
+			kind: 'Kind',
+			expansions: 'Expansions',
+			expiry: 'Expires',
+			device: 'Device'
+		},
+		current: 'current',
+		never: 'Never',
+		daysLeft: (days: number) => (days === 1 ? '1 day left' : `${days} days left`),
+		expired: 'Expired',
+		deactivated: 'Deactivated: its seat was released',
+		revoked: 'No longer valid for this device',
+		details: 'Details',
+		remove: 'Remove',
+		confirmRemove: (number: string) =>
+			`Remove license ${number} from this device? You can load it again later.`,
+		refresh: 'Refresh',
+		refreshHelp: 'Gets new and updated licenses and expansions for this device from the server.',
+		refreshDone: (count: number) =>
+			count === 0
+				? 'Refresh done: everything is up to date.'
+				: `Refresh done: ${count} license file(s) updated.`,
+		refreshQueued:
+			'The server cannot be reached: Refresh is queued and will run when the connection returns.',
+		refreshNothing: 'There is nothing to refresh yet: activate a license first.'
+	},
+	instant: {
+		title: 'Instant Activation',
+		intro:
+			'Enter your user ID (e-mail) and password, then the license number of the product to activate. The license number is in the e-mail you received after your purchase.',
+		email: 'User ID (e-mail)',
+		password: 'Password',
+		licenseNumber: 'License number',
+		licenseHint: 'For example SRV-5BQ7-MKXD-3H99. Letters I, O, U and digits 0, 1 are never used.',
+		activate: 'Activate',
+		activating: 'Activating…',
+		looksRight: 'The license number looks right.',
+		done: (numbers: string) => `Activated: ${numbers}. The license is now in Active Licenses.`,
+		queued:
+			'The activation server cannot be reached. Your activation is queued and will finish by itself when the connection returns. If this computer has no internet access, use Deferred Activation.',
+		refusedPrefix: 'Activation failed:',
+		nextSteps: {
+			invalid_credentials: 'Check your user ID and password and try again.',
+			rate_limited: 'Wait a few minutes before trying again.',
+			license_not_found: 'Check the license number, and that you signed in with the account it was sold to.',
+			no_free_seat: 'Release a seat on another device from the License list, or buy more seats.',
+			default: 'If this keeps happening, see Troubleshooting.'
+		}
 	}
 } as const;
 

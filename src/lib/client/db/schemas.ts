@@ -3,7 +3,7 @@
 // is parsed with these schemas; the row types are inferred from them.
 import { z } from 'zod';
 
-const bytes = z.instanceof(Uint8Array);
+const bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, { message: 'not bytes' });
 const epochMs = z.number().int().nonnegative();
 
 /** A WebCrypto key, checked structurally so the schema also loads where `CryptoKey` is not a global. */

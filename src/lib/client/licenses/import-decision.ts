@@ -45,42 +45,48 @@ export function fileSizeError(size: number): ImportError | null {
 		: null;
 }
 
+/** Verifies a license file or QR text against the trusted keys, this device and the clock. */
+export async function verifyIncoming(
+	text: string,
+	options: VerifyOptions
+): Promise<{ ok: true; license: SignedLicense; text: string } | { ok: false; error: ImportError }> {
+	const trimmed = text.trim();
+	const isQr = trimmed.startsWith(LICENSE_QR_PREFIX);
+	const verified = isQr ? await verifyLicenseQr(trimmed, options) : await verifyLicenseFile(text, options);
+	return verified.ok ? { ok: true, license: verified.license, text: isQr ? trimmed : text } : verified;
+}
+
+/** Whether a verified license may replace what the device holds for its number. */
+export function decideAgainstStored(
+	license: SignedLicense,
+	existing: StoredLicenseSummary | null
+): ImportError | null {
+	// A real license always replaces an emergency one for the same number, whatever its date.
+	if (!existing || existing.kind === 'emergency') return null;
+	if (existing.issuedAt === license.issuedAt) {
+		return {
+			code: 'license_already_loaded',
+			message: `License ${license.licenseNumber} is already loaded on this device.`
+		};
+	}
+	if (existing.issuedAt > license.issuedAt) {
+		return {
+			code: 'license_older_than_stored',
+			message: `This file for ${license.licenseNumber} is older than the one already on this device, so it was not loaded.`
+		};
+	}
+	return null;
+}
+
 export async function decideImport(
 	text: string,
 	options: VerifyOptions & { stored: (licenseNumber: string) => StoredLicenseSummary | undefined }
 ): Promise<ImportDecision> {
-	const trimmed = text.trim();
-	const verified = trimmed.startsWith(LICENSE_QR_PREFIX)
-		? await verifyLicenseQr(trimmed, options)
-		: await verifyLicenseFile(text, options);
+	const verified = await verifyIncoming(text, options);
 	if (!verified.ok) return verified;
-	const { license } = verified;
-	const existing = options.stored(license.licenseNumber) ?? null;
-	if (existing && existing.kind !== 'emergency') {
-		if (existing.issuedAt === license.issuedAt) {
-			return {
-				ok: false,
-				error: {
-					code: 'license_already_loaded',
-					message: `License ${license.licenseNumber} is already loaded on this device.`
-				}
-			};
-		}
-		if (existing.issuedAt > license.issuedAt) {
-			return {
-				ok: false,
-				error: {
-					code: 'license_older_than_stored',
-					message: `This file for ${license.licenseNumber} is older than the one already on this device, so it was not loaded.`
-				}
-			};
-		}
-	}
-	// A real license always replaces an emergency one for the same number, whatever its date.
-	return {
-		ok: true,
-		license,
-		text: trimmed.startsWith(LICENSE_QR_PREFIX) ? trimmed : text,
-		replaces: existing
-	};
+	const existing = options.stored(verified.license.licenseNumber) ?? null;
+	const refusal = decideAgainstStored(verified.license, existing);
+	return refusal
+		? { ok: false, error: refusal }
+		: { ok: true, license: verified.license, text: verified.text, replaces: existing };
 }

@@ -1,0 +1,65 @@
+// What every screen shows, as runes: the licenses, the outbox and the connection, kept live from
+// IndexedDB (Dexie liveQuery), so a change made by another tab or the service worker shows at once.
+import { liveQuery } from 'dexie';
+import type { LicenseRow, OutboxItem } from './db/schemas';
+import { outboxItemSchema } from './db/schemas';
+import { flush, openLicenseManager, type LicenseManager } from './license-manager';
+import { readLicenses } from './licenses/license-store';
+import { updateTrustedKeys } from './trusted-keys';
+
+const PROBE_INTERVAL_MS = 15_000;
+
+class AppState {
+	manager = $state<LicenseManager | null>(null);
+	startError = $state<string | null>(null);
+	licenses = $state<LicenseRow[]>([]);
+	outbox = $state<OutboxItem[]>([]);
+	lastSyncAt = $state<number | null>(null);
+	/** The truth about the connection: a failed request counts, not only navigator.onLine. */
+	online = $state(true);
+	pending = $derived(this.outbox.filter((item) => item.state !== 'done').length);
+	private started = false;
+
+	async start(): Promise<void> {
+		if (this.started) return;
+		this.started = true;
+		this.online = navigator.onLine;
+		try {
+			this.manager = await openLicenseManager({ onReachability: (reachable) => (this.online = reachable) });
+		} catch (error) {
+			this.startError = error instanceof Error ? error.message : String(error);
+			return;
+		}
+		const { db } = this.manager;
+		liveQuery(() => readLicenses(db)).subscribe((rows) => (this.licenses = rows));
+		liveQuery(async () =>
+			(await db.outbox.orderBy('createdAt').toArray()).flatMap((row) =>
+				outboxItemSchema.safeParse(row).success ? [row] : []
+			)
+		).subscribe((items) => (this.outbox = items));
+		liveQuery(() => db.syncState.get('lastSuccessfulSyncAt')).subscribe(
+			(row) => (this.lastSyncAt = typeof row?.value === 'number' ? row.value : null)
+		);
+		window.addEventListener('online', () => void this.sync(true));
+		window.addEventListener('offline', () => (this.online = false));
+		// While offline (or with work queued), probe now and then: the first answer flushes the queue.
+		setInterval(() => {
+			if (!this.online || this.pending > 0) void this.sync(false);
+		}, PROBE_INTERVAL_MS);
+		void this.sync(true);
+	}
+
+	async sync(force: boolean): Promise<void> {
+		if (!this.manager) return;
+		const pendingBefore = this.outbox.some((item) => item.state === 'queued' || item.state === 'sending');
+		if (!pendingBefore) {
+			// Nothing to send: a light request still tells whether the server is there, and keeps the
+			// trusted keys current for verifying license files offline.
+			await updateTrustedKeys(this.manager.db, this.manager.api);
+			return;
+		}
+		await flush(this.manager, force);
+	}
+}
+
+export const app = new AppState();

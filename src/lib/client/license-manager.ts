@@ -1,0 +1,148 @@
+// The License Manager's workflows — Instant Activation, Refresh, the outbox — over the local
+// database, the device identity and the server API. Components call these and render the outcome.
+import type { ApiError } from '$lib/protocol/api';
+import { parseLicenseNumber } from '$lib/protocol/license-number';
+import { normalizeEmail } from '$lib/protocol/fields';
+import { createRegistrationRequest, formatRegFile } from '$lib/protocol/reg-file';
+import { createApiClient } from './api/api-client';
+import { serverApi, type ServerApi } from './api/server-api';
+import { database, type LicenseManagerDatabase } from './db/database';
+import type { OutboxItem } from './db/schemas';
+import { loadDeviceIdentity, type DeviceIdentity } from './device-identity';
+import { applyRevocations, importIssued, type ImportResult } from './licenses/license-store';
+import {
+	activationResultOf,
+	flushOutbox,
+	newOutboxItem,
+	resumeAfterSignIn,
+	SYNC_TAG,
+	type FlushOutcome
+} from './sync/outbox';
+import { loadTrustedKeys, updateTrustedKeys } from './trusted-keys';
+
+export type WorkflowOutcome =
+	{ kind: 'done'; imported: ImportResult[] } | { kind: 'queued' } | { kind: 'refused'; error: ApiError };
+
+export interface LicenseManager {
+	db: LicenseManagerDatabase;
+	identity: DeviceIdentity;
+	api: ServerApi;
+}
+
+export interface OpenOptions {
+	db?: LicenseManagerDatabase;
+	onReachability?: (reachable: boolean) => void;
+	fetch?: typeof globalThis.fetch;
+}
+
+export async function openLicenseManager(options: OpenOptions = {}): Promise<LicenseManager> {
+	const db = options.db ?? database();
+	const identity = await loadDeviceIdentity(db);
+	const api = serverApi(createApiClient({ onReachability: options.onReachability, fetch: options.fetch }));
+	return { db, identity, api };
+}
+
+async function importContext(manager: LicenseManager, refreshKeys: boolean) {
+	const trustedKeys = refreshKeys
+		? await updateTrustedKeys(manager.db, manager.api)
+		: await loadTrustedKeys(manager.db);
+	return { trustedKeys, devicePublicKey: manager.identity.signer.publicKey, now: Date.now() };
+}
+
+/** Stores what an applied activation or refresh brought (also run by the service worker). */
+export async function handleApplied(
+	manager: LicenseManager,
+	item: OutboxItem,
+	result: unknown
+): Promise<void> {
+	const response = activationResultOf(result);
+	if (!response || (item.type !== 'instant-activation' && item.type !== 'refresh')) return;
+	await importIssued(manager.db, response.licenses, await importContext(manager, true));
+	await applyRevocations(manager.db, response.revoked);
+}
+
+/** Asks the browser to run the outbox from the service worker when the connection returns. */
+async function requestBackgroundSync(): Promise<void> {
+	if (typeof navigator === 'undefined' || !('serviceWorker' in navigator)) return;
+	try {
+		const registration = (await navigator.serviceWorker.ready) as ServiceWorkerRegistration & {
+			sync?: { register(tag: string): Promise<void> };
+		};
+		await registration.sync?.register(SYNC_TAG);
+	} catch {
+		// No Background Sync here: the open page flushes when it sees the connection return.
+	}
+}
+
+async function queue(
+	manager: LicenseManager,
+	type: 'instant-activation' | 'refresh',
+	request: string
+): Promise<WorkflowOutcome> {
+	await manager.db.outbox.add(newOutboxItem(type, { request }, Date.now()));
+	await requestBackgroundSync();
+	return { kind: 'queued' };
+}
+
+export async function flush(manager: LicenseManager, force = false): Promise<FlushOutcome> {
+	return flushOutbox(manager.db, manager.api, (item, result) => handleApplied(manager, item, result), {
+		force
+	});
+}
+
+/** Instant Activation: sign in, send the signed request, store the license files. */
+export async function instantActivation(
+	manager: LicenseManager,
+	input: { email: string; password: string; licenseNumber: string }
+): Promise<WorkflowOutcome> {
+	const number = parseLicenseNumber(input.licenseNumber);
+	if (!number.ok) return { kind: 'refused', error: number.error };
+	const email = normalizeEmail(input.email);
+	const request = await createRegistrationRequest({
+		purpose: 'activate',
+		licenseNumbers: [number.licenseNumber],
+		email,
+		signer: manager.identity.signer,
+		now: Date.now()
+	});
+	const requestText = formatRegFile(request, `${location.origin}/portal`);
+
+	const session = await manager.api.signIn(email, input.password);
+	if (session.kind === 'unreachable') return queue(manager, 'instant-activation', requestText);
+	if (session.kind === 'refused') return { kind: 'refused', error: session.error };
+	await resumeAfterSignIn(manager.db);
+
+	const answer = await manager.api.activate(requestText);
+	if (answer.kind === 'unreachable') return queue(manager, 'instant-activation', requestText);
+	if (answer.kind === 'refused') return { kind: 'refused', error: answer.error };
+	const imported = await importIssued(manager.db, answer.value.licenses, await importContext(manager, true));
+	return { kind: 'done', imported };
+}
+
+/** Refresh: new and updated licenses and expansions for every account this device holds licenses of. */
+export async function refreshLicenses(manager: LicenseManager, emails: string[]): Promise<WorkflowOutcome> {
+	const imported: ImportResult[] = [];
+	let queued = false;
+	for (const email of [...new Set(emails)]) {
+		const request = await createRegistrationRequest({
+			purpose: 'refresh',
+			licenseNumbers: [],
+			email,
+			signer: manager.identity.signer,
+			now: Date.now()
+		});
+		const requestText = formatRegFile(request, `${location.origin}/portal`);
+		const answer = await manager.api.refresh(requestText);
+		if (answer.kind === 'unreachable') {
+			await queue(manager, 'refresh', requestText);
+			queued = true;
+			continue;
+		}
+		if (answer.kind === 'refused') return { kind: 'refused', error: answer.error };
+		imported.push(
+			...(await importIssued(manager.db, answer.value.licenses, await importContext(manager, true)))
+		);
+		await applyRevocations(manager.db, answer.value.revoked);
+	}
+	return queued ? { kind: 'queued' } : { kind: 'done', imported };
+}

@@ -1,0 +1,185 @@
+// The outbox: operations that need the server, queued in IndexedDB and sent in order when it can be
+// reached — from the open page, or from the service worker's Background Sync when the page is closed.
+//
+// Every item has a client id the server applies at most once, so sending an item again after a crash
+// or a lost answer is always safe. Items the server rejects for good are marked failed with its reason
+// and never retried by themselves; items that need a sign-in wait for one.
+import { activationResponseSchema, MAX_SYNC_BATCH, type SyncResult } from '$lib/protocol/api';
+import type { ServerApi } from '../api/server-api';
+import type { LicenseManagerDatabase } from '../db/database';
+import { outboxItemSchema, type OutboxItem, type OutboxType } from '../db/schemas';
+
+export const OUTBOX_LOCK = 'airlock-outbox';
+export const SYNC_TAG = 'airlock-outbox';
+const BASE_BACKOFF_MS = 2_000;
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+export function newOutboxItem(type: OutboxType, payload: unknown, now: number): OutboxItem {
+	return {
+		id: crypto.randomUUID(),
+		type,
+		payload,
+		createdAt: now,
+		state: 'queued',
+		attempts: 0,
+		nextAttemptAt: now,
+		lastError: null
+	};
+}
+
+/** What the page does with an applied item's result (store the licenses it brought, …). */
+export type ResultHandler = (item: OutboxItem, result: unknown) => Promise<void>;
+
+export interface FlushOutcome {
+	sent: number;
+	applied: number;
+	rejected: number;
+	needsSignIn: number;
+	unreachable: boolean;
+}
+
+function backoff(attempts: number): number {
+	return Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** Math.min(attempts, 16));
+}
+
+async function dueItems(db: LicenseManagerDatabase, now: number, force: boolean): Promise<OutboxItem[]> {
+	// 'sending' items are ones a crash interrupted: the server dedupes by id, so they go again.
+	const rows = await db.outbox.where('state').anyOf('queued', 'sending').toArray();
+	return rows
+		.flatMap((row) => {
+			const parsed = outboxItemSchema.safeParse(row);
+			return parsed.success ? [parsed.data] : [];
+		})
+		.filter((item) => force || item.nextAttemptAt <= now)
+		.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
+		.slice(0, MAX_SYNC_BATCH);
+}
+
+async function applyResult(
+	db: LicenseManagerDatabase,
+	item: OutboxItem,
+	result: SyncResult,
+	onApplied: ResultHandler,
+	now: number
+): Promise<void> {
+	if (result.status === 'applied') {
+		await onApplied(item, result.result);
+		await db.outbox.update(item.id, {
+			state: 'done',
+			result: result.result ?? null,
+			lastError: null,
+			attempts: item.attempts + 1
+		});
+	} else if (result.status === 'rejected') {
+		const error = result.error ?? { code: 'rejected', message: 'The server refused this operation.' };
+		await db.outbox.update(item.id, { state: 'failed', lastError: error, attempts: item.attempts + 1 });
+	} else {
+		await db.outbox.update(item.id, {
+			state: 'needs-sign-in',
+			lastError: result.error ?? { code: 'not_signed_in', message: 'Sign in to finish.' },
+			nextAttemptAt: now
+		});
+	}
+}
+
+/** Sends one batch of due items. */
+async function flushOnce(
+	db: LicenseManagerDatabase,
+	api: ServerApi,
+	onApplied: ResultHandler,
+	now: number,
+	force: boolean
+): Promise<FlushOutcome & { more: boolean }> {
+	const outcome = { sent: 0, applied: 0, rejected: 0, needsSignIn: 0, unreachable: false, more: false };
+	const items = await dueItems(db, now, force);
+	if (items.length === 0) return outcome;
+	await db.outbox.bulkUpdate(items.map((item) => ({ key: item.id, changes: { state: 'sending' as const } })));
+	const answer = await api.sync(items.map(({ id, type, payload }) => ({ id, type, payload })));
+	if (answer.kind !== 'ok') {
+		// Not sent, or the whole batch failed on the server: all of it goes again later.
+		const lastError =
+			answer.kind === 'refused'
+				? answer.error
+				: { code: 'unreachable', message: 'The activation server cannot be reached.' };
+		await db.outbox.bulkUpdate(
+			items.map((item) => ({
+				key: item.id,
+				changes: {
+					state: 'queued' as const,
+					attempts: item.attempts + 1,
+					nextAttemptAt: now + backoff(item.attempts),
+					lastError
+				}
+			}))
+		);
+		return { ...outcome, unreachable: answer.kind === 'unreachable' };
+	}
+	const byId = new Map(answer.value.results.map((result) => [result.id, result]));
+	for (const item of items) {
+		const result = byId.get(item.id);
+		if (!result) {
+			await db.outbox.update(item.id, { state: 'queued' });
+			continue;
+		}
+		await applyResult(db, item, result, onApplied, now);
+		outcome.sent++;
+		if (result.status === 'applied') outcome.applied++;
+		else if (result.status === 'rejected') outcome.rejected++;
+		else outcome.needsSignIn++;
+	}
+	await db.syncState.put({ key: 'lastSuccessfulSyncAt', value: now });
+	await db.syncState.put({ key: 'serverTime', value: answer.value.serverTime });
+	return { ...outcome, more: items.length === MAX_SYNC_BATCH };
+}
+
+let flushing: Promise<FlushOutcome> | null = null;
+
+/**
+ * Sends every due item, batch after batch. One flush at a time per page, and across pages and the
+ * service worker through a Web Lock where the browser has them.
+ */
+export function flushOutbox(
+	db: LicenseManagerDatabase,
+	api: ServerApi,
+	onApplied: ResultHandler,
+	options: { now?: () => number; force?: boolean } = {}
+): Promise<FlushOutcome> {
+	const now = options.now ?? Date.now;
+	const run = async (): Promise<FlushOutcome> => {
+		const total: FlushOutcome = { sent: 0, applied: 0, rejected: 0, needsSignIn: 0, unreachable: false };
+		for (;;) {
+			const batch = await flushOnce(db, api, onApplied, now(), options.force ?? false);
+			total.sent += batch.sent;
+			total.applied += batch.applied;
+			total.rejected += batch.rejected;
+			total.needsSignIn += batch.needsSignIn;
+			total.unreachable ||= batch.unreachable;
+			if (!batch.more || batch.unreachable) return total;
+		}
+	};
+	flushing ??= (async () => {
+		try {
+			const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+			return locks ? await locks.request(OUTBOX_LOCK, run) : await run();
+		} finally {
+			flushing = null;
+		}
+	})();
+	return flushing;
+}
+
+/** After a sign-in: items waiting for one go back in the queue. */
+export async function resumeAfterSignIn(db: LicenseManagerDatabase, now = Date.now()): Promise<void> {
+	await db.outbox.where('state').equals('needs-sign-in').modify({ state: 'queued', nextAttemptAt: now });
+}
+
+/** The user's Retry on a failed item: it is sent again (the server still applies it at most once). */
+export async function retryItem(db: LicenseManagerDatabase, id: string, now = Date.now()): Promise<void> {
+	await db.outbox.update(id, { state: 'queued', nextAttemptAt: now });
+}
+
+/** Parses an activation or refresh answer carried by an applied item. */
+export function activationResultOf(result: unknown) {
+	const parsed = activationResponseSchema.safeParse(result);
+	return parsed.success ? parsed.data : null;
+}

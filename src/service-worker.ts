@@ -1,0 +1,71 @@
+/// <reference types="@sveltejs/kit" />
+/// <reference no-default-lib="true"/>
+/// <reference lib="esnext" />
+/// <reference lib="webworker" />
+// The License Manager's service worker: it precaches the whole app shell so every page opens with
+// no network at all, and sends the outbox through Background Sync when the page is closed.
+// A new version waits until the page asks it to take over (the "Reload" prompt): never mid-task.
+import { build, files, prerendered, version } from '$service-worker';
+import { database } from '$lib/client/db/database';
+import { flush, openLicenseManager } from '$lib/client/license-manager';
+import { SYNC_TAG } from '$lib/client/sync/outbox';
+
+const worker = self as unknown as ServiceWorkerGlobalScope;
+const CACHE = `airlock-shell-${version}`;
+const SHELL = [...build, ...files, ...prerendered];
+const SHELL_PATHS = new Set(SHELL);
+
+worker.addEventListener('install', (event) => {
+	event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)));
+});
+
+worker.addEventListener('activate', (event) => {
+	event.waitUntil(
+		(async () => {
+			for (const key of await caches.keys()) if (key !== CACHE) await caches.delete(key);
+			await worker.clients.claim();
+		})()
+	);
+});
+
+worker.addEventListener('message', (event) => {
+	if ((event.data as { type?: string } | null)?.type === 'SKIP_WAITING') void worker.skipWaiting();
+});
+
+async function fromShell(request: Request): Promise<Response> {
+	const url = new URL(request.url);
+	const cache = await caches.open(CACHE);
+	const cached = await cache.match(url.pathname);
+	if (cached) return cached;
+	if (request.mode === 'navigate') {
+		// A page of the app not prerendered under this exact path: the app shell routes it.
+		const shell = await cache.match('/');
+		if (shell) return shell;
+	}
+	return fetch(request);
+}
+
+worker.addEventListener('fetch', (event) => {
+	const url = new URL(event.request.url);
+	if (event.request.method !== 'GET' || url.origin !== worker.location.origin) return;
+	if (url.pathname.startsWith('/api/')) return; // always the network: the app handles failures
+	if (SHELL_PATHS.has(url.pathname) || event.request.mode === 'navigate') {
+		event.respondWith(fromShell(event.request));
+	}
+});
+
+interface SyncEvent extends ExtendableEvent {
+	tag: string;
+}
+
+worker.addEventListener('sync', ((event: SyncEvent) => {
+	if (event.tag !== SYNC_TAG) return;
+	event.waitUntil(
+		(async () => {
+			const manager = await openLicenseManager({ db: database() });
+			const outcome = await flush(manager, true);
+			// Still unreachable: reject so the browser schedules another attempt.
+			if (outcome.unreachable) throw new Error('the activation server is still unreachable');
+		})()
+	);
+}) as EventListener);

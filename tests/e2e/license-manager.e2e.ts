@@ -1,0 +1,117 @@
+// The License Manager in Chromium against the built app and a real server on SQLite.
+import { chromium, expect, test, type Page } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestAccount, createTestLicense } from './support/admin';
+
+async function waitForOfflineReady(page: Page) {
+	await page.goto('/');
+	await page.evaluate(async () => {
+		const registration = await navigator.serviceWorker.ready;
+		if (!navigator.serviceWorker.controller) {
+			await new Promise((resolve) =>
+				navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true })
+			);
+		}
+		return registration.active?.state;
+	});
+}
+
+async function activate(page: Page, email: string, password: string, licenseNumber: string) {
+	await page.goto('/instant');
+	await page.getByLabel('User ID (e-mail)').fill(email);
+	await page.getByLabel('Password').fill(password);
+	await page.getByLabel('License number').fill(licenseNumber);
+	await page.getByRole('button', { name: 'Activate' }).click();
+}
+
+test('Chromium reports no installability errors', async ({ baseURL }, testInfo) => {
+	// Installability is only judged outside incognito, so this test uses a real profile.
+	const profile = mkdtempSync(join(tmpdir(), 'airlock-profile-'));
+	const context = await chromium.launchPersistentContext(profile, {
+		...testInfo.project.use.launchOptions,
+		baseURL
+	});
+	try {
+		const page = await context.newPage();
+		await waitForOfflineReady(page);
+		const cdp = await context.newCDPSession(page);
+		const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+		expect(installabilityErrors).toEqual([]);
+	} finally {
+		await context.close();
+	}
+});
+
+test('Instant Activation stores a verified license and shows it in Active Licenses, in bold', async ({
+	page
+}) => {
+	const account = createTestAccount();
+	const license = createTestLicense(account.email, { expansions: ['CLX'] });
+	await page.goto('/');
+	await activate(page, account.email, account.password, license.number);
+	await expect(page.getByRole('status').filter({ hasText: 'Activated' })).toContainText(license.number);
+	await page.getByRole('link', { name: 'License Manager' }).click();
+	const row = page.locator(`tr[data-license="${license.number}"]`);
+	await expect(row).toBeVisible();
+	await expect(row).toHaveClass(/current/);
+	await expect(row).toContainText(license.expansions[0]!.number);
+	await expect(page.locator(`tr[data-license="${license.expansions[0]!.number}"]`)).toBeVisible();
+});
+
+test('each error a user can cause is a specific alert and stores nothing', async ({ page }) => {
+	const account = createTestAccount();
+	const license = createTestLicense(account.email, { seats: 1 });
+	const other = createTestAccount();
+	createTestLicense(other.email);
+	await page.goto('/instant');
+	// A typo is caught as it is typed.
+	await page
+		.getByLabel('License number')
+		.fill(license.number.slice(0, -1) + (license.number.endsWith('2') ? '3' : '2'));
+	await expect(page.getByRole('alert')).toContainText(/mistyped|swapped/);
+	await activate(page, account.email, 'wrong password', license.number);
+	await expect(page.getByRole('alert')).toContainText('user ID and password');
+	await activate(page, account.email, account.password, 'SRV-5BQ7-MKXD-3H99');
+	await expect(page.getByRole('alert')).toContainText('was not found in your account');
+	await page.goto('/');
+	await expect(page.getByText('No license is active on this device yet.')).toBeVisible();
+});
+
+test('every page opens offline after one visit, also in a new page', async ({ page, context }) => {
+	await waitForOfflineReady(page);
+	await context.setOffline(true);
+	const fresh = await context.newPage();
+	for (const [path, heading] of [
+		['/', 'License Manager'],
+		['/instant', 'Instant Activation']
+	] as const) {
+		await fresh.goto(path);
+		await expect(fresh.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+	}
+	await expect(fresh.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
+	await context.setOffline(false);
+});
+
+test('an Instant Activation made offline is queued and completes by itself when the connection returns', async ({
+	page,
+	context
+}) => {
+	const account = createTestAccount();
+	const first = createTestLicense(account.email);
+	const second = createTestLicense(account.email, { product: 'DEV' });
+	await waitForOfflineReady(page);
+	await activate(page, account.email, account.password, first.number);
+	await expect(page.getByRole('status').filter({ hasText: 'Activated' })).toBeVisible();
+
+	await context.setOffline(true);
+	await activate(page, account.email, account.password, second.number);
+	await expect(page.getByRole('alert')).toContainText('queued');
+	await expect(page.getByText('1 operation waiting for the server')).toBeVisible();
+
+	await context.setOffline(false);
+	await page.goto('/');
+	await expect(page.locator(`tr[data-license="${second.number}"]`)).toBeVisible({ timeout: 30_000 });
+	await expect(page.getByText('Nothing waiting for the server')).toBeVisible();
+});
