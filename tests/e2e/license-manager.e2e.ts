@@ -3,7 +3,7 @@ import { chromium, expect, test, type Page } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestAccount, createTestLicense } from './support/admin';
+import { addTestExpansion, createTestAccount, createTestLicense } from './support/admin';
 
 async function waitForOfflineReady(page: Page) {
 	await page.goto('/');
@@ -114,4 +114,18 @@ test('an Instant Activation made offline is queued and completes by itself when 
 	await page.goto('/');
 	await expect(page.locator(`tr[data-license="${second.number}"]`)).toBeVisible({ timeout: 30_000 });
 	await expect(page.getByText('Nothing waiting for the server')).toBeVisible();
+});
+
+test('Refresh brings an expansion purchased after activation', async ({ page }) => {
+	const account = createTestAccount();
+	const license = createTestLicense(account.email);
+	await activate(page, account.email, account.password, license.number);
+	await expect(page.getByRole('status').filter({ hasText: 'Activated' })).toBeVisible();
+	const expansion = addTestExpansion(license.number, 'WEB');
+	await page.goto('/');
+	await expect(page.locator(`tr[data-license="${expansion.number}"]`)).toHaveCount(0);
+	await page.getByRole('button', { name: 'Refresh' }).click();
+	await expect(page.getByRole('status').filter({ hasText: 'Refresh done' })).toBeVisible();
+	await expect(page.locator(`tr[data-license="${expansion.number}"]`)).toBeVisible();
+	await expect(page.locator(`tr[data-license="${license.number}"]`)).toContainText(expansion.number);
 });

@@ -53,3 +53,10 @@ export function createTestLicense(
 	if (options.temporaryDays) args.push('--temporary-days', String(options.temporaryDays));
 	return admin(args) as TestLicense;
 }
+
+/** The vendor attaches a newly purchased expansion to a license. */
+export function addTestExpansion(licenseNumber: string, product: string): { number: string } {
+	return admin(['license', 'expand', '--license', licenseNumber, '--expansion', product]) as {
+		number: string;
+	};
+}

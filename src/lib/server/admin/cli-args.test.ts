@@ -82,4 +82,16 @@ describe('parseCommand', () => {
 		expect(() => parseCommand(argv)).toThrow(UsageError);
 		expect(() => parseCommand(argv)).toThrow(message);
 	});
+
+	it('parses license expand and refuses it without its options', () => {
+		expect(
+			parseCommand(['license', 'expand', '--license', 'srv-5bq7-mkxd-3h99', '--expansion', 'web'])
+		).toEqual({
+			command: { name: 'license expand', license: 'SRV-5BQ7-MKXD-3H99', expansion: 'WEB' },
+			json: false
+		});
+		expect(() => parseCommand(['license', 'expand', '--license', 'SRV-5BQ7-MKXD-3H99'])).toThrow(
+			'--expansion is required'
+		);
+	});
 });

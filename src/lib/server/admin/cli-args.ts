@@ -12,6 +12,7 @@ Commands:
   account create --email E --password P
   license create --product P --email E [--seats N] [--expires YYYY-MM-DD]
                  [--temporary-days N] [--no-deferred] [--no-emergency] [--expansion CODE ...]
+  license expand --license NUMBER --expansion CODE
   license list [--email E]
   key rotate
   demo
@@ -47,6 +48,7 @@ export type Command =
 			emergency: boolean;
 			expansions: string[];
 	  }
+	| { name: 'license expand'; license: string; expansion: string }
 	| { name: 'license list'; email?: string }
 	| { name: 'key rotate' }
 	| { name: 'demo' }
@@ -69,6 +71,7 @@ const optionSpecs = {
 		'no-emergency': { type: 'boolean' },
 		expansion: { type: 'string', multiple: true }
 	},
+	'license expand': { license: { type: 'string' }, expansion: { type: 'string' } },
 	'license list': { email: { type: 'string' } },
 	'key rotate': {},
 	demo: {}
@@ -88,6 +91,10 @@ const valueSchemas = {
 		'no-deferred': z.boolean().optional(),
 		'no-emergency': z.boolean().optional(),
 		expansion: z.array(productCode).optional()
+	}),
+	'license expand': z.object({
+		license: z.string({ error: '--license is required' }).transform((n) => n.trim().toUpperCase()),
+		expansion: z.string({ error: '--expansion is required' }).pipe(productCode)
 	}),
 	'license list': z.object({ email: z.string().optional() })
 };
@@ -151,6 +158,11 @@ export function parseCommand(argv: string[]): ParsedCommand {
 				},
 				json
 			};
+		}
+		case 'license expand': {
+			const parsed = valueSchemas['license expand'].safeParse(values);
+			if (!parsed.success) throw new UsageError(describeIssues(parsed.error));
+			return { command: { name, ...parsed.data }, json };
 		}
 		case 'license list': {
 			const parsed = valueSchemas['license list'].safeParse(values);

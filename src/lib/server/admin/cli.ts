@@ -7,7 +7,7 @@ import type { License } from '../db/schema';
 import { findAccountByEmail } from '../repositories/accounts.repository';
 import { listAllLicenses } from '../repositories/licenses.repository';
 import { createAccount } from '../services/account.service';
-import { createLicense } from '../services/catalogue.service';
+import { addExpansion, createLicense } from '../services/catalogue.service';
 import { describeDemoSeed, seedDemo } from '../services/demo';
 import { rotateSigningKey } from '../services/signing-keys.service';
 import { parseCommand, UsageError, USAGE, type Command } from './cli-args';
@@ -71,6 +71,16 @@ async function run(
 				ok: true,
 				json: { ...licenseJson(license), expansions: expansions.map((e) => licenseJson(e.license)) },
 				text: lines.join('\n')
+			};
+		}
+		case 'license expand': {
+			// A purchased expansion: the device holding the license gets it at its next Refresh.
+			const result = await addExpansion(db, command.license, command.expansion, now);
+			if (!result.ok) return result;
+			return {
+				ok: true,
+				json: licenseJson(result.license),
+				text: `${result.license.number} (${command.expansion}) attached to ${command.license}.`
 			};
 		}
 		case 'license list': {
