@@ -129,3 +129,99 @@ test('Refresh brings an expansion purchased after activation', async ({ page }) 
 	await expect(page.locator(`tr[data-license="${expansion.number}"]`)).toBeVisible();
 	await expect(page.locator(`tr[data-license="${license.number}"]`)).toContainText(expansion.number);
 });
+
+test.describe('with a real browser profile', () => {
+	async function launch(profile: string, baseURL: string | undefined, launchOptions: object) {
+		return chromium.launchPersistentContext(profile, { ...launchOptions, baseURL });
+	}
+
+	test('the License Manager opens offline after a browser restart', async ({ baseURL }, testInfo) => {
+		const profile = mkdtempSync(join(tmpdir(), 'airlock-profile-'));
+		const first = await launch(profile, baseURL, testInfo.project.use.launchOptions ?? {});
+		await waitForOfflineReady(await first.newPage());
+		await first.close();
+		const second = await launch(profile, baseURL, testInfo.project.use.launchOptions ?? {});
+		try {
+			await second.setOffline(true);
+			const page = await second.newPage();
+			for (const [path, heading] of [
+				['/', 'License Manager'],
+				['/instant', 'Instant Activation']
+			] as const) {
+				await page.goto(path);
+				await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+			}
+		} finally {
+			await second.close();
+		}
+	});
+
+	test('with the page closed, the service worker finishes a queued activation through Background Sync', async ({
+		baseURL
+	}, testInfo) => {
+		const account = createTestAccount();
+		const first = createTestLicense(account.email);
+		const second = createTestLicense(account.email, { product: 'DEV' });
+		const profile = mkdtempSync(join(tmpdir(), 'airlock-profile-'));
+		const context = await launch(profile, baseURL, testInfo.project.use.launchOptions ?? {});
+		try {
+			const page = await context.newPage();
+			await waitForOfflineReady(page);
+			await activate(page, account.email, account.password, first.number);
+			await expect(page.getByRole('status').filter({ hasText: 'Activated' })).toBeVisible();
+			await context.setOffline(true);
+			await activate(page, account.email, account.password, second.number);
+			await expect(page.getByRole('alert')).toContainText('queued');
+
+			// Close every page of the app, come back online, and let the browser fire the sync event.
+			const blank = await context.newPage();
+			await page.close();
+			await context.setOffline(false);
+			const cdp = await context.newCDPSession(blank);
+			const registration = new Promise<string>((resolve) => {
+				cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+					const ours = registrations.find(
+						(r: { scopeURL: string; isDeleted: boolean }) => r.scopeURL.startsWith(baseURL!) && !r.isDeleted
+					);
+					if (ours) resolve(ours.registrationId);
+				});
+			});
+			await cdp.send('ServiceWorker.enable');
+			await cdp.send('ServiceWorker.dispatchSyncEvent', {
+				origin: new URL(baseURL!).origin,
+				registrationId: await registration,
+				tag: 'airlock-outbox',
+				lastChance: false
+			});
+
+			// The service worker stored the license with no page of the app open. Read IndexedDB from a
+			// same-origin document that is not the app (the app would flush the outbox itself).
+			const reader = await context.newPage();
+			await reader.goto('/manifest.webmanifest');
+			const stored = () =>
+				reader.evaluate(
+					(number) =>
+						new Promise<{ license: boolean; states: string[] }>((resolve, reject) => {
+							const open = indexedDB.open('airlock-license-manager');
+							open.onerror = () => reject(open.error);
+							open.onsuccess = () => {
+								const tx = open.result.transaction(['licenses', 'outbox'], 'readonly');
+								const license = tx.objectStore('licenses').get(number);
+								const outbox = tx.objectStore('outbox').getAll();
+								tx.oncomplete = () => {
+									resolve({
+										license: license.result !== undefined,
+										states: (outbox.result as { state: string }[]).map((i) => i.state)
+									});
+									open.result.close();
+								};
+							};
+						}),
+					second.number
+				);
+			await expect.poll(stored, { timeout: 20_000 }).toEqual({ license: true, states: ['done'] });
+		} finally {
+			await context.close();
+		}
+	});
+});

@@ -51,8 +51,9 @@ class AppState {
 
 	async sync(force: boolean): Promise<void> {
 		if (!this.manager) return;
-		const pendingBefore = this.outbox.some((item) => item.state === 'queued' || item.state === 'sending');
-		if (!pendingBefore) {
+		// Asked of the database, not of this.outbox: at start-up the live query has not answered yet.
+		const due = await this.manager.db.outbox.where('state').anyOf('queued', 'sending').count();
+		if (due === 0) {
 			// Nothing to send: a light request still tells whether the server is there, and keeps the
 			// trusted keys current for verifying license files offline.
 			await updateTrustedKeys(this.manager.db, this.manager.api);

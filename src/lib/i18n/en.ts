@@ -21,6 +21,9 @@ export const en = {
 		lastSync: (when: string) => `Last sync ${when}`,
 		neverSynced: 'Not synced yet',
 		queue: 'Queued operations',
+		signInToFinish: 'Sign in to finish the queued operations',
+		signIn: 'Sign in',
+		signInUnreachable: 'The activation server cannot be reached. Try again when you are online.',
 		retry: 'Retry',
 		states: {
 			queued: 'Queued',
