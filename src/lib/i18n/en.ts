@@ -3,6 +3,7 @@ export const en = {
 	appName: 'Airlock License Manager',
 	appShortName: 'Airlock',
 	skipToContent: 'Skip to content',
+	common: { next: 'Next' },
 	nav: {
 		home: 'License Manager',
 		instant: 'Instant Activation',
@@ -81,6 +82,56 @@ export const en = {
 		refreshQueued:
 			'The server cannot be reached: Refresh is queued and will run when the connection returns.',
 		refreshNothing: 'There is nothing to refresh yet: activate a license first.'
+	},
+	deferred: {
+		intro:
+			'For a computer without internet access. Enter the license number(s) and your e-mail address, then click Generate file: take reg.txt to a computer or phone with internet access, or scan the QR code with your phone.',
+		licenseNumbers: 'License number(s)',
+		licenseNumbersHint: 'One per line. Up to 8.',
+		lineError: (line: number, message: string) => `License number ${line}: ${message}`,
+		email: 'E-mail address',
+		generate: 'Generate file',
+		qrTitle: 'Your request',
+		qrHelp:
+			'Scan this code with a phone: it opens the activation portal with your request. Or take reg.txt there on a USB drive.',
+		qrLabel: 'QR code of the registration request',
+		portalHint: 'Activation portal:',
+		saveAgain: 'Save reg.txt again',
+		print: 'Print',
+		loadIntro:
+			'Load the .license4d files you brought back from the activation portal: click Load… or drop them here. Check what will be activated, then click Next.',
+		dropLabel: 'License files',
+		dropHint: 'Drop .license4d files here.',
+		load: 'Load…',
+		addNumber: 'Add N°',
+		preview: 'To be activated',
+		expansions: 'Expansions',
+		expires: (date: string) => `expires ${date}`,
+		noExpiry: 'no expiry',
+		stored: (numbers: string) => `Activated on this device: ${numbers}.`,
+		back: 'Back to the request'
+	},
+	portal: {
+		title: 'Activation portal',
+		intro:
+			'Open this page from the QR code shown by the License Manager, or choose the reg.txt file it made.',
+		request: 'Request',
+		licenses: 'License numbers',
+		email: 'E-mail',
+		device: 'Device',
+		chooseFile: 'Choose File… (reg.txt)',
+		fileTooLarge: 'This file is too large to be a reg.txt. Choose the reg.txt made by the License Manager.',
+		signIn: 'Sign in',
+		signInButton: 'Sign in',
+		signedInAs: (email: string) => `Signed in as ${email}.`,
+		activate: 'Activate',
+		offline: 'This phone is offline: the request is kept and will be sent when it is back online.',
+		result: 'License files',
+		download: (name: string) => `Download ${name}`,
+		showing: (index: number, count: number, product: string, number: string) =>
+			`${index} of ${count}: ${product} — ${number}. Scan it with the License Manager.`,
+		qrLabel: 'QR code of the license file',
+		previous: 'Previous'
 	},
 	instant: {
 		title: 'Instant Activation',

@@ -17,6 +17,8 @@ export function serverApi(client: ApiClient) {
 		keys: () => client.get('/api/v1/keys', publishedKeySetSchema),
 		/** Instant Activation of a signed request (reg.txt text). */
 		activate: (request: string) => client.post('/api/v1/activations', { request }, activationResponseSchema),
+		/** Deferred Activation on the portal: a reg.txt or the request QR URL brought from an offline device. */
+		deferred: (request: string) => client.post('/api/v1/deferred', { request }, activationResponseSchema),
 		refresh: (request: string) => client.post('/api/v1/refresh', { request }, activationResponseSchema),
 		sync: (operations: SyncOperation[]) => client.post('/api/v1/sync', { operations }, syncResponseSchema)
 	};

@@ -1,0 +1,73 @@
+// The activation portal, on the phone (or any computer with internet): it reads the request the
+// offline device made, sends it for the signed-in account, and hands back the license files as
+// downloads and as QR codes for the offline device's camera. A request made while the phone itself
+// is offline is kept and sent when it is back online.
+import QRCode from 'qrcode';
+import type { ApiError, IssuedLicense } from '$lib/protocol/api';
+import { parseLicenseFile } from '$lib/protocol/license-file';
+import { licenseQrText, parseRequestQr, REQUEST_FRAGMENT_PREFIX } from '$lib/protocol/qr-payload';
+import { parseRegFile, type RegistrationRequest } from '$lib/protocol/reg-file';
+import type { ServerApi } from './api/server-api';
+
+export const PENDING_KEY = 'airlock-portal-pending-request';
+
+export interface PortalRequest {
+	/** What is sent to the server: the reg.txt text or the portal URL of the QR code. */
+	text: string;
+	request: RegistrationRequest;
+}
+
+export type PortalRead = { ok: true; value: PortalRequest } | { ok: false; error: ApiError };
+
+/** The request in the page's own URL (opened from the QR code), if there is one. */
+export async function requestFromUrl(href: string): Promise<PortalRead | null> {
+	if (!href.includes(REQUEST_FRAGMENT_PREFIX)) return null;
+	const result = await parseRequestQr(href);
+	return result.ok ? { ok: true, value: { text: href, request: result.request } } : result;
+}
+
+export async function requestFromFile(text: string): Promise<PortalRead> {
+	const result = await parseRegFile(text);
+	return result.ok ? { ok: true, value: { text, request: result.request } } : result;
+}
+
+export interface PortalLicense {
+	issued: IssuedLicense;
+	productName: string;
+	downloadUrl: string;
+	qrSvg: string;
+}
+
+/** Each license file as a download and as a QR code. */
+export async function presentLicenses(issued: IssuedLicense[]): Promise<PortalLicense[]> {
+	const out: PortalLicense[] = [];
+	for (const file of issued) {
+		const parsed = parseLicenseFile(file.file);
+		if (!parsed.ok) continue; // the server's own files always parse; never show one that does not
+		out.push({
+			issued: file,
+			productName: parsed.license.productName,
+			downloadUrl: URL.createObjectURL(new Blob([file.file], { type: 'application/octet-stream' })),
+			qrSvg: await QRCode.toString(licenseQrText(parsed.license), {
+				type: 'svg',
+				errorCorrectionLevel: 'M',
+				margin: 4
+			})
+		});
+	}
+	return out;
+}
+
+export type PortalActivation =
+	{ kind: 'done'; licenses: PortalLicense[] } | { kind: 'refused'; error: ApiError } | { kind: 'offline' };
+
+export async function activateOnPortal(api: ServerApi, text: string): Promise<PortalActivation> {
+	const answer = await api.deferred(text);
+	if (answer.kind === 'unreachable') {
+		localStorage.setItem(PENDING_KEY, text);
+		return { kind: 'offline' };
+	}
+	localStorage.removeItem(PENDING_KEY);
+	if (answer.kind === 'refused') return { kind: 'refused', error: answer.error };
+	return { kind: 'done', licenses: await presentLicenses(answer.value.licenses) };
+}

@@ -1,0 +1,190 @@
+// Deferred Activation across the air gap: the laptop stays offline, the phone carries the request.
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createTestAccount, createTestLicense, type TestAccount } from './support/admin';
+import { newTestDevice } from './support/device';
+
+/** The laptop: the File System Access pickers removed before the app loads (the fallback path). */
+async function offlineLaptop(browser: Browser): Promise<Page> {
+	const context = await browser.newContext();
+	await context.addInitScript(() => {
+		delete (window as { showSaveFilePicker?: unknown }).showSaveFilePicker;
+		delete (window as { showOpenFilePicker?: unknown }).showOpenFilePicker;
+	});
+	const page = await context.newPage();
+	await page.goto('/');
+	// The one online visit of an installation: the shell is cached and the vendor keys are stored.
+	await page.evaluate(() => navigator.serviceWorker.ready);
+	await expect
+		.poll(() =>
+			page.evaluate(
+				() =>
+					new Promise<boolean>((resolve) => {
+						const open = indexedDB.open('airlock-license-manager');
+						open.onsuccess = () => {
+							const get = open.result.transaction('settings').objectStore('settings').get('trustedKeys');
+							get.onsuccess = () => resolve(get.result !== undefined);
+						};
+					})
+			)
+		)
+		.toBe(true);
+	await context.setOffline(true);
+	return page;
+}
+
+async function portalActivates(
+	browser: Browser,
+	account: TestAccount,
+	open: (phone: Page) => Promise<void>
+): Promise<string[]> {
+	const phone = await (
+		await browser.newContext({ viewport: { width: 390, height: 800 }, isMobile: true })
+	).newPage();
+	await open(phone);
+	await phone.getByLabel('User ID (e-mail)').fill(account.email);
+	await phone.getByLabel('Password').fill(account.password);
+	await phone.getByRole('button', { name: 'Sign in' }).click();
+	await phone.getByRole('button', { name: 'Activate' }).click();
+	const links = phone.getByRole('link', { name: /^Download / });
+	await expect(links.first()).toBeVisible();
+	await expect(phone.getByRole('status').filter({ hasText: /^1 of / })).toBeVisible();
+	const paths: string[] = [];
+	for (let i = 0; i < (await links.count()); i++) {
+		const [download] = await Promise.all([phone.waitForEvent('download'), links.nth(i).click()]);
+		const path = test.info().outputPath(download.suggestedFilename());
+		await download.saveAs(path);
+		paths.push(path);
+	}
+	await phone.context().close();
+	return paths;
+}
+
+async function loadOnLaptop(laptop: Page, paths: string[]) {
+	const [chooser] = await Promise.all([
+		laptop.waitForEvent('filechooser'),
+		laptop.getByRole('button', { name: /^(Load…|Add N°)$/ }).click()
+	]);
+	await chooser.setFiles(paths);
+}
+
+test('round trip by file: reg.txt to the portal, license files back, several licenses in one request', async ({
+	browser
+}) => {
+	const account = createTestAccount();
+	const server = createTestLicense(account.email, { expansions: ['CLX'] });
+	const developer = createTestLicense(account.email, { product: 'DEV' });
+	const laptop = await offlineLaptop(browser);
+
+	await laptop.getByRole('link', { name: 'Deferred Activation' }).click();
+	await laptop.getByLabel('License number(s)').fill(`${server.number}\n${developer.number}`);
+	await laptop.getByLabel('E-mail address').fill(account.email);
+	const [download] = await Promise.all([
+		laptop.waitForEvent('download'),
+		laptop.getByRole('button', { name: 'Generate file' }).click()
+	]);
+	expect(download.suggestedFilename()).toBe('reg.txt');
+	const regPath = test.info().outputPath('reg.txt');
+	await download.saveAs(regPath);
+	await expect(
+		laptop.getByRole('figure', { name: 'QR code of the registration request' }).locator('svg')
+	).toBeVisible();
+
+	const files = await portalActivates(browser, account, async (phone) => {
+		await phone.goto('/portal');
+		await phone.getByLabel('Choose File… (reg.txt)').setInputFiles(regPath);
+		await expect(phone.getByText(server.number)).toBeVisible();
+	});
+	expect(files).toHaveLength(3);
+
+	await laptop.getByRole('button', { name: 'Next' }).click();
+	await loadOnLaptop(laptop, files);
+	await expect(laptop.getByRole('listitem').filter({ hasText: server.number }).first()).toBeVisible();
+	await laptop.getByRole('button', { name: 'Next' }).click();
+	await expect(laptop.getByRole('status').filter({ hasText: 'Activated on this device' })).toContainText(
+		developer.number
+	);
+	await laptop.goto('/');
+	for (const number of [server.number, developer.number, server.expansions[0]!.number]) {
+		await expect(laptop.locator(`tr[data-license="${number}"]`)).toBeVisible();
+	}
+});
+
+test('round trip by QR: the phone opens the request from the laptop’s QR code', async ({ browser }) => {
+	const account = createTestAccount();
+	const license = createTestLicense(account.email);
+	const laptop = await offlineLaptop(browser);
+	await laptop.goto('/deferred');
+	await laptop.getByLabel('License number(s)').fill(license.number);
+	await laptop.getByLabel('E-mail address').fill(account.email);
+	await Promise.all([
+		laptop.waitForEvent('download'),
+		laptop.getByRole('button', { name: 'Generate file' }).click()
+	]);
+	// What the QR code encodes, as the phone's camera would read it.
+	const qrUrl = await laptop.evaluate(
+		() =>
+			new Promise<string>((resolve) => {
+				const open = indexedDB.open('airlock-license-manager');
+				open.onsuccess = () => {
+					const get = open.result.transaction('settings').objectStore('settings').get('lastDeferredRequest');
+					get.onsuccess = () => resolve((get.result.value as { qrUrl: string }).qrUrl);
+				};
+			})
+	);
+	expect(new URL(qrUrl).pathname).toBe('/portal');
+	expect(new URL(qrUrl).hash).toMatch(/^#r1=/);
+	const files = await portalActivates(browser, account, async (phone) => {
+		await phone.goto(qrUrl);
+		await expect(phone.getByText(license.number)).toBeVisible();
+	});
+	await laptop.getByRole('button', { name: 'Next' }).click();
+	await loadOnLaptop(laptop, files);
+	await laptop.getByRole('button', { name: 'Next' }).click();
+	await expect(laptop.getByRole('status').filter({ hasText: 'Activated on this device' })).toContainText(
+		license.number
+	);
+});
+
+test('every load error is its own alert and stores nothing', async ({ browser, request }) => {
+	const account = createTestAccount();
+	const license = createTestLicense(account.email, { seats: 2 });
+	// A license file made for another device.
+	const base = test.info().project.use.baseURL!;
+	const otherDevice = newTestDevice();
+	const login = await request.post(`${base}/api/v1/session`, {
+		headers: { origin: base },
+		data: { email: account.email, password: account.password }
+	});
+	expect(login.ok()).toBe(true);
+	const answer = await request.post(`${base}/api/v1/activations`, {
+		headers: { origin: base },
+		data: { request: await otherDevice.regFile(account.email, [license.number]) }
+	});
+	const foreign = (await answer.json()).licenses[0].file as string;
+	const dir = test.info().outputPath('');
+	const write = (name: string, text: string) => {
+		const path = `${dir}/${name}`;
+		writeFileSync(path, text);
+		return path;
+	};
+	const laptop = await offlineLaptop(browser);
+	await laptop.goto('/deferred');
+	await laptop.getByRole('button', { name: 'Next' }).click();
+	const files = [
+		write('other-device.license4d', foreign),
+		write('tampered.license4d', foreign.replace('Quantity: 1', 'Quantity: 9')),
+		write('notes.license4d', 'hello'),
+		write('reg.license4d', readFileSync('tests/fixtures/golden/reg.txt', 'utf8'))
+	];
+	await loadOnLaptop(laptop, files);
+	const alerts = laptop.getByRole('alert');
+	await expect(alerts).toHaveCount(4);
+	await expect(alerts.nth(0)).toContainText('for another device');
+	await expect(alerts.nth(1)).toContainText('changed since it was issued');
+	await expect(alerts.nth(2)).toContainText('not a license file');
+	await expect(alerts.nth(3)).toContainText('registration request');
+	await expect(laptop.getByRole('button', { name: 'Next' })).toBeDisabled();
+	await laptop.goto('/');
+	await expect(laptop.getByText('No license is active on this device yet.')).toBeVisible();
+});
