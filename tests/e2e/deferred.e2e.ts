@@ -188,3 +188,70 @@ test('every load error is its own alert and stores nothing', async ({ browser, r
 	await laptop.goto('/');
 	await expect(laptop.getByText('No license is active on this device yet.')).toBeVisible();
 });
+
+test('with the File System Access pickers: Generate file saves through the save picker, Load… opens through the open picker', async ({
+	browser
+}) => {
+	const account = createTestAccount();
+	const license = createTestLicense(account.email);
+	const context = await browser.newContext();
+	// Pickers that behave like the real ones, minus the dialog: what is saved is kept for the test.
+	await context.addInitScript(() => {
+		const w = window as unknown as Record<string, unknown>;
+		w.__saved = [];
+		w.__toOpen = [];
+		w.showSaveFilePicker = async (options: { suggestedName?: string }) => ({
+			kind: 'file',
+			name: options?.suggestedName ?? 'file',
+			createWritable: async () => {
+				const chunks: BlobPart[] = [];
+				return new WritableStream({
+					write: (chunk: BlobPart) => void chunks.push(chunk),
+					close: async () =>
+						void (w.__saved as { name: string; text: string }[]).push({
+							name: options?.suggestedName ?? '',
+							text: await new Blob(chunks).text()
+						})
+				});
+			}
+		});
+		w.showOpenFilePicker = async () =>
+			(w.__toOpen as { name: string; text: string }[]).map((file) => ({
+				kind: 'file',
+				name: file.name,
+				getFile: async () => new File([file.text], file.name)
+			}));
+	});
+	const laptop = await context.newPage();
+	await laptop.goto('/deferred');
+	await laptop.evaluate(() => navigator.serviceWorker.ready);
+	await laptop.getByLabel('License number(s)').fill(license.number);
+	await laptop.getByLabel('E-mail address').fill(account.email);
+	await laptop.getByRole('button', { name: 'Generate file' }).click();
+	await expect
+		.poll(() => laptop.evaluate(() => (window as unknown as { __saved: unknown[] }).__saved.length))
+		.toBe(1);
+	const saved = await laptop.evaluate(
+		() => (window as unknown as { __saved: { name: string; text: string }[] }).__saved[0]!
+	);
+	expect(saved.name).toBe('reg.txt');
+	expect(saved.text).toContain(license.number);
+	const regPath = test.info().outputPath('reg.txt');
+	writeFileSync(regPath, saved.text);
+
+	const files = await portalActivates(browser, account, async (phone) => {
+		await phone.goto('/portal');
+		await phone.getByLabel('Choose File… (reg.txt)').setInputFiles(regPath);
+	});
+	await laptop.evaluate(
+		(list) => ((window as unknown as { __toOpen: unknown[] }).__toOpen = list),
+		files.map((path) => ({ name: path.split('/').pop()!, text: readFileSync(path, 'utf8') }))
+	);
+	await laptop.getByRole('button', { name: 'Next' }).click();
+	await laptop.getByRole('button', { name: 'Load…' }).click();
+	await laptop.getByRole('button', { name: 'Next' }).click();
+	await expect(laptop.getByRole('status').filter({ hasText: 'Activated on this device' })).toContainText(
+		license.number
+	);
+	await context.close();
+});
