@@ -1,8 +1,11 @@
 // Deferred Activation across the air gap: the laptop stays offline, the phone carries the request.
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createTestAccount, createTestLicense, type TestAccount } from './support/admin';
 import { newTestDevice } from './support/device';
+import { writeQrVideo } from './support/fake-camera';
+import { parseLicenseFile } from '../../src/lib/protocol/license-file';
+import { licenseQrText } from '../../src/lib/protocol/qr-payload';
 
 /** The laptop: the File System Access pickers removed before the app loads (the fallback path). */
 async function offlineLaptop(browser: Browser): Promise<Page> {
@@ -254,4 +257,76 @@ test('with the File System Access pickers: Generate file saves through the save 
 		license.number
 	);
 	await context.close();
+});
+
+test('the license comes back by QR code: the laptop’s camera reads it, offline', async ({
+	baseURL,
+	request
+}, testInfo) => {
+	const account = createTestAccount();
+	const license = createTestLicense(account.email);
+	const video = testInfo.outputPath('camera.y4m');
+	writeQrVideo(video, 'nothing yet');
+	const launchOptions = testInfo.project.use.launchOptions ?? {};
+	const browser = await chromium.launch({
+		...launchOptions,
+		args: [
+			...(launchOptions.args ?? []),
+			'--use-fake-ui-for-media-stream',
+			'--use-fake-device-for-media-stream',
+			`--use-file-for-fake-video-capture=${video}`
+		]
+	});
+	try {
+		const laptop = await offlineLaptop(browser);
+		await laptop.goto('/deferred');
+		await laptop.getByLabel('License number(s)').fill(license.number);
+		await laptop.getByLabel('E-mail address').fill(account.email);
+		await Promise.all([
+			laptop.waitForEvent('download'),
+			laptop.getByRole('button', { name: 'Generate file' }).click()
+		]);
+		const qrUrl = await laptop.evaluate(
+			() =>
+				new Promise<string>((resolve) => {
+					const open = indexedDB.open('airlock-license-manager');
+					open.onsuccess = () => {
+						const get = open.result
+							.transaction('settings')
+							.objectStore('settings')
+							.get('lastDeferredRequest');
+						get.onsuccess = () => resolve((get.result.value as { qrUrl: string }).qrUrl);
+					};
+				})
+		);
+		// The phone's part, through the API: the portal's answer is the license file.
+		expect(
+			(
+				await request.post(`${baseURL}/api/v1/session`, {
+					headers: { origin: baseURL! },
+					data: { email: account.email, password: account.password }
+				})
+			).ok()
+		).toBe(true);
+		const answer = await request.post(`${baseURL}/api/v1/deferred`, {
+			headers: { origin: baseURL! },
+			data: { request: qrUrl }
+		});
+		const parsed = parseLicenseFile((await answer.json()).licenses[0].file);
+		if (!parsed.ok) throw new Error('the server issued an unreadable file');
+		writeQrVideo(video, licenseQrText(parsed.license));
+
+		await laptop.getByRole('button', { name: 'Next' }).click();
+		await laptop.getByRole('button', { name: 'Scan a QR code' }).click();
+		await expect(laptop.getByRole('listitem').filter({ hasText: license.number })).toBeVisible({
+			timeout: 20_000
+		});
+		await laptop.getByRole('button', { name: 'Stop the camera' }).click();
+		await laptop.getByRole('button', { name: 'Next' }).click();
+		await expect(laptop.getByRole('status').filter({ hasText: 'Activated on this device' })).toContainText(
+			license.number
+		);
+	} finally {
+		await browser.close();
+	}
 });

@@ -109,7 +109,14 @@ export const en = {
 		expires: (date: string) => `expires ${date}`,
 		noExpiry: 'no expiry',
 		stored: (numbers: string) => `Activated on this device: ${numbers}.`,
-		back: 'Back to the request'
+		back: 'Back to the request',
+		scan: 'Scan a QR code',
+		stopScan: 'Stop the camera',
+		scannedName: 'QR code',
+		cameraLabel: 'Camera view: show the license QR code from the portal',
+		cameraDenied:
+			'The camera may not be used by this page. Allow it in the browser’s site settings, or load the .license4d files instead.',
+		cameraUnavailable: 'No camera is available. Load the .license4d files instead.'
 	},
 	portal: {
 		title: 'Activation portal',
