@@ -330,3 +330,26 @@ test('the license comes back by QR code: the laptop’s camera reads it, offline
 		await browser.close();
 	}
 });
+
+test('a phone that goes offline keeps the request and finishes when it is back online', async ({
+	browser
+}) => {
+	const account = createTestAccount();
+	const license = createTestLicense(account.email);
+	const device = newTestDevice();
+	const phoneContext = await browser.newContext({ isMobile: true, viewport: { width: 390, height: 800 } });
+	const phone = await phoneContext.newPage();
+	await phone.goto(await device.qrUrl(account.email, [license.number]));
+	await phone.getByLabel('User ID (e-mail)').fill(account.email);
+	await phone.getByLabel('Password').fill(account.password);
+	await phone.getByRole('button', { name: 'Sign in' }).click();
+	await expect(phone.getByText(`Signed in as ${account.email}`)).toBeVisible();
+	await phoneContext.setOffline(true);
+	await phone.getByRole('button', { name: 'Activate' }).click();
+	await expect(phone.getByRole('status').filter({ hasText: 'offline' })).toBeVisible();
+	await phoneContext.setOffline(false);
+	await expect(phone.getByRole('link', { name: `Download ${license.number}.license4d` })).toBeVisible({
+		timeout: 20_000
+	});
+	await phoneContext.close();
+});

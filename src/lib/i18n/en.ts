@@ -138,7 +138,12 @@ export const en = {
 		showing: (index: number, count: number, product: string, number: string) =>
 			`${index} of ${count}: ${product} — ${number}. Scan it with the License Manager.`,
 		qrLabel: 'QR code of the license file',
-		previous: 'Previous'
+		previous: 'Previous',
+		scan: 'Scan the request QR code',
+		cameraLabel: 'Camera view: show the QR code of the License Manager',
+		notARequest: 'This QR code is not a registration request. Scan the code shown by Deferred Activation.',
+		noCamera:
+			'The camera cannot be used here. Open the QR code with the phone’s camera app, or choose the reg.txt file.'
 	},
 	instant: {
 		title: 'Instant Activation',
