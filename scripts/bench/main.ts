@@ -3,9 +3,14 @@ import { cpus, totalmem } from 'node:os';
 import { printTable, type Row } from './measure';
 import { protocolBenchmarks } from './protocol.bench';
 import { activationBenchmarks } from './activation.bench';
+import { pwaBenchmarks } from './pwa.bench';
 
 const check = process.argv.includes('--check');
-const rows: Row[] = [...(await protocolBenchmarks()), ...(await activationBenchmarks())];
+const rows: Row[] = [
+	...(await protocolBenchmarks()),
+	...(await pwaBenchmarks()),
+	...(await activationBenchmarks())
+];
 
 console.log(
 	`\nAirlock benchmarks — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB\n`

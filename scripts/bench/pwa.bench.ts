@@ -1,0 +1,89 @@
+// The License Manager in Chromium: offline cold start of the home page against a static page served
+// by the same service worker, and the JavaScript the first view loads (gzip bytes).
+import { chromium } from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { ensureBuild } from '../ensure-build.js';
+import { formatNumber, type Row } from './measure';
+import { startAppServer } from './servers';
+
+const RUNS = 7;
+const ARGS = [
+	'--no-sandbox',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+	'--no-first-run',
+	'--disable-gpu'
+];
+
+function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+export async function pwaBenchmarks(): Promise<Row[]> {
+	ensureBuild();
+	const dataDir = mkdtempSync(join(tmpdir(), 'airlock-bench-pwa-'));
+	const profile = mkdtempSync(join(tmpdir(), 'airlock-bench-profile-'));
+	const server = await startAppServer(4293, { DATA_DIR: dataDir, SEED_DEMO: 'false' });
+	const context = await chromium.launchPersistentContext(profile, {
+		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+		args: ARGS,
+		baseURL: server.url
+	});
+	try {
+		// First view, online and uncached: every script it loads, gzip-compressed as served.
+		const page = await context.newPage();
+		const scripts = new Map<string, Buffer>();
+		page.on('response', async (response) => {
+			if (response.request().resourceType() === 'script')
+				scripts.set(response.url(), await response.body().catch(() => Buffer.alloc(0)));
+		});
+		await page.goto('/', { waitUntil: 'networkidle' });
+		await page.evaluate(() => navigator.serviceWorker.ready);
+		const jsGzip = [...scripts.values()].reduce((sum, body) => sum + gzipSync(body, { level: 9 }).length, 0);
+		await page.close();
+
+		await context.setOffline(true);
+		const coldStart = async (path: string, heading: string) => {
+			const times: number[] = [];
+			for (let i = 0; i < RUNS; i++) {
+				const fresh = await context.newPage();
+				const start = performance.now();
+				await fresh.goto(path);
+				await fresh.getByRole('heading', { name: heading }).waitFor();
+				times.push(performance.now() - start);
+				await fresh.close();
+			}
+			return median(times);
+		};
+		const baseline = await coldStart('/bench/baseline.html', 'Active Licenses');
+		const home = await coldStart('/', 'Active Licenses');
+		return [
+			{
+				what: `offline cold start, home page until Active Licenses shows (median of ${RUNS})`,
+				value: `${formatNumber(home, 0)} ms`,
+				baseline: `${formatNumber(baseline, 0)} ms`,
+				ratio: `${formatNumber(home / baseline, 1)} ×`,
+				target: '≤ 2 × baseline',
+				met: home <= 2 * baseline
+			},
+			{
+				what: 'JavaScript for the home page (gzip)',
+				value: `${formatNumber(jsGzip / 1024, 1)} KB`,
+				baseline: '–',
+				ratio: '–',
+				target: '≤ 80 KB',
+				met: jsGzip <= 80 * 1024
+			}
+		];
+	} finally {
+		await context.close();
+		await server.stop();
+		rmSync(dataDir, { recursive: true, force: true });
+		rmSync(profile, { recursive: true, force: true });
+	}
+}

@@ -1,0 +1,15 @@
+// Runs one group of benchmarks: `node --import tsx scripts/bench/run-one.ts pwa|protocol|activation`.
+import { printTable, type Row } from './measure';
+
+const group = process.argv[2];
+const loaders: Record<string, () => Promise<Row[]>> = {
+	protocol: async () => (await import('./protocol.bench')).protocolBenchmarks(),
+	pwa: async () => (await import('./pwa.bench')).pwaBenchmarks(),
+	activation: async () => (await import('./activation.bench')).activationBenchmarks()
+};
+const load = group ? loaders[group] : undefined;
+if (!load) {
+	console.error(`Usage: run-one.ts ${Object.keys(loaders).join('|')}`);
+	process.exit(2);
+}
+console.log(printTable(await load()));
