@@ -36,6 +36,20 @@ async function offlineLaptop(browser: Browser): Promise<Page> {
 	return page;
 }
 
+/** The portal URL in the QR code the laptop shows for its last request (kept in its settings). */
+function lastRequestQrUrl(laptop: Page): Promise<string> {
+	return laptop.evaluate(
+		() =>
+			new Promise<string>((resolve) => {
+				const open = indexedDB.open('airlock-license-manager');
+				open.onsuccess = () => {
+					const get = open.result.transaction('settings').objectStore('settings').get('lastDeferredRequest');
+					get.onsuccess = () => resolve((get.result.value as { qrUrl: string }).qrUrl);
+				};
+			})
+	);
+}
+
 async function portalActivates(
 	browser: Browser,
 	account: TestAccount,
@@ -125,16 +139,7 @@ test('round trip by QR: the phone opens the request from the laptop’s QR code'
 		laptop.getByRole('button', { name: 'Generate file' }).click()
 	]);
 	// What the QR code encodes, as the phone's camera would read it.
-	const qrUrl = await laptop.evaluate(
-		() =>
-			new Promise<string>((resolve) => {
-				const open = indexedDB.open('airlock-license-manager');
-				open.onsuccess = () => {
-					const get = open.result.transaction('settings').objectStore('settings').get('lastDeferredRequest');
-					get.onsuccess = () => resolve((get.result.value as { qrUrl: string }).qrUrl);
-				};
-			})
-	);
+	const qrUrl = await lastRequestQrUrl(laptop);
 	expect(new URL(qrUrl).pathname).toBe('/portal');
 	expect(new URL(qrUrl).hash).toMatch(/^#r1=/);
 	const files = await portalActivates(browser, account, async (phone) => {
@@ -286,19 +291,7 @@ test('the license comes back by QR code: the laptop’s camera reads it, offline
 			laptop.waitForEvent('download'),
 			laptop.getByRole('button', { name: 'Generate file' }).click()
 		]);
-		const qrUrl = await laptop.evaluate(
-			() =>
-				new Promise<string>((resolve) => {
-					const open = indexedDB.open('airlock-license-manager');
-					open.onsuccess = () => {
-						const get = open.result
-							.transaction('settings')
-							.objectStore('settings')
-							.get('lastDeferredRequest');
-						get.onsuccess = () => resolve((get.result.value as { qrUrl: string }).qrUrl);
-					};
-				})
-		);
+		const qrUrl = await lastRequestQrUrl(laptop);
 		// The phone's part, through the API: the portal's answer is the license file.
 		expect(
 			(

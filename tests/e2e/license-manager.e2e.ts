@@ -18,6 +18,20 @@ async function waitForOfflineReady(page: Page) {
 	});
 }
 
+/** Every page of the License Manager, and the heading that shows it rendered. */
+const PAGES = [
+	['/', 'License Manager'],
+	['/instant', 'Instant Activation'],
+	['/deferred', 'Deferred Activation']
+] as const;
+
+async function expectEveryPageOpens(page: Page) {
+	for (const [path, heading] of PAGES) {
+		await page.goto(path);
+		await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+	}
+}
+
 async function activate(page: Page, email: string, password: string, licenseNumber: string) {
 	await page.goto('/instant');
 	await page.getByLabel('User ID (e-mail)').fill(email);
@@ -83,13 +97,7 @@ test('every page opens offline after one visit, also in a new page', async ({ pa
 	await waitForOfflineReady(page);
 	await context.setOffline(true);
 	const fresh = await context.newPage();
-	for (const [path, heading] of [
-		['/', 'License Manager'],
-		['/instant', 'Instant Activation']
-	] as const) {
-		await fresh.goto(path);
-		await expect(fresh.getByRole('heading', { level: 1, name: heading })).toBeVisible();
-	}
+	await expectEveryPageOpens(fresh);
 	await expect(fresh.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
 	await context.setOffline(false);
 });
@@ -143,14 +151,7 @@ test.describe('with a real browser profile', () => {
 		const second = await launch(profile, baseURL, testInfo.project.use.launchOptions ?? {});
 		try {
 			await second.setOffline(true);
-			const page = await second.newPage();
-			for (const [path, heading] of [
-				['/', 'License Manager'],
-				['/instant', 'Instant Activation']
-			] as const) {
-				await page.goto(path);
-				await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
-			}
+			await expectEveryPageOpens(await second.newPage());
 		} finally {
 			await second.close();
 		}
