@@ -302,6 +302,32 @@ test.describe('protection', () => {
 		expect(await errorCode(justOver)).toBe('413 payload_too_large');
 	});
 
+	test('a body of another content type is refused with 415', async () => {
+		const api = await client(createTestAccount());
+		const response = await api.post('/api/v1/activations', {
+			headers: { 'content-type': 'text/plain' },
+			data: 'hello'
+		});
+		expect(await errorCode(response)).toBe('415 unsupported_media_type');
+	});
+
+	test('repeated wrong passwords are answered with 429 and Retry-After, as JSON', async () => {
+		const account = createTestAccount();
+		const api = await client();
+		let limited: { status(): number; headers(): Record<string, string>; json(): Promise<unknown> } | null =
+			null;
+		for (let attempt = 0; attempt < 30 && !limited; attempt++) {
+			const response = await api.post('/api/v1/session', {
+				data: { email: account.email, password: `wrong-${attempt}` }
+			});
+			if (response.status() === 429) limited = response;
+			else expect(response.status()).toBe(401);
+		}
+		expect(limited).not.toBeNull();
+		expect(Number(limited!.headers()['retry-after'])).toBeGreaterThan(0);
+		expect(await errorCode(limited!)).toBe('429 rate_limited');
+	});
+
 	test('an account never reaches another account’s licenses', async () => {
 		const owner = createTestAccount();
 		const intruder = createTestAccount();

@@ -17,6 +17,8 @@ class FakeServer {
 	fault: Fault = 'none';
 	/** Operations the server rejects for good. */
 	poison = new Set<string>();
+	/** When set, every answer waits for it (to act while a request is in flight). */
+	gate: Promise<void> | null = null;
 
 	private apply(operations: SyncOperation[]): SyncResult[] {
 		return operations.map((op) => {
@@ -31,6 +33,7 @@ class FakeServer {
 		const sync = async (
 			operations: SyncOperation[]
 		): Promise<ApiOutcome<{ results: SyncResult[]; serverTime: number }>> => {
+			if (this.gate) await this.gate;
 			switch (this.fault) {
 				case 'drop-request':
 					return { kind: 'unreachable', reason: 'dropped' };
@@ -119,6 +122,26 @@ describe('outbox', () => {
 			),
 			{ numRuns: 1000, seed: 20261128 }
 		);
+		// A bound on the run, not a timed assertion: 1,000 runs take a few seconds on an idle machine.
+	}, 120_000);
+
+	it('a flush asked for during another one still sends what was queued meanwhile', async () => {
+		const db = new LicenseManagerDatabase(`outbox-again-${++databases}`);
+		const server = new FakeServer();
+		let release = () => {};
+		server.gate = new Promise<void>((resolve) => (release = resolve));
+		await db.outbox.add(newOutboxItem('refresh', { request: 'x' }, 1));
+		const first = flushOutbox(db, server.api(), async () => {}, { now: () => 2, force: true });
+		// Wait until the first batch is in flight, then queue another item and ask again.
+		await expect.poll(() => db.outbox.where('state').equals('sending').count()).toBe(1);
+		const late = newOutboxItem('refresh', { request: 'y' }, 2);
+		await db.outbox.add(late);
+		const second = flushOutbox(db, server.api(), async () => {}, { now: () => 3, force: true });
+		server.gate = null;
+		release();
+		await Promise.all([first, second]);
+		expect((await db.outbox.get(late.id))?.state).toBe('done');
+		expect(server.applied.size).toBe(2);
 	});
 
 	it('does not retry a rejected item by itself; Retry sends it again', async () => {

@@ -132,11 +132,19 @@ async function flushOnce(
 	return { ...outcome, more: items.length === MAX_SYNC_BATCH };
 }
 
-let flushing: Promise<FlushOutcome> | null = null;
+interface Flight {
+	running: Promise<FlushOutcome>;
+	/** Asked for again while running: new items may have been queued after the batch was read. */
+	again: boolean;
+}
+
+const flights = new WeakMap<LicenseManagerDatabase, Flight>();
 
 /**
- * Sends every due item, batch after batch. One flush at a time per page, and across pages and the
- * service worker through a Web Lock where the browser has them.
+ * Sends every due item, batch after batch. One flush at a time per database in a page, and across
+ * pages and the service worker through a Web Lock where the browser has them. A flush asked for
+ * while one runs makes that one go round once more, so nothing queued meanwhile waits for the next
+ * trigger.
  */
 export function flushOutbox(
 	db: LicenseManagerDatabase,
@@ -145,7 +153,12 @@ export function flushOutbox(
 	options: { now?: () => number; force?: boolean } = {}
 ): Promise<FlushOutcome> {
 	const now = options.now ?? Date.now;
-	const run = async (): Promise<FlushOutcome> => {
+	const current = flights.get(db);
+	if (current) {
+		current.again = true;
+		return current.running;
+	}
+	const pass = async (): Promise<FlushOutcome> => {
 		const total: FlushOutcome = { sent: 0, applied: 0, rejected: 0, needsSignIn: 0, unreachable: false };
 		for (;;) {
 			const batch = await flushOnce(db, api, onApplied, now(), options.force ?? false);
@@ -157,15 +170,30 @@ export function flushOutbox(
 			if (!batch.more || batch.unreachable) return total;
 		}
 	};
-	flushing ??= (async () => {
+	const flight: Flight = { again: false, running: Promise.resolve(null as unknown as FlushOutcome) };
+	flight.running = (async () => {
 		try {
 			const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
-			return locks ? await locks.request(OUTBOX_LOCK, run) : await run();
+			const run = () => (locks ? locks.request(OUTBOX_LOCK, pass) : pass());
+			let outcome = await run();
+			while (flight.again && !outcome.unreachable) {
+				flight.again = false;
+				const next = await run();
+				outcome = {
+					sent: outcome.sent + next.sent,
+					applied: outcome.applied + next.applied,
+					rejected: outcome.rejected + next.rejected,
+					needsSignIn: outcome.needsSignIn + next.needsSignIn,
+					unreachable: next.unreachable
+				};
+			}
+			return outcome;
 		} finally {
-			flushing = null;
+			flights.delete(db);
 		}
 	})();
-	return flushing;
+	flights.set(db, flight);
+	return flight.running;
 }
 
 /** After a sign-in: items waiting for one go back in the queue. */

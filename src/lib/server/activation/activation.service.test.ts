@@ -315,4 +315,38 @@ describeEachDatabase('activation service', (getDb) => {
 		);
 		expect(response).toMatchObject({ licenses: [], revoked: [] });
 	});
+
+	it('refuses a different request reusing a nonce, and a request older than 90 days', async () => {
+		const db = getDb();
+		const account = await newAccount(db);
+		const { license } = await newLicense(db, account.email, { seats: 3 });
+		const { license: other } = await newLicense(db, account.email, { productCode: 'DEV' });
+		const device = generateKeyPair();
+		const signer = signerFromKeyPair(device);
+		const first = await createRegistrationRequest({
+			purpose: 'activate',
+			licenseNumbers: [license.number],
+			email: account.email,
+			signer,
+			now: NOW
+		});
+		expectOk(await activate(context(db), { request: first, path: 'instant', account }));
+		const sameNonce = await createRegistrationRequest({
+			purpose: 'activate',
+			licenseNumbers: [other.number],
+			email: account.email,
+			signer,
+			now: NOW,
+			nonce: first.nonce
+		});
+		expect(await activate(context(db), { request: sameNonce, path: 'instant', account })).toMatchObject({
+			ok: false,
+			error: { code: 'request_replayed' }
+		});
+		const old = await requestFor(generateKeyPair(), account.email, [license.number], { now: NOW - 91 * DAY });
+		expect(await activate(context(db), { request: old, path: 'deferred', account })).toMatchObject({
+			ok: false,
+			error: { code: 'request_expired' }
+		});
+	});
 });
