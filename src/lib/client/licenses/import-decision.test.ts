@@ -3,7 +3,26 @@ import { EXAMPLE_TIME, exampleLicense } from '../../../../tests/fixtures/protoco
 import { otherTestDevice, testDevice, testTrustedKeys } from '../../../../tests/fixtures/test-keys';
 import { formatLicenseFile } from '$lib/protocol/license-file';
 import { licenseQrText } from '$lib/protocol/qr-payload';
-import { decideImport, fileSizeError, type StoredLicenseSummary } from './import-decision';
+import {
+	decideAgainstStored,
+	fileSizeError,
+	verifyIncoming,
+	type StoredLicenseSummary
+} from './import-decision';
+
+/** What importing does: verify, then compare with what the device holds. */
+async function decideImport(
+	text: string,
+	options: typeof base & { stored: (n: string) => StoredLicenseSummary | undefined }
+) {
+	const verified = await verifyIncoming(text, options);
+	if (!verified.ok) return verified;
+	const existing = options.stored(verified.license.licenseNumber) ?? null;
+	const refusal = decideAgainstStored(verified.license, existing);
+	return refusal
+		? { ok: false as const, error: refusal }
+		: { ok: true as const, license: verified.license, replaces: existing };
+}
 
 const base = {
 	trustedKeys: testTrustedKeys,

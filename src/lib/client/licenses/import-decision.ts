@@ -28,10 +28,6 @@ export interface ImportError {
 	message: string;
 }
 
-export type ImportDecision =
-	| { ok: true; license: SignedLicense; text: string; replaces: StoredLicenseSummary | null }
-	| { ok: false; error: ImportError };
-
 /**
  * A file is refused before it is read when it is larger than any license file can be (UTF-8 uses at
  * most 4 bytes per character), so a huge file never reaches the parser.
@@ -76,17 +72,4 @@ export function decideAgainstStored(
 		};
 	}
 	return null;
-}
-
-export async function decideImport(
-	text: string,
-	options: VerifyOptions & { stored: (licenseNumber: string) => StoredLicenseSummary | undefined }
-): Promise<ImportDecision> {
-	const verified = await verifyIncoming(text, options);
-	if (!verified.ok) return verified;
-	const existing = options.stored(verified.license.licenseNumber) ?? null;
-	const refusal = decideAgainstStored(verified.license, existing);
-	return refusal
-		? { ok: false, error: refusal }
-		: { ok: true, license: verified.license, text: verified.text, replaces: existing };
 }
