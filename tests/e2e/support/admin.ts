@@ -35,6 +35,7 @@ export function createTestLicense(
 		seats?: number;
 		expansions?: string[];
 		noDeferred?: boolean;
+		noEmergency?: boolean;
 		temporaryDays?: number;
 	} = {}
 ): TestLicense {
@@ -50,6 +51,7 @@ export function createTestLicense(
 	];
 	for (const expansion of options.expansions ?? []) args.push('--expansion', expansion);
 	if (options.noDeferred) args.push('--no-deferred');
+	if (options.noEmergency) args.push('--no-emergency');
 	if (options.temporaryDays) args.push('--temporary-days', String(options.temporaryDays));
 	return admin(args) as TestLicense;
 }

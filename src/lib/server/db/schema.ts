@@ -104,6 +104,23 @@ export interface EmergencyUsesTable {
 	device_id: string;
 	used_at: number;
 	reported_at: number | null;
+	/** The columns below arrived with migration 0003; rows written before it have them null. */
+	device_public_key: string | null;
+	basis: 'code' | 'bare-number' | null;
+	code_id: string | null;
+	ends_at: number | null;
+	/** The signed emergency use (AIRLOCK EMERGENCY USE block) the device reported. */
+	report: string | null;
+}
+
+/** One emergency code per license, issued on first request and handed out unchanged after. */
+export interface EmergencyCodesTable {
+	license_number: string;
+	code_id: string;
+	/** The compact text, AIRLOCK-EC1:…. */
+	code: string;
+	kid: string;
+	issued_at: number;
 }
 
 export interface SyncOperationsTable {
@@ -123,6 +140,7 @@ export interface Database {
 	requests: RequestsTable;
 	signing_keys: SigningKeysTable;
 	emergency_uses: EmergencyUsesTable;
+	emergency_codes: EmergencyCodesTable;
 	sync_operations: SyncOperationsTable;
 }
 
@@ -145,5 +163,6 @@ export type NewRequestRecord = Insertable<RequestsTable>;
 export type SigningKeyRow = Selectable<SigningKeysTable>;
 export type EmergencyUse = Selectable<EmergencyUsesTable>;
 export type NewEmergencyUse = Insertable<EmergencyUsesTable>;
+export type EmergencyCodeRow = Selectable<EmergencyCodesTable>;
 export type SyncOperation = Selectable<SyncOperationsTable>;
 export type NewSyncOperation = Insertable<SyncOperationsTable>;

@@ -65,7 +65,12 @@ describeEachDatabase('replay records, emergency uses and sync operations', (getD
 			license_number: number,
 			device_id: 'D1',
 			used_at: 50,
-			reported_at: 70
+			reported_at: 70,
+			device_public_key: null,
+			basis: null,
+			code_id: null,
+			ends_at: null,
+			report: null
 		});
 	});
 

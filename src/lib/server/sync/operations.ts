@@ -1,8 +1,10 @@
 // Every operation type the sync endpoint accepts, by its wire name (docs/API.md lists them).
 import { instantActivationOperation, refreshOperation } from './activation-operations';
+import { emergencyReport } from './emergency-operations';
 import type { OperationHandler } from './operation';
 
 export const OPERATIONS: Readonly<Record<string, OperationHandler>> = {
 	'instant-activation': instantActivationOperation,
-	refresh: refreshOperation
+	refresh: refreshOperation,
+	'emergency-report': emergencyReport
 };

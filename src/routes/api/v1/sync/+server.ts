@@ -1,5 +1,6 @@
 import { json } from '@sveltejs/kit';
-import { syncRequestSchema, type SyncResponse } from '$lib/protocol/api';
+import { syncRequestSchema } from '$lib/protocol/api';
+import { signServerTime, type SyncResponseWithTime } from '$lib/protocol/server-time';
 import { applySyncBatch } from '$lib/server/sync/sync.service';
 import { getServerContext } from '$lib/server/context';
 import { readJson } from '$lib/server/http/body';
@@ -17,5 +18,11 @@ export const POST: RequestHandler = apiHandler(async (event) => {
 	const { db, signingKey } = await getServerContext();
 	const now = Date.now();
 	const results = await applySyncBatch({ db, signer: signingKey, now }, operations, event.locals.account);
-	return json({ results, serverTime: now } satisfies SyncResponse);
+	// Signed after the batch ran, so the statement is never earlier than anything the batch issued.
+	const signedAt = Date.now();
+	return json({
+		results,
+		serverTime: now,
+		signedTime: await signServerTime(signedAt, signingKey)
+	} satisfies SyncResponseWithTime);
 });

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { testVendorSigner } from '../../../tests/fixtures/emergency-builders';
+import { EXAMPLE_TIME } from '../../../tests/fixtures/protocol-builders';
+import { testTrustedKeys } from '../../../tests/fixtures/test-keys';
+import { generateKeyPair, sign } from './ed25519';
+import { signServerTime, syncResponseWithTimeSchema, verifyServerTime } from './server-time';
+import { keyIdOf } from './vendor-keys';
+
+const options = { trustedKeys: testTrustedKeys };
+
+async function codeOf(text: unknown) {
+	const result = await verifyServerTime(text, options);
+	return result.ok ? result.serverTime : result.error.code;
+}
+
+describe('signed server time', () => {
+	it('writes the worked example and verifies it', async () => {
+		const text = await signServerTime(EXAMPLE_TIME + 0.7, testVendorSigner);
+		expect(text).toBe(
+			readFileSync(new URL('../../../tests/fixtures/golden/server-time.txt', import.meta.url), 'utf8').trim()
+		);
+		expect(await verifyServerTime(text, options)).toEqual({
+			ok: true,
+			serverTime: EXAMPLE_TIME,
+			kid: testVendorSigner.kid
+		});
+	});
+
+	it('refuses a changed time, an unknown key, another version and anything malformed', async () => {
+		const text = await signServerTime(EXAMPLE_TIME, testVendorSigner);
+		expect(await codeOf(text.replace(String(EXAMPLE_TIME), String(EXAMPLE_TIME + 86_400_000)))).toBe(
+			'server_time_bad_signature'
+		);
+		const stranger = generateKeyPair();
+		const strangerSigner = {
+			kid: keyIdOf(stranger.publicKey),
+			sign: (m: Uint8Array) => sign(m, stranger.secretKey)
+		};
+		expect(await codeOf(await signServerTime(EXAMPLE_TIME, strangerSigner))).toBe('server_time_unknown_key');
+		expect(await codeOf(text.replace('AIRLOCK-T1.', 'AIRLOCK-T2.'))).toBe('server_time_unsupported_version');
+		for (const bad of [
+			undefined,
+			42,
+			'',
+			text.replace(String(EXAMPLE_TIME), `0${EXAMPLE_TIME}`),
+			text.replace(String(EXAMPLE_TIME), '99999999999999999'),
+			text.replace(String(EXAMPLE_TIME), '12'),
+			`${text}A`,
+			`${text} `,
+			text.slice(0, -1),
+			text + 'x'.repeat(300)
+		])
+			expect(await codeOf(bad)).toBe('server_time_malformed');
+		await expect(signServerTime(12, testVendorSigner)).rejects.toThrow(RangeError);
+	});
+
+	it('extends the sync response with an optional signedTime', () => {
+		expect(syncResponseWithTimeSchema.parse({ results: [], serverTime: 1 })).toEqual({
+			results: [],
+			serverTime: 1
+		});
+		expect(syncResponseWithTimeSchema.parse({ results: [], serverTime: 1, signedTime: 'x' }).signedTime).toBe(
+			'x'
+		);
+		expect(syncResponseWithTimeSchema.safeParse({ results: [], serverTime: 1, signedTime: 5 }).success).toBe(
+			false
+		);
+	});
+});

@@ -1,0 +1,21 @@
+import { json } from '@sveltejs/kit';
+import type { EmergencyCodeResponse } from '$lib/protocol/emergency-code';
+import { getServerContext } from '$lib/server/context';
+import { getEmergencyCode } from '$lib/server/emergency/emergency-code.service';
+import { ApiFailure } from '$lib/server/http/api-error';
+import { apiHandler, requireAccount } from '$lib/server/http/handler';
+import type { RequestHandler } from './$types';
+
+export const prerender = false;
+
+/** The license's emergency code (made on first request, the same one after), for its owner. */
+export const GET: RequestHandler = apiHandler(async (event) => {
+	const account = requireAccount(event);
+	const { db, signingKey } = await getServerContext();
+	const outcome = await getEmergencyCode(
+		{ db, signer: signingKey, now: Date.now() },
+		{ licenseNumber: event.params.number, accountId: account.id }
+	);
+	if (!outcome.ok) throw new ApiFailure(outcome.error);
+	return json(outcome.response satisfies EmergencyCodeResponse);
+});
