@@ -104,7 +104,7 @@ export interface EmergencyUsesTable {
 	device_id: string;
 	used_at: number;
 	reported_at: number | null;
-	/** The columns below arrived with migration 0003; rows written before it have them null. */
+	/** The columns below arrived with migration 0002; rows written before it have them null. */
 	device_public_key: string | null;
 	basis: 'code' | 'bare-number' | null;
 	code_id: string | null;

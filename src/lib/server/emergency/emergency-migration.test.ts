@@ -1,4 +1,4 @@
-// Migration 0003 rebuilds emergency_uses: rows written before it survive, and a number the server
+// Migration 0002 rebuilds emergency_uses: rows written before it survive, and a number the server
 // does not hold can now be recorded (a bare-number emergency use).
 import { Migrator, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { migrations } from '../db/migrations';
 import { isPostgres } from '../db/database';
 
 for (const kind of DATABASE_KINDS) {
-	describe(`migration 0003-emergency [${kind}]`, () => {
+	describe(`migration 0002-emergency [${kind}]`, () => {
 		let opened: TestDatabase | undefined;
 		afterEach(async () => {
 			await opened?.close();
@@ -56,7 +56,7 @@ for (const kind of DATABASE_KINDS) {
 			await sql`insert into emergency_uses (license_number, device_id, used_at, reported_at)
 				values ('DEV-2222-2222-2222', 'AAAA-BBBB-CCCC', 1700000000123, null)`.execute(db);
 
-			expect(await migrateToLatest(db)).toContain('0003-emergency');
+			expect(await migrateToLatest(db)).toContain('0002-emergency');
 			expect(await db.selectFrom('emergency_uses').selectAll().execute()).toEqual([
 				{
 					license_number: 'DEV-2222-2222-2222',

@@ -2,9 +2,9 @@
 // Listed statically (not read from disk) so the bundled server and the CLI see the same set.
 import type { Migration } from 'kysely';
 import * as initial from './0001-initial';
-import * as emergency from './0003-emergency';
+import * as emergency from './0002-emergency';
 
 export const migrations: Record<string, Migration> = {
 	'0001-initial': initial,
-	'0003-emergency': emergency
+	'0002-emergency': emergency
 };

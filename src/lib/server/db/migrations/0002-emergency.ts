@@ -3,8 +3,7 @@
 // emergency_uses is rebuilt without its foreign key to licenses: a device may report a bare license
 // number the server does not know (the vendor decides, with EMERGENCY_ACCEPT_BARE_NUMBER, whether
 // such a use is accepted), and the one-use rule must hold for it too. The new columns are nullable
-// because rows written before this migration do not have them. Named 0003 because 0002 is taken by
-// another branch; migrations run in name order.
+// because rows written before this migration do not have them.
 import { sql, type Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
