@@ -1,4 +1,4 @@
-// Runs a test suite on both databases: a fresh SQLite file in a temporary folder, and a fresh schema
+// Runs a test suite on both databases: a fresh SQLite file in a temporary folder, and a fresh database
 // in the PostgreSQL at TEST_DATABASE_URL. An unreachable PostgreSQL fails the suite: CI starts one,
 // and a silently skipped half would hide dialect bugs.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,7 +18,7 @@ export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || 'postgres://po
 export interface TestDatabase {
 	kind: DatabaseKind;
 	db: Db;
-	/** SQLite: the file's folder (usable as DATA_DIR). PostgreSQL: the schema name. */
+	/** SQLite: the file's folder (usable as DATA_DIR). PostgreSQL: the database name. */
 	location: string;
 	/** Opens another connection (pool) to the same database, e.g. to simulate a second app node. */
 	reopen(): Db;
@@ -58,15 +58,19 @@ export async function openTestDatabase(
 		open = () => createDatabase({ kind: 'sqlite', file: join(dir, 'airlock.sqlite') });
 		cleanUp = async () => rmSync(dir, { recursive: true, force: true });
 	} else {
-		const schema = `t_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
-		await adminQuery(`create schema ${schema}`);
-		location = schema;
+		// A database of its own, not a schema: Kysely's introspection reads every schema of a database,
+		// and fails when another suite drops its schema in the middle of that read.
+		const name = `airlock_t_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
+		await adminQuery(`create database ${name}`);
+		location = name;
+		const url = new URL(TEST_DATABASE_URL);
+		url.pathname = `/${name}`;
 		open = () =>
 			createDatabase(
-				{ kind: 'postgres', url: TEST_DATABASE_URL },
-				{ searchPath: schema, maxConnections: 4, connectTimeoutMs: 5_000 }
+				{ kind: 'postgres', url: url.toString() },
+				{ maxConnections: 4, connectTimeoutMs: 5_000 }
 			);
-		cleanUp = () => adminQuery(`drop schema if exists ${schema} cascade`);
+		cleanUp = () => adminQuery(`drop database if exists ${name} with (force)`);
 	}
 	const reopen = () => {
 		const db = open();
