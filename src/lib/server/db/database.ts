@@ -38,6 +38,9 @@ export function createDatabase(config: DatabaseConfig, options: DatabaseOptions 
 			connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
 			...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {})
 		});
+		// An idle connection can be ended by the server (a restart, an administrator): without a
+		// listener that error would end the process. The pool opens a new connection when needed.
+		pool.on('error', (error) => console.error(`PostgreSQL closed an idle connection: ${error.message}`));
 		return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 	}
 	mkdirSync(dirname(config.file), { recursive: true });
