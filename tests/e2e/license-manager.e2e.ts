@@ -22,7 +22,8 @@ async function waitForOfflineReady(page: Page) {
 const PAGES = [
 	['/', 'License Manager'],
 	['/instant', 'Instant Activation'],
-	['/deferred', 'Deferred Activation']
+	['/deferred', 'Deferred Activation'],
+	['/emergency', 'Emergency Activation']
 ] as const;
 
 async function expectEveryPageOpens(page: Page) {

@@ -9,6 +9,7 @@ import { serverApi, type ServerApi } from './api/server-api';
 import { database, type LicenseManagerDatabase } from './db/database';
 import type { OutboxItem } from './db/schemas';
 import { loadDeviceIdentity, type DeviceIdentity } from './device-identity';
+import { applyEmergencyResult } from './emergency';
 import { applyRevocations, importIssued, type ImportResult } from './licenses/license-store';
 import {
 	activationResultOf,
@@ -55,6 +56,7 @@ export async function handleApplied(
 	item: OutboxItem,
 	result: unknown
 ): Promise<void> {
+	if (item.type === 'emergency-report') return applyEmergencyResult(manager, result);
 	const response = activationResultOf(result);
 	if (!response || (item.type !== 'instant-activation' && item.type !== 'refresh')) return;
 	await importIssued(manager.db, response.licenses, await importContext(manager, true));

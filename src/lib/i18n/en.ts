@@ -118,6 +118,19 @@ export const en = {
 			'The camera may not be used by this page. Allow it in the browser’s site settings, or load the .license4d files instead.',
 		cameraUnavailable: 'No camera is available. Load the .license4d files instead.'
 	},
+	emergency: {
+		intro:
+			'A temporary activation of 5 days at most, on this computer, with no network at all. It can be used one time only. If you kept the emergency code of your license (from the License list), enter it too: the activation is then checked against your vendor’s keys.',
+		code: 'Emergency code (optional)',
+		codeHint:
+			'Starts with AIRLOCK-EC1:. Without it, the license number alone is used, which cannot be checked until this computer goes online.',
+		activate: 'Activate for 5 days',
+		alreadyUsed: 'Emergency Activation has already been used on this device: it can be used one time only.',
+		doneVerified: (number: string, until: string) =>
+			`Emergency license ${number} is active until ${until} (checked with your emergency code).`,
+		doneBare: (number: string, until: string) =>
+			`Emergency license ${number} is active until ${until}. It was made from the license number only: the server checks it at the next sync.`
+	},
 	portal: {
 		title: 'Activation portal',
 		intro:

@@ -60,7 +60,9 @@ export const licenseRowSchema = z.object({
 	expiresAt: epochMs.nullable(),
 	kid: z.string(),
 	storedAt: epochMs,
-	status: licenseStatusSchema
+	status: licenseStatusSchema,
+	/** Why the license may no longer be used, in the server's words (revoked or deactivated). */
+	statusReason: z.string().optional()
 });
 export type LicenseRow = z.infer<typeof licenseRowSchema>;
 

@@ -1,0 +1,113 @@
+// Emergency Activation: a temporary license (5 days at most) made on this device with no network,
+// once. With a vendor-signed emergency code it is checked against the trusted keys; with a bare
+// license number it is not verifiable until the server hears of it. The use is reported at the next
+// sync, and the server revokes it if that license's emergency activation was already used elsewhere.
+import { verifyEmergencyCode, type EmergencyCode } from '$lib/protocol/emergency-code';
+import {
+	createEmergencyUse,
+	emergencyReportResultSchema,
+	formatEmergencyUse
+} from '$lib/protocol/emergency-license';
+import type { LicenseManager } from './license-manager';
+import type { LicenseRow } from './db/schemas';
+import { newOutboxItem } from './sync/outbox';
+import { loadTrustedKeys } from './trusted-keys';
+
+const USED_SETTING = 'emergencyActivationUsedAt';
+
+export interface EmergencyError {
+	code: string;
+	message: string;
+}
+
+export type EmergencyOutcome =
+	{ ok: true; license: LicenseRow; verified: boolean } | { ok: false; error: EmergencyError };
+
+const ALREADY_USED: EmergencyError = {
+	code: 'emergency_already_used_here',
+	message:
+		'Emergency Activation has already been used on this device: it can be used one time only. Use Instant Activation, or Deferred Activation if this computer has no internet access.'
+};
+
+export async function emergencyAlreadyUsed(manager: LicenseManager): Promise<boolean> {
+	return (await manager.db.settings.get(USED_SETTING)) !== undefined;
+}
+
+export async function emergencyActivation(
+	manager: LicenseManager,
+	input: { licenseNumber: string; codeText: string },
+	now = Date.now()
+): Promise<EmergencyOutcome> {
+	if (await emergencyAlreadyUsed(manager)) return { ok: false, error: ALREADY_USED };
+	let code: EmergencyCode | undefined;
+	if (input.codeText.trim()) {
+		const verified = await verifyEmergencyCode(input.codeText, {
+			trustedKeys: await loadTrustedKeys(manager.db),
+			now,
+			licenseNumber: input.licenseNumber
+		});
+		if (!verified.ok) return { ok: false, error: verified.error };
+		code = verified.code;
+	}
+	const created = await createEmergencyUse({
+		licenseNumber: input.licenseNumber,
+		code,
+		signer: manager.identity.signer,
+		now
+	});
+	if (!created.ok) return { ok: false, error: created.error };
+	const use = created.use;
+	const text = formatEmergencyUse(use);
+	const row: LicenseRow = {
+		licenseNumber: use.licenseNumber,
+		fileText: text,
+		product: use.product,
+		productName: use.productName ?? `${use.product} (emergency)`,
+		quantity: 1,
+		kind: 'emergency',
+		parent: null,
+		expansions: [],
+		email: code?.email ?? '',
+		deviceId: use.deviceId,
+		issuedAt: use.startedAt,
+		expiresAt: use.endsAt,
+		kid: code?.kid ?? '',
+		storedAt: now,
+		status: 'active'
+	};
+	const { db } = manager;
+	// The license, the one-time mark and the report to the server are written together or not at all.
+	return db.transaction('rw', [db.licenses, db.settings, db.outbox], async () => {
+		if (await db.settings.get(USED_SETTING)) return { ok: false as const, error: ALREADY_USED };
+		const existing = await db.licenses.get(use.licenseNumber);
+		if (
+			existing &&
+			existing.kind !== 'emergency' &&
+			existing.status === 'active' &&
+			(existing.expiresAt === null || existing.expiresAt > now)
+		) {
+			return {
+				ok: false as const,
+				error: {
+					code: 'license_already_active',
+					message: `License ${use.licenseNumber} is already active on this device: no Emergency Activation is needed.`
+				}
+			};
+		}
+		await db.licenses.put(row);
+		await db.settings.put({ key: USED_SETTING, value: now });
+		await db.outbox.add(newOutboxItem('emergency-report', { use: text }, now));
+		return { ok: true as const, license: row, verified: code !== undefined };
+	});
+}
+
+/** The server's answer to the report: a revoked emergency license stops working at once, with the reason. */
+export async function applyEmergencyResult(manager: LicenseManager, result: unknown): Promise<void> {
+	const parsed = emergencyReportResultSchema.safeParse(result);
+	if (!parsed.success || !parsed.data.revoked) return;
+	const { licenseNumber, message } = parsed.data;
+	const row = await manager.db.licenses.get(licenseNumber);
+	// Only the emergency license: a real one that arrived since stays.
+	if (row?.kind === 'emergency')
+		await manager.db.licenses.update(licenseNumber, { status: 'revoked', statusReason: message });
+}
