@@ -1,27 +1,10 @@
 // The activation server's HTTP API, against the built app on SQLite, as clients see it.
-import { expect, request as playwrightRequest, test, type APIRequestContext } from '@playwright/test';
-import { trustedKeysFrom, publishedKeySetSchema } from '../../src/lib/protocol/vendor-keys';
+import { expect, request as playwrightRequest, test } from '@playwright/test';
 import { verifyLicenseFile } from '../../src/lib/protocol/license-file';
 import { activationResponseSchema, syncResponseSchema } from '../../src/lib/protocol/api';
-import { createTestAccount, createTestLicense, type TestAccount } from './support/admin';
+import { createTestAccount, createTestLicense } from './support/admin';
+import { apiClient, baseURL, publishedTrustedKeys } from './support/api-client';
 import { newTestDevice } from './support/device';
-
-const baseURL = process.env.E2E_BASE_URL!;
-
-async function client(account?: TestAccount): Promise<APIRequestContext> {
-	const context = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL } });
-	if (account) {
-		const response = await context.post('/api/v1/session', {
-			data: { email: account.email, password: account.password }
-		});
-		expect(response.status()).toBe(200);
-	}
-	return context;
-}
-
-async function trustedKeys(api: APIRequestContext) {
-	return trustedKeysFrom(publishedKeySetSchema.parse(await (await api.get('/api/v1/keys')).json()));
-}
 
 async function errorCode(response: { status(): number; json(): Promise<unknown> }) {
 	const body = (await response.json()) as { error?: { code: string } };
@@ -31,7 +14,7 @@ async function errorCode(response: { status(): number; json(): Promise<unknown> 
 test.describe('sessions', () => {
 	test('sign-in sets a fresh HttpOnly, SameSite=Lax cookie; the same answer for an unknown e-mail and a wrong password', async () => {
 		const account = createTestAccount();
-		const api = await client();
+		const api = await apiClient();
 		const wrong = await api.post('/api/v1/session', {
 			data: { email: account.email, password: 'not the password' }
 		});
@@ -65,7 +48,7 @@ test.describe('activation', () => {
 	test('Instant Activation returns license files that verify against the published keys', async () => {
 		const account = createTestAccount();
 		const license = createTestLicense(account.email, { seats: 1, expansions: ['CLX'] });
-		const api = await client(account);
+		const api = await apiClient(account);
 		const device = newTestDevice();
 		const response = await api.post('/api/v1/activations', {
 			data: { request: await device.regFile(account.email, [license.number]) }
@@ -76,7 +59,7 @@ test.describe('activation', () => {
 			license.number,
 			license.expansions[0]!.number
 		]);
-		const keys = await trustedKeys(api);
+		const keys = await publishedTrustedKeys(api);
 		for (const issued of body.licenses) {
 			expect(
 				(
@@ -110,14 +93,14 @@ test.describe('activation', () => {
 		const other = createTestAccount();
 		const license = createTestLicense(account.email);
 		const theirs = createTestLicense(other.email);
-		const api = await client(account);
+		const api = await apiClient(account);
 		const device = newTestDevice();
 		const post = async (request: string) =>
 			errorCode(await api.post('/api/v1/activations', { data: { request } }));
 		expect(
 			await errorCode(
 				await (
-					await client()
+					await apiClient()
 				).post('/api/v1/activations', {
 					data: { request: await device.regFile(account.email, [license.number]) }
 				})
@@ -156,7 +139,7 @@ test.describe('activation', () => {
 		const account = createTestAccount();
 		const license = createTestLicense(account.email, { seats: 3 });
 		const rLicense = createTestLicense(account.email, { noDeferred: true });
-		const api = await client(account);
+		const api = await apiClient(account);
 		const asText = await api.post('/api/v1/deferred', {
 			headers: { 'content-type': 'text/plain' },
 			data: await newTestDevice().regFile(account.email, [license.number])
@@ -189,7 +172,7 @@ test.describe('activation', () => {
 		const account = createTestAccount();
 		const intruder = createTestAccount();
 		const license = createTestLicense(account.email, { seats: 5 });
-		const api = await client(account);
+		const api = await apiClient(account);
 		const regFile = await newTestDevice().regFile(account.email, [license.number]);
 		const responses = await Promise.all(
 			Array.from({ length: 20 }, () => api.post('/api/v1/deferred', { data: { request: regFile } }))
@@ -197,7 +180,9 @@ test.describe('activation', () => {
 		const files = await Promise.all(responses.map(async (r) => (await r.json()).licenses[0].file as string));
 		expect(new Set(files).size).toBe(1);
 		expect(
-			await errorCode(await (await client(intruder)).post('/api/v1/deferred', { data: { request: regFile } }))
+			await errorCode(
+				await (await apiClient(intruder)).post('/api/v1/deferred', { data: { request: regFile } })
+			)
 		).toBe('403 email_mismatch');
 	});
 
@@ -206,11 +191,11 @@ test.describe('activation', () => {
 		const license = createTestLicense(account.email, { expansions: ['WEB'] });
 		const device = newTestDevice();
 		await (
-			await client(account)
+			await apiClient(account)
 		).post('/api/v1/activations', {
 			data: { request: await device.regFile(account.email, [license.number]) }
 		});
-		const anonymous = await client();
+		const anonymous = await apiClient();
 		const response = await anonymous.post('/api/v1/refresh', {
 			data: { request: await device.regFile(account.email, [], 'refresh') }
 		});
@@ -239,10 +224,10 @@ test.describe('sync', () => {
 			{ id: crypto.randomUUID(), type: 'mystery', payload: {} }
 		];
 		const anonymous = syncResponseSchema.parse(
-			await (await (await client()).post('/api/v1/sync', { data: { operations } })).json()
+			await (await (await apiClient()).post('/api/v1/sync', { data: { operations } })).json()
 		);
 		expect(anonymous.results.map((r) => r.status)).toEqual(['needs-sign-in', 'rejected']);
-		const api = await client(account);
+		const api = await apiClient(account);
 		const first = syncResponseSchema.parse(
 			await (await api.post('/api/v1/sync', { data: { operations } })).json()
 		);
@@ -289,7 +274,7 @@ test.describe('protection', () => {
 	});
 
 	test('bodies above the limit are refused with 413 before they are parsed', async () => {
-		const api = await client(createTestAccount());
+		const api = await apiClient(createTestAccount());
 		const huge = 'x'.repeat(5 * 1024 * 1024 + 10);
 		for (const path of endpoints) {
 			const response = await api.post(path, { headers: { 'content-type': 'application/json' }, data: huge });
@@ -303,7 +288,7 @@ test.describe('protection', () => {
 	});
 
 	test('a body of another content type is refused with 415', async () => {
-		const api = await client(createTestAccount());
+		const api = await apiClient(createTestAccount());
 		const response = await api.post('/api/v1/activations', {
 			headers: { 'content-type': 'text/plain' },
 			data: 'hello'
@@ -313,7 +298,7 @@ test.describe('protection', () => {
 
 	test('repeated wrong passwords are answered with 429 and Retry-After, as JSON', async () => {
 		const account = createTestAccount();
-		const api = await client();
+		const api = await apiClient();
 		let limited: { status(): number; headers(): Record<string, string>; json(): Promise<unknown> } | null =
 			null;
 		for (let attempt = 0; attempt < 30 && !limited; attempt++) {
@@ -332,7 +317,7 @@ test.describe('protection', () => {
 		const owner = createTestAccount();
 		const intruder = createTestAccount();
 		const license = createTestLicense(owner.email, { seats: 5 });
-		const api = await client(intruder);
+		const api = await apiClient(intruder);
 		const device = newTestDevice();
 		expect(
 			await errorCode(

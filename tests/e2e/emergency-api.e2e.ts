@@ -1,31 +1,14 @@
 // Emergency Activation through the HTTP API: the owner's emergency code, the emergency-report sync
 // operation (no session: the device signature is the credential), and the signed server time.
-import { expect, request as playwrightRequest, test, type APIRequestContext } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { generateKeyPair, signerFromKeyPair } from '../../src/lib/protocol/ed25519';
 import { deviceIdOf } from '../../src/lib/protocol/device-id';
 import { generateLicenseNumber } from '../../src/lib/protocol/license-number';
 import { emergencyCodeResponseSchema, verifyEmergencyCode } from '../../src/lib/protocol/emergency-code';
 import { createEmergencyUse, emergencyReportResultSchema } from '../../src/lib/protocol/emergency-license';
 import { syncResponseWithTimeSchema, verifyServerTime } from '../../src/lib/protocol/server-time';
-import { publishedKeySetSchema, trustedKeysFrom } from '../../src/lib/protocol/vendor-keys';
-import { createTestAccount, createTestLicense, type TestAccount } from './support/admin';
-
-const baseURL = process.env.E2E_BASE_URL!;
-
-async function client(account?: TestAccount): Promise<APIRequestContext> {
-	const context = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL } });
-	if (account) {
-		const response = await context.post('/api/v1/session', {
-			data: { email: account.email, password: account.password }
-		});
-		expect(response.status()).toBe(200);
-	}
-	return context;
-}
-
-async function trustedKeys(api: APIRequestContext) {
-	return trustedKeysFrom(publishedKeySetSchema.parse(await (await api.get('/api/v1/keys')).json()));
-}
+import { createTestAccount, createTestLicense } from './support/admin';
+import { apiClient, publishedTrustedKeys } from './support/api-client';
 
 const codePath = (number: string) => `/api/v1/licenses/${number}/emergency-code`;
 
@@ -34,19 +17,19 @@ test('the owner gets one emergency code; others, strangers and forbidden license
 	const other = createTestAccount('em-other');
 	const license = createTestLicense(owner.email);
 	const forbidden = createTestLicense(owner.email, { noEmergency: true });
-	const api = await client(owner);
+	const api = await apiClient(owner);
 
 	const response = await api.get(codePath(license.number));
 	expect(response.status()).toBe(200);
 	const body = emergencyCodeResponseSchema.parse(await response.json());
 	expect(body).toMatchObject({ licenseNumber: license.number, maxDays: 5, used: null });
-	const keys = await trustedKeys(api);
+	const keys = await publishedTrustedKeys(api);
 	const verified = await verifyEmergencyCode(body.code, { trustedKeys: keys, now: Date.now() });
 	expect(verified.ok && verified.code.email).toBe(owner.email);
 	expect((await verifyEmergencyCode(body.sheet, { trustedKeys: keys, now: Date.now() })).ok).toBe(true);
 	expect(await (await api.get(codePath(license.number))).json()).toEqual(body);
 
-	const stranger = await client(other);
+	const stranger = await apiClient(other);
 	const theirs = await stranger.get(codePath(license.number));
 	const unknownNumber = generateLicenseNumber('SRV');
 	const missing = await api.get(codePath(unknownNumber));
@@ -55,7 +38,7 @@ test('the owner gets one emergency code; others, strangers and forbidden license
 	expect(JSON.stringify(await theirs.json()).replaceAll(license.number, 'N')).toBe(
 		JSON.stringify(await missing.json()).replaceAll(unknownNumber, 'N')
 	);
-	expect((await (await client()).get(codePath(license.number))).status()).toBe(401);
+	expect((await (await apiClient()).get(codePath(license.number))).status()).toBe(401);
 	const refused = await api.get(codePath(forbidden.number));
 	expect(refused.status()).toBe(403);
 	expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('emergency_not_allowed');
@@ -65,10 +48,10 @@ test('the owner gets one emergency code; others, strangers and forbidden license
 test('an emergency use is reported without a session; a second device is revoked; the sync answer carries a signed time', async () => {
 	const owner = createTestAccount('em-report');
 	const license = createTestLicense(owner.email);
-	const signedIn = await client(owner);
+	const signedIn = await apiClient(owner);
 	const code = emergencyCodeResponseSchema.parse(await (await signedIn.get(codePath(license.number))).json());
-	const anonymous = await client();
-	const keys = await trustedKeys(anonymous);
+	const anonymous = await apiClient();
+	const keys = await publishedTrustedKeys(anonymous);
 	const parsed = await verifyEmergencyCode(code.code, { trustedKeys: keys, now: Date.now() });
 	if (!parsed.ok) throw new Error(parsed.error.message);
 
