@@ -9,6 +9,7 @@ const PORT = Number(process.env.E2E_PORT ?? 4173) + 23;
 
 // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a test uses from this pattern
 test('a new version is offered with a prompt, and Reload switches to it', async ({}, testInfo) => {
+	test.setTimeout(120_000);
 	const dataDir = mkdtempSync(join(tmpdir(), 'airlock-update-'));
 	const next = nextVersionOfBuild();
 	let server = await startOwnServer({ port: PORT, dataDir });

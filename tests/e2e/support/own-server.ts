@@ -23,7 +23,9 @@ export async function startOwnServer(options: {
 			PORT: String(options.port),
 			ORIGIN: url,
 			DATA_DIR: options.dataDir,
-			SEED_DEMO: 'false'
+			SEED_DEMO: 'false',
+			// adapter-node waits up to this many seconds for open (keep-alive) connections when stopped.
+			SHUTDOWN_TIMEOUT: '1'
 		},
 		stdio: ['ignore', 'ignore', 'inherit']
 	});
@@ -43,8 +45,12 @@ export async function startOwnServer(options: {
 		process: child,
 		async stop(signal: NodeJS.Signals = 'SIGTERM') {
 			if (child.exitCode !== null || child.signalCode !== null) return;
+			const exited = once(child, 'exit');
 			child.kill(signal);
-			await once(child, 'exit');
+			// A server that does not stop within 5 s is killed: a test must never hang on it.
+			const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+			await exited;
+			clearTimeout(timer);
 		}
 	};
 }
