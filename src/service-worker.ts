@@ -29,7 +29,10 @@ worker.addEventListener('activate', (event) => {
 });
 
 worker.addEventListener('message', (event) => {
-	if ((event.data as { type?: string } | null)?.type === 'SKIP_WAITING') void worker.skipWaiting();
+	const type = (event.data as { type?: string } | null)?.type;
+	if (type === 'SKIP_WAITING') void worker.skipWaiting();
+	// Asked by the troubleshooting page: which version of the app this worker serves.
+	else if (type === 'GET_VERSION') event.ports[0]?.postMessage({ version });
 });
 
 async function fromShell(request: Request): Promise<Response> {

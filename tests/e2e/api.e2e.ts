@@ -2,6 +2,8 @@
 import { expect, request as playwrightRequest, test } from '@playwright/test';
 import { verifyLicenseFile } from '../../src/lib/protocol/license-file';
 import { activationResponseSchema, syncResponseSchema } from '../../src/lib/protocol/api';
+import { healthResponseSchema } from '../../src/lib/protocol/health';
+import { verifyServerTime } from '../../src/lib/protocol/server-time';
 import { createTestAccount, createTestLicense } from './support/admin';
 import { apiClient, baseURL, publishedTrustedKeys } from './support/api-client';
 import { newTestDevice } from './support/device';
@@ -350,4 +352,16 @@ test.describe('protection', () => {
 		);
 		expect(sync.results[0]).toMatchObject({ status: 'rejected', error: { code: 'license_not_found' } });
 	});
+});
+
+test('health: the server’s version, a signed time that verifies with the published keys, and the vendor’s contacts', async () => {
+	const api = await apiClient();
+	const response = await api.get('/api/v1/health');
+	expect(response.status()).toBe(200);
+	expect(response.headers()['cache-control']).toBe('no-store');
+	const health = healthResponseSchema.parse(await response.json());
+	const time = await verifyServerTime(health.signedTime, { trustedKeys: await publishedTrustedKeys(api) });
+	expect(time.ok && Math.abs(time.serverTime - Date.now())).toBeLessThan(60_000);
+	expect(health.vendor.name.length).toBeGreaterThan(0);
+	expect(health.vendor.supportUrl).toMatch(/^https?:\/\//);
 });

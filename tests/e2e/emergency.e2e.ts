@@ -54,3 +54,50 @@ test('works offline once, survives a restart of the page, is reported, and a sec
 	await expect(revoked).toContainText('No longer valid for this device', { timeout: 30_000 });
 	await expect(revoked).toContainText('already used');
 });
+
+test('the emergency code is shown in the license details, kept offline, printable, and verifies an offline Emergency Activation', async ({
+	browser
+}) => {
+	const account = createTestAccount();
+	const license = createTestLicense(account.email);
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await page.goto('/instant');
+	await page.evaluate(() => navigator.serviceWorker.ready);
+	await page.getByLabel('User ID (e-mail)').fill(account.email);
+	await page.getByLabel('Password').fill(account.password);
+	await page.getByLabel('License number').fill(license.number);
+	await page.getByRole('button', { name: 'Activate' }).click();
+	await expect(page.getByRole('status').filter({ hasText: 'Activated' })).toContainText(license.number);
+	await page.getByRole('link', { name: 'License Manager' }).click();
+	const row = page.locator(`tr[data-license="${license.number}"]`);
+	await row.getByText('Details').click();
+	await row.getByRole('button', { name: 'Show emergency code' }).click();
+	const sheet = row.getByTestId('emergency-code-sheet');
+	await expect(sheet).toContainText('BEGIN AIRLOCK EMERGENCY CODE');
+	await expect(sheet).toContainText(license.number);
+	await expect(
+		row.getByRole('img', { name: `QR code of the emergency code of license ${license.number}` })
+	).toBeVisible();
+	await expect(row.getByRole('button', { name: 'Print' })).toBeVisible();
+	const code = (await sheet.textContent())!.match(/AIRLOCK-EC1:[A-Za-z0-9_-]+/)![0];
+
+	// Offline, the code is still there: it was kept on the device.
+	await context.setOffline(true);
+	await page.reload();
+	await row.getByText('Details').click();
+	await expect(row.getByTestId('emergency-code-sheet')).toContainText(code);
+
+	// On another computer that never reached the server since installing, the code makes the
+	// emergency activation checkable against the trusted keys.
+	const laptop = await installedLaptop(browser);
+	await laptop.goto('/emergency');
+	await laptop.getByLabel('License number').fill(license.number);
+	await laptop.getByLabel('Emergency code (optional)').fill(code);
+	await laptop.getByRole('button', { name: 'Activate for 5 days' }).click();
+	await expect(
+		laptop.getByRole('status').filter({ hasText: 'checked with your emergency code' })
+	).toBeVisible();
+	await context.close();
+	await laptop.context().close();
+});

@@ -23,7 +23,8 @@ const PAGES = [
 	['/', 'License Manager'],
 	['/instant', 'Instant Activation'],
 	['/deferred', 'Deferred Activation'],
-	['/emergency', 'Emergency Activation']
+	['/emergency', 'Emergency Activation'],
+	['/troubleshooting', 'Troubleshooting']
 ] as const;
 
 async function expectEveryPageOpens(page: Page) {

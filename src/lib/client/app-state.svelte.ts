@@ -5,9 +5,13 @@ import type { LicenseRow, OutboxItem } from './db/schemas';
 import { outboxItemSchema } from './db/schemas';
 import { flush, openLicenseManager, type LicenseManager } from './license-manager';
 import { readLicenses } from './licenses/license-store';
-import { updateTrustedKeys } from './trusted-keys';
+import type { LicenseClock } from './licenses/license-view';
+import { checkServer } from './server-status';
+import { readClock } from './time/clock-store';
+import { loadTrustedKeys } from './trusted-keys';
 
 const PROBE_INTERVAL_MS = 15_000;
+const CLOCK_INTERVAL_MS = 60_000;
 
 class AppState {
 	manager = $state<LicenseManager | null>(null);
@@ -17,6 +21,8 @@ class AppState {
 	lastSyncAt = $state<number | null>(null);
 	/** The truth about the connection: a failed request counts, not only navigator.onLine. */
 	online = $state(true);
+	/** The trusted clock (time/trusted-clock.ts); the device clock until the first reading. */
+	clock = $state<LicenseClock>({ effectiveNow: Date.now(), problem: null });
 	pending = $derived(this.outbox.filter((item) => item.state !== 'done').length);
 	private started = false;
 
@@ -40,6 +46,8 @@ class AppState {
 		liveQuery(() => db.syncState.get('lastSuccessfulSyncAt')).subscribe(
 			(row) => (this.lastSyncAt = typeof row?.value === 'number' ? row.value : null)
 		);
+		await this.readClock();
+		setInterval(() => void this.readClock(), CLOCK_INTERVAL_MS);
 		window.addEventListener('online', () => void this.sync(true));
 		window.addEventListener('offline', () => (this.online = false));
 		// While offline (or with work queued), probe now and then: the first answer flushes the queue.
@@ -49,17 +57,25 @@ class AppState {
 		void this.sync(true);
 	}
 
+	/** Reads the device clock into the trusted clock (and any signed server time received). */
+	async readClock(): Promise<void> {
+		if (!this.manager) return;
+		const { db } = this.manager;
+		this.clock = (await readClock(db, await loadTrustedKeys(db), Date.now())).verdict;
+	}
+
 	async sync(force: boolean): Promise<void> {
 		if (!this.manager) return;
 		// Asked of the database, not of this.outbox: at start-up the live query has not answered yet.
 		const due = await this.manager.db.outbox.where('state').anyOf('queued', 'sending').count();
 		if (due === 0) {
-			// Nothing to send: a light request still tells whether the server is there, and keeps the
-			// trusted keys current for verifying license files offline.
-			await updateTrustedKeys(this.manager.db, this.manager.api);
-			return;
+			// Nothing to send: a light request still tells whether the server is there, confirms the
+			// time, and keeps the trusted keys current for verifying license files offline.
+			await checkServer(this.manager);
+		} else {
+			await flush(this.manager, force);
 		}
-		await flush(this.manager, force);
+		await this.readClock();
 	}
 }
 

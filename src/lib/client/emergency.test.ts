@@ -6,13 +6,15 @@ import { LicenseManagerDatabase } from './db/database';
 import { loadDeviceIdentity } from './device-identity';
 import { applyEmergencyResult, emergencyActivation } from './emergency';
 import type { LicenseManager } from './license-manager';
+import type { LicenseClock } from './licenses/license-view';
 
 const NOW = Date.UTC(2026, 10, 28, 12);
 const DAY = 86_400_000;
 let count = 0;
+const at = (effectiveNow: number): LicenseClock => ({ effectiveNow, problem: null });
 
-async function manager(): Promise<LicenseManager> {
-	const db = new LicenseManagerDatabase(`emergency-${++count}`);
+async function manager(name = `emergency-${++count}`): Promise<LicenseManager> {
+	const db = new LicenseManagerDatabase(name);
 	return {
 		db,
 		identity: await loadDeviceIdentity(db),
@@ -23,7 +25,11 @@ async function manager(): Promise<LicenseManager> {
 describe('Emergency Activation on the device', () => {
 	it('grants 5 days with no network, queues the report with it, and refuses a second time', async () => {
 		const m = await manager();
-		const first = await emergencyActivation(m, { licenseNumber: 'srv-5bq7-mkxd-3h99', codeText: '' }, NOW);
+		const first = await emergencyActivation(
+			m,
+			{ licenseNumber: 'srv-5bq7-mkxd-3h99', codeText: '' },
+			at(NOW)
+		);
 		expect(first).toMatchObject({
 			ok: true,
 			verified: false,
@@ -33,11 +39,43 @@ describe('Emergency Activation on the device', () => {
 		const second = await emergencyActivation(
 			m,
 			{ licenseNumber: 'DEV-2345-6789-ABCC', codeText: '' },
-			NOW + 1000
+			at(NOW + 1000)
 		);
 		expect(second).toMatchObject({ ok: false, error: { code: 'emergency_already_used_here' } });
 		expect(await m.db.licenses.count()).toBe(1);
 		expect(await m.db.outbox.count()).toBe(1);
+	});
+
+	it('stays used after the database is opened again (a reload or a browser restart)', async () => {
+		const name = `emergency-reopen-${++count}`;
+		const first = await manager(name);
+		expect(
+			(await emergencyActivation(first, { licenseNumber: 'SRV-5BQ7-MKXD-3H99', codeText: '' }, at(NOW))).ok
+		).toBe(true);
+		first.db.close();
+		const reopened = await manager(name);
+		const again = await emergencyActivation(
+			reopened,
+			{ licenseNumber: 'DEV-2345-6789-ABCC', codeText: '' },
+			at(NOW + 3 * DAY)
+		);
+		expect(again).toMatchObject({ ok: false, error: { code: 'emergency_already_used_here' } });
+		expect((await reopened.db.licenses.toArray()).map((l) => l.licenseNumber)).toEqual([
+			'SRV-5BQ7-MKXD-3H99'
+		]);
+	});
+
+	it('refuses while the clock is set back, and stores nothing (the one use is not spent)', async () => {
+		const m = await manager();
+		const outcome = await emergencyActivation(
+			m,
+			{ licenseNumber: 'SRV-5BQ7-MKXD-3H99', codeText: '' },
+			{ effectiveNow: NOW, problem: 'clock_set_back' }
+		);
+		expect(outcome).toMatchObject({ ok: false, error: { code: 'clock_set_back' } });
+		expect(await m.db.licenses.count()).toBe(0);
+		expect(await m.db.settings.count()).toBe(0);
+		expect(await m.db.outbox.count()).toBe(0);
 	});
 
 	it('refuses a damaged emergency code and stores nothing', async () => {
@@ -45,7 +83,7 @@ describe('Emergency Activation on the device', () => {
 		const outcome = await emergencyActivation(
 			m,
 			{ licenseNumber: 'SRV-5BQ7-MKXD-3H99', codeText: 'AIRLOCK-EC1:not-a-code' },
-			NOW
+			at(NOW)
 		);
 		expect(outcome.ok).toBe(false);
 		expect(await m.db.licenses.count()).toBe(0);
@@ -54,7 +92,7 @@ describe('Emergency Activation on the device', () => {
 
 	it('stops an emergency license the server revoked, with its reason, and leaves a real one alone', async () => {
 		const m = await manager();
-		await emergencyActivation(m, { licenseNumber: 'SRV-5BQ7-MKXD-3H99', codeText: '' }, NOW);
+		await emergencyActivation(m, { licenseNumber: 'SRV-5BQ7-MKXD-3H99', codeText: '' }, at(NOW));
 		await applyEmergencyResult(m, {
 			revoked: true,
 			licenseNumber: 'SRV-5BQ7-MKXD-3H99',

@@ -10,6 +10,7 @@ import {
 } from '$lib/protocol/emergency-license';
 import type { LicenseManager } from './license-manager';
 import type { LicenseRow } from './db/schemas';
+import type { LicenseClock } from './licenses/license-view';
 import { newOutboxItem } from './sync/outbox';
 import { loadTrustedKeys } from './trusted-keys';
 
@@ -33,12 +34,24 @@ export async function emergencyAlreadyUsed(manager: LicenseManager): Promise<boo
 	return (await manager.db.settings.get(USED_SETTING)) !== undefined;
 }
 
+const CLOCK_NOT_TRUSTED: EmergencyError = {
+	code: 'clock_set_back',
+	message:
+		'Your computer’s clock was set back, so an emergency license could not be timed. Set the clock right (date, time and time zone), then try again.'
+};
+
+/**
+ * Starts the one Emergency Activation of this device. `clock` is the trusted clock's verdict: the
+ * 5 days run from its effective time, and a clock set back refuses the activation.
+ */
 export async function emergencyActivation(
 	manager: LicenseManager,
 	input: { licenseNumber: string; codeText: string },
-	now = Date.now()
+	clock: LicenseClock
 ): Promise<EmergencyOutcome> {
 	if (await emergencyAlreadyUsed(manager)) return { ok: false, error: ALREADY_USED };
+	if (clock.problem) return { ok: false, error: CLOCK_NOT_TRUSTED };
+	const now = clock.effectiveNow;
 	let code: EmergencyCode | undefined;
 	if (input.codeText.trim()) {
 		const verified = await verifyEmergencyCode(input.codeText, {

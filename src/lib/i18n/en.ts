@@ -131,6 +131,199 @@ export const en = {
 		doneBare: (number: string, until: string) =>
 			`Emergency license ${number} is active until ${until}. It was made from the license number only: the server checks it at the next sync.`
 	},
+	emergencyCode: {
+		title: 'Emergency code',
+		intro:
+			'Keep this code (print it or save it) for the day the activation server cannot be reached: with it, Emergency Activation on an offline computer is checked against your vendor’s keys. It can be used one time.',
+		show: 'Show emergency code',
+		loading: 'Getting the emergency code…',
+		qrLabel: (number: string) => `QR code of the emergency code of license ${number}`,
+		print: 'Print',
+		save: 'Save…',
+		used: (device: string, when: string) => `Already used by device ${device} on ${when}.`,
+		notForEmergency: 'An emergency license has no emergency code of its own.'
+	},
+	clock: {
+		setBack: (when: string) =>
+			`Your computer’s clock was set back: it is behind a time this License Manager has already seen (${when}). Time-limited licenses (emergency, temporary, expiring) are treated as expired until the clock is right again or a sync with the server confirms the time.`,
+		setBackRepeatedly:
+			'Your computer’s clock was set back several times. Time-limited licenses (emergency, temporary, expiring) are treated as expired until a sync with the server confirms the time: connect to the internet, then choose Refresh.',
+		expiringSoon: (count: number) =>
+			count === 1
+				? '1 license ends soon: renew it with Refresh, or contact your vendor.'
+				: `${count} licenses end soon: renew them with Refresh, or contact your vendor.`,
+		hoursLeft: (hours: number) => (hours === 1 ? '1 hour left' : `${hours} hours left`),
+		notTrusted: 'Not usable: the clock was set back'
+	},
+	troubleshooting: {
+		title: 'Troubleshooting',
+		intro:
+			'These checks run on this device now. Each one says what works, what may cause trouble, and what to do.',
+		runAgain: 'Run the checks again',
+		running: 'Checking…',
+		statuses: { pass: 'Pass', warning: 'Warning', failure: 'Failure' },
+		checks: {
+			network: 'Network',
+			server: 'Activation server',
+			'service-worker': 'Offline use (service worker)',
+			storage: 'Storage',
+			'file-access': 'Files (Load… and Save)',
+			camera: 'Camera (QR code scanning)',
+			clock: 'Clock',
+			sync: 'Sync'
+		},
+		network: {
+			online: 'The browser reports a network connection.',
+			offline: 'The browser reports no network connection.',
+			offlineAction:
+				'Connect to the internet for Instant Activation and Refresh, or use Deferred Activation (with a phone or another computer) or Emergency Activation.'
+		},
+		server: {
+			ok: (ms: number, version: string) => `Reachable: answered in ${ms} ms (version ${version}).`,
+			slow: (ms: number) => `Reachable but slow: answered in ${ms} ms.`,
+			slowAction:
+				'A slow network or proxy can make Instant Activation time out. If it does, use Deferred Activation.',
+			refused: (status: number, message: string) =>
+				`The server answered with an error (HTTP ${status}): ${message}`,
+			unreachable: (reason: string) => `Cannot be reached (${reason}).`,
+			unreachableAction:
+				'Check the network, then any firewall, proxy or antivirus between this computer and the server. Meanwhile use Deferred Activation (not available for licenses that forbid it) or Emergency Activation.',
+			offlineAction:
+				'This device is offline. Everything the server is needed for is queued and sent when the connection returns.'
+		},
+		serviceWorker: {
+			unsupported: 'This browser has no service workers: the License Manager cannot open without a network.',
+			unsupportedAction: 'Use a current version of Chrome, Edge, Firefox or Safari, not a private window.',
+			notActive: 'Not installed yet: the License Manager may not open without a network.',
+			notActiveAction: 'Open the License Manager once while online and wait for “Ready to work offline”.',
+			active: (version: string) => `Active: opens without a network (version ${version}).`,
+			waiting: (version: string) => `Active (version ${version}); a new version is waiting.`,
+			waitingAction:
+				'Choose Reload in the “A new version is available” bar when no activation is in progress.',
+			notControlling: 'Installed, but this page was opened before it: reload the page.'
+		},
+		storage: {
+			unsupported:
+				'This browser does not report storage: licenses are kept, but how much room is left is unknown.',
+			usage: (used: string, available: string) => `${used} used, ${available} available.`,
+			persisted: 'Kept by the browser: licenses are not cleared when space runs low.',
+			bestEffort: 'Not persistent: the browser may clear the licenses when disk space runs low.',
+			bestEffortAction:
+				'Install the License Manager (browser menu › Install) so the browser keeps its data, and keep your .license4d files.',
+			low: 'Less than 10 MB available.',
+			lowAction: 'Free some disk space: new licenses and queued work may not be saved.'
+		},
+		fileAccess: {
+			native: 'Load… and Save use the system file dialogs.',
+			fallback:
+				'This browser has no File System Access: Load… uses a file chooser and Save downloads to the Downloads folder.',
+			fallbackAction: 'Nothing to fix; you can also drag and drop .license4d files onto Deferred Activation.'
+		},
+		camera: {
+			unsupported: 'No camera access in this browser: QR codes cannot be scanned here.',
+			none: 'No camera found.',
+			denied: 'Camera access is blocked for this site.',
+			deniedAction:
+				'Allow the camera in the site settings (the icon left of the address), or use Load… with the files.',
+			available: (count: number, permission: string) =>
+				`${count === 1 ? '1 camera' : `${count} cameras`} found; permission: ${permission}.`,
+			noneAction: 'Use Load… or drag and drop the .license4d files instead of scanning.'
+		},
+		clock: {
+			ok: (skew: string) => `Right: ${skew} from the server’s time at the last sync.`,
+			neverSynced: 'Not compared with the server yet (no sync so far).',
+			neverSyncedAction: 'Time-limited licenses rely on this computer’s clock until the first sync.',
+			skewed: (skew: string) => `${skew} from the server’s time at the last sync.`,
+			skewedAction: 'Set the date, time and time zone of this computer right (automatic time if possible).',
+			setBack: 'Set back: it is behind a time already seen. Time-limited licenses are treated as expired.',
+			setBackAction: 'Set the clock right, or connect and choose Refresh so the server confirms the time.'
+		},
+		sync: {
+			empty: 'Nothing waiting for the server.',
+			pending: (count: number) => `${count} operation(s) waiting for the server.`,
+			pendingAction: 'They are sent when the server can be reached.',
+			needsSignIn: (count: number) => `${count} operation(s) need you to sign in.`,
+			needsSignInAction: 'Sign in from the status bar to finish them.',
+			failed: (count: number, reason: string) => `${count} operation(s) failed: ${reason}`,
+			failedAction:
+				'Read the reason; correct it and do the activation again, or contact support with the report below.',
+			lastSync: (when: string) => `Last sync ${when}.`
+		},
+		symptomsTitle: 'Symptoms, causes and solutions',
+		symptomsColumns: {
+			symptom: 'Symptoms',
+			causes: 'Possible causes',
+			solutions: 'Solution(s)',
+			check: 'Check'
+		},
+		symptoms: [
+			{
+				symptom: 'Failure of on-line activation (Instant Activation)',
+				causes: 'No network; antivirus application, firewall or proxy; activation server unavailable',
+				solutions:
+					'1- Temporarily disable your antivirus application or your firewall, or set up the proxy OR 2- Use Deferred Activation (not available for licenses that forbid it, like the reference’s “R” licenses) OR 3- Emergency Activation for 5 days',
+				checks: ['network', 'server']
+			},
+			{
+				symptom: 'The License Manager does not open without a network',
+				causes: 'Offline use not installed yet; private window',
+				solutions:
+					'Open it once while online and wait for “Ready to work offline”; install it from the browser menu',
+				checks: ['service-worker']
+			},
+			{
+				symptom: 'Licenses are gone after a while',
+				causes: 'The browser cleared its data (low disk space, storage not persistent, data cleared by hand)',
+				solutions:
+					'Install the License Manager; free disk space; load your .license4d files again or use Refresh',
+				checks: ['storage']
+			},
+			{
+				symptom: 'Load… or Save shows no file dialog',
+				causes: 'The browser has no File System Access',
+				solutions: 'Use the file chooser, drag and drop, or the Downloads folder',
+				checks: ['file-access']
+			},
+			{
+				symptom: 'Scanning a QR code does not start',
+				causes: 'No camera, or camera access blocked',
+				solutions: 'Allow the camera for this site, or load the files instead',
+				checks: ['camera']
+			},
+			{
+				symptom: 'Time-limited licenses show as expired or “the clock was set back”',
+				causes: 'The computer’s date, time or time zone is wrong, or was changed',
+				solutions: 'Set the clock right; connect and choose Refresh so the server confirms the time',
+				checks: ['clock']
+			},
+			{
+				symptom: 'Operations stay queued or failed',
+				causes: 'Offline; a sign-in is needed; the server refused the operation',
+				solutions: 'Connect; sign in from the status bar; read the reason shown with the failed operation',
+				checks: ['sync', 'server']
+			},
+			{
+				symptom: 'Emergency Activation is refused',
+				causes:
+					'Already used on this device (one time only); the license does not allow it; the clock was set back',
+				solutions: 'Use Instant or Deferred Activation; contact your vendor',
+				checks: ['clock']
+			}
+		],
+		reportTitle: 'Diagnostic report',
+		reportHelp:
+			'Send this text to support. It has no passwords, keys, e-mail addresses or license file contents.',
+		copyReport: 'Copy diagnostic report',
+		copied: 'The diagnostic report is copied: paste it into your message to support.',
+		copyFailed: 'The report could not be copied: select the text below and copy it by hand.',
+		contactsTitle: 'Contacts',
+		contactsIntro: (vendor: string) =>
+			`For any questions about the installation or activation of your product, please contact ${vendor}.`,
+		contactsUnknown:
+			'The vendor’s contacts are shown once this device has reached the activation server one time.',
+		web: 'Web',
+		telephone: (region: string) => `Telephone (${region})`
+	},
 	portal: {
 		title: 'Activation portal',
 		intro:

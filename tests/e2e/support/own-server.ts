@@ -15,6 +15,8 @@ export async function startOwnServer(options: {
 	buildDir?: string;
 	port: number;
 	dataDir: string;
+	/** More environment for the server (its configuration). */
+	env?: Record<string, string>;
 }): Promise<OwnServer> {
 	const url = `http://localhost:${options.port}`;
 	const child = spawn(process.execPath, [join(options.buildDir ?? 'build', 'index.js')], {
@@ -25,7 +27,8 @@ export async function startOwnServer(options: {
 			DATA_DIR: options.dataDir,
 			SEED_DEMO: 'false',
 			// adapter-node waits up to this many seconds for open (keep-alive) connections when stopped.
-			SHUTDOWN_TIMEOUT: '1'
+			SHUTDOWN_TIMEOUT: '1',
+			...options.env
 		},
 		stdio: ['ignore', 'ignore', 'inherit']
 	});

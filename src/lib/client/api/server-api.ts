@@ -1,10 +1,8 @@
 // The calls the License Manager makes, typed by the shared protocol schemas.
-import {
-	activationResponseSchema,
-	sessionSchema,
-	syncResponseSchema,
-	type SyncOperation
-} from '$lib/protocol/api';
+import { activationResponseSchema, sessionSchema, type SyncOperation } from '$lib/protocol/api';
+import { emergencyCodeResponseSchema } from '$lib/protocol/emergency-code';
+import { healthResponseSchema } from '$lib/protocol/health';
+import { syncResponseWithTimeSchema } from '$lib/protocol/server-time';
 import { publishedKeySetSchema } from '$lib/protocol/vendor-keys';
 import type { ApiClient } from './api-client';
 
@@ -20,7 +18,16 @@ export function serverApi(client: ApiClient) {
 		/** Deferred Activation on the portal: a reg.txt or the request QR URL brought from an offline device. */
 		deferred: (request: string) => client.post('/api/v1/deferred', { request }, activationResponseSchema),
 		refresh: (request: string) => client.post('/api/v1/refresh', { request }, activationResponseSchema),
-		sync: (operations: SyncOperation[]) => client.post('/api/v1/sync', { operations }, syncResponseSchema)
+		sync: (operations: SyncOperation[]) =>
+			client.post('/api/v1/sync', { operations }, syncResponseWithTimeSchema),
+		/** The license's vendor-signed emergency code (the owner only). */
+		emergencyCode: (licenseNumber: string) =>
+			client.get(
+				`/api/v1/licenses/${encodeURIComponent(licenseNumber)}/emergency-code`,
+				emergencyCodeResponseSchema
+			),
+		/** Reachability, version, signed time and the vendor's contacts. */
+		health: () => client.get('/api/v1/health', healthResponseSchema)
 	};
 }
 

@@ -1,25 +1,63 @@
-// How a stored license is shown: days left, whether it is expired, and which one is "current"
-// (shown in bold, as in the reference's Active Licenses list).
+// How a stored license is shown: its time status against the trusted clock (days left, a warning
+// ahead of expiry, expired, or not trustworthy because the clock was set back), and which license is
+// "current" (shown in bold, as in the reference's Active Licenses list). Expired licenses stay listed.
 import type { LicenseRow } from '../db/schemas';
+import type { ClockProblem } from '../time/trusted-clock';
 
-const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+/** A time-limited license is announced this many days before it ends. */
+export const EXPIRY_WARNING_DAYS = 7;
 
-export function daysLeft(license: LicenseRow, now: number): number | null {
-	if (license.expiresAt === null) return null;
-	return Math.max(0, Math.ceil((license.expiresAt - now) / DAY_MS));
+/** What the trusted clock says (see time/trusted-clock.ts). */
+export interface LicenseClock {
+	effectiveNow: number;
+	problem: ClockProblem | null;
 }
 
-export function isExpired(license: LicenseRow, now: number): boolean {
-	return license.expiresAt !== null && license.expiresAt <= now;
+export type TimeStatus =
+	| { kind: 'unlimited' }
+	| { kind: 'running'; expiresAt: number; daysLeft: number; hoursLeft: number; warning: boolean }
+	| { kind: 'expired'; expiresAt: number }
+	/** Time-limited, and the clock cannot be trusted: treated as expired until it can. */
+	| { kind: 'clock-set-back'; expiresAt: number; problem: ClockProblem };
+
+export function timeStatus(license: LicenseRow, clock: LicenseClock): TimeStatus {
+	const { expiresAt } = license;
+	if (expiresAt === null) return { kind: 'unlimited' };
+	if (clock.problem) return { kind: 'clock-set-back', expiresAt, problem: clock.problem };
+	const left = expiresAt - clock.effectiveNow;
+	if (left <= 0) return { kind: 'expired', expiresAt };
+	return {
+		kind: 'running',
+		expiresAt,
+		daysLeft: Math.ceil(left / DAY_MS),
+		hoursLeft: Math.ceil(left / HOUR_MS),
+		warning: left <= EXPIRY_WARNING_DAYS * DAY_MS
+	};
+}
+
+/** Whether the license may be used now: active, and not expired by the trusted clock. */
+export function isUsable(license: LicenseRow, clock: LicenseClock): boolean {
+	const status = timeStatus(license, clock).kind;
+	return license.status === 'active' && (status === 'unlimited' || status === 'running');
 }
 
 /** The current license: the most recently stored application license that is still usable. */
-export function currentLicense(licenses: LicenseRow[], now: number): LicenseRow | null {
-	const usable = licenses.filter((l) => l.parent === null && l.status === 'active' && !isExpired(l, now));
+export function currentLicense(licenses: LicenseRow[], clock: LicenseClock): LicenseRow | null {
+	const usable = licenses.filter((l) => l.parent === null && isUsable(l, clock));
 	return (
 		usable.sort((a, b) => b.storedAt - a.storedAt || a.licenseNumber.localeCompare(b.licenseNumber))[0] ??
 		null
 	);
+}
+
+/** Licenses that need the user's attention soon: running and within the warning period. */
+export function expiringSoon(licenses: LicenseRow[], clock: LicenseClock): LicenseRow[] {
+	return licenses.filter((l) => {
+		const status = timeStatus(l, clock);
+		return l.status === 'active' && status.kind === 'running' && status.warning;
+	});
 }
 
 /** Application licenses first (by product and number), each followed by its expansions. */

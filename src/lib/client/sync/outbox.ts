@@ -8,6 +8,7 @@ import { activationResponseSchema, MAX_SYNC_BATCH, type SyncResult } from '$lib/
 import type { ServerApi } from '../api/server-api';
 import type { LicenseManagerDatabase } from '../db/database';
 import { outboxItemSchema, type OutboxItem, type OutboxType } from '../db/schemas';
+import { keepServerTime } from '../time/clock-store';
 
 export const OUTBOX_LOCK = 'airlock-outbox';
 export const SYNC_TAG = 'airlock-outbox';
@@ -129,6 +130,7 @@ async function flushOnce(
 	}
 	await db.syncState.put({ key: 'lastSuccessfulSyncAt', value: now });
 	await db.syncState.put({ key: 'serverTime', value: answer.value.serverTime });
+	if (answer.value.signedTime) await keepServerTime(db, answer.value.signedTime, now);
 	return { ...outcome, more: items.length === MAX_SYNC_BATCH };
 }
 

@@ -37,7 +37,8 @@ const STATUS_BY_CODE: Record<string, number> = {
 	request_too_large: 413,
 	unsupported_media_type: 415,
 	rate_limited: 429,
-	internal_error: 500
+	internal_error: 500,
+	database_unavailable: 503
 };
 
 export function statusOf(code: string): number {
