@@ -5,6 +5,11 @@ import {
 	syncResponseSchema,
 	type SyncOperation
 } from '$lib/protocol/api';
+import {
+	releaseSeatResponseSchema,
+	storeLicensesResponseSchema,
+	storeProjectsResponseSchema
+} from '$lib/protocol/store';
 import { publishedKeySetSchema } from '$lib/protocol/vendor-keys';
 import type { ApiClient } from './api-client';
 
@@ -20,7 +25,15 @@ export function serverApi(client: ApiClient) {
 		/** Deferred Activation on the portal: a reg.txt or the request QR URL brought from an offline device. */
 		deferred: (request: string) => client.post('/api/v1/deferred', { request }, activationResponseSchema),
 		refresh: (request: string) => client.post('/api/v1/refresh', { request }, activationResponseSchema),
-		sync: (operations: SyncOperation[]) => client.post('/api/v1/sync', { operations }, syncResponseSchema)
+		sync: (operations: SyncOperation[]) => client.post('/api/v1/sync', { operations }, syncResponseSchema),
+		storeLicenses: () => client.get('/api/v1/store/licenses', storeLicensesResponseSchema),
+		storeProjects: () => client.get('/api/v1/store/projects', storeProjectsResponseSchema),
+		releaseSeat: (licenseNumber: string, deviceId: string) =>
+			client.post(
+				`/api/v1/store/licenses/${encodeURIComponent(licenseNumber)}/release`,
+				{ deviceId },
+				releaseSeatResponseSchema
+			)
 	};
 }
 
