@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoreEdit, StoreLicense } from '$lib/protocol/store';
-import { buildStoreView } from './store-view';
+import { buildStoreView, formatAge } from './store-view';
 
 const A = '0b5c7c2e-1c1a-4b8e-9a43-00000000000a';
 const B = '0b5c7c2e-1c1a-4b8e-9a43-00000000000b';
@@ -46,5 +46,16 @@ describe('store view', () => {
 		const view = buildStoreView([license], [{ id: A, name: 'Alpha', nameStamp: at(1), deleted: at(5) }], []);
 		expect(view.projects).toEqual([]);
 		expect(view.licenses[0]).toMatchObject({ projectId: null, projectName: null });
+	});
+});
+
+describe('age of the synced copy', () => {
+	it('says how long ago, in the largest whole unit', () => {
+		expect(formatAge(30_000)).toBe('just now');
+		expect(formatAge(60_000)).toBe('1 minute ago');
+		expect(formatAge(59 * 60_000)).toBe('59 minutes ago');
+		expect(formatAge(2 * 3_600_000 + 5)).toBe('2 hours ago');
+		expect(formatAge(3 * 86_400_000)).toBe('3 days ago');
+		expect(formatAge(-5)).toBe('just now');
 	});
 });

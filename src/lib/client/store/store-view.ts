@@ -66,3 +66,14 @@ export function buildStoreView(
 	);
 	return { state, licenses: entries, projects: sortedProjects };
 }
+
+/** How long ago, in words: "just now", "5 minutes ago", "2 hours ago", "3 days ago". */
+export function formatAge(ms: number): string {
+	const minutes = Math.floor(Math.max(0, ms) / 60_000);
+	if (minutes < 1) return 'just now';
+	if (minutes < 60) return minutes === 1 ? '1 minute ago' : `${minutes} minutes ago`;
+	const hours = Math.floor(minutes / 60);
+	if (hours < 24) return hours === 1 ? '1 hour ago' : `${hours} hours ago`;
+	const days = Math.floor(hours / 24);
+	return days === 1 ? '1 day ago' : `${days} days ago`;
+}
