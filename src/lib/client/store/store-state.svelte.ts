@@ -12,9 +12,11 @@ import { dismissConflict, pullStore, queueStoreEdit, readStoreCopy } from './sto
 export type EditOutcome = { ok: true } | { ok: false; message: string };
 
 class StoreState {
-	licenses = $state<StoreLicenseRow[]>([]);
-	projects = $state<StoreProjectRow[]>([]);
-	conflicts = $state<StoreConflictRow[]>([]);
+	// Raw: replaced whole by each read, never mutated; deep proxies of 10,000 rows would cost, and
+	// a proxied stamp could not be stored in IndexedDB as the base of an edit.
+	licenses = $state.raw<StoreLicenseRow[]>([]);
+	projects = $state.raw<StoreProjectRow[]>([]);
+	conflicts = $state.raw<StoreConflictRow[]>([]);
 	syncedAt = $state<number | null>(null);
 	/** Null until the server answered once; false: it asks for a sign-in. */
 	signedIn = $state<boolean | null>(null);
@@ -95,7 +97,7 @@ class StoreState {
 	private async queue(make: Parameters<typeof queueStoreEdit>[2]): Promise<void> {
 		const manager = app.manager;
 		if (!manager) return;
-		await queueStoreEdit(manager.db, manager.identity.deviceId, make);
+		await queueStoreEdit(manager.db, manager.identity.deviceId, (stamp) => $state.snapshot(make(stamp)));
 		void app.sync(true);
 	}
 
