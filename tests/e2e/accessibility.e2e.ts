@@ -1,7 +1,16 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 
-for (const path of ['/', '/instant', '/deferred', '/emergency', '/troubleshooting', '/portal']) {
+for (const path of [
+	'/',
+	'/instant',
+	'/deferred',
+	'/emergency',
+	'/licenses',
+	'/projects',
+	'/troubleshooting',
+	'/portal'
+]) {
 	test(`axe finds no serious or critical violation on ${path}`, async ({ page }) => {
 		await page.goto(path);
 		await expect(page.getByRole('heading', { level: 1 })).toBeVisible();

@@ -10,6 +10,7 @@ import { database, type LicenseManagerDatabase } from './db/database';
 import type { OutboxItem } from './db/schemas';
 import { loadDeviceIdentity, type DeviceIdentity } from './device-identity';
 import { applyEmergencyResult } from './emergency';
+import { recordLostEdits } from './store/store-sync';
 import { applyRevocations, importIssued, type ImportResult } from './licenses/license-store';
 import {
 	activationResultOf,
@@ -57,6 +58,7 @@ export async function handleApplied(
 	result: unknown
 ): Promise<void> {
 	if (item.type === 'emergency-report') return applyEmergencyResult(manager, result);
+	if (item.type === 'store-edit') return recordLostEdits(manager.db, result);
 	const response = activationResultOf(result);
 	if (!response || (item.type !== 'instant-activation' && item.type !== 'refresh')) return;
 	await importIssued(manager.db, response.licenses, await importContext(manager, true));

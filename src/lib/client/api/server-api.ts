@@ -3,6 +3,11 @@ import { activationResponseSchema, sessionSchema, type SyncOperation } from '$li
 import { emergencyCodeResponseSchema } from '$lib/protocol/emergency-code';
 import { healthResponseSchema } from '$lib/protocol/health';
 import { syncResponseWithTimeSchema } from '$lib/protocol/server-time';
+import {
+	releaseSeatResponseSchema,
+	storeLicensesResponseSchema,
+	storeProjectsResponseSchema
+} from '$lib/protocol/store';
 import { publishedKeySetSchema } from '$lib/protocol/vendor-keys';
 import type { ApiClient } from './api-client';
 
@@ -27,7 +32,15 @@ export function serverApi(client: ApiClient) {
 				emergencyCodeResponseSchema
 			),
 		/** Reachability, version, signed time and the vendor's contacts. */
-		health: () => client.get('/api/v1/health', healthResponseSchema)
+		health: () => client.get('/api/v1/health', healthResponseSchema),
+		storeLicenses: () => client.get('/api/v1/store/licenses', storeLicensesResponseSchema),
+		storeProjects: () => client.get('/api/v1/store/projects', storeProjectsResponseSchema),
+		releaseSeat: (licenseNumber: string, deviceId: string) =>
+			client.post(
+				`/api/v1/store/licenses/${encodeURIComponent(licenseNumber)}/release`,
+				{ deviceId },
+				releaseSeatResponseSchema
+			)
 	};
 }
 

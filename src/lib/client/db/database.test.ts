@@ -40,3 +40,34 @@ describe('local database', () => {
 		expect(await readLicenses(db)).toEqual([]);
 	});
 });
+
+describe('local database version 2', () => {
+	it('upgrades a version 1 database, keeping its rows, and adds the store tables', async () => {
+		const name = freshName();
+		const { default: Dexie } = await import('dexie');
+		const v1 = new Dexie(name);
+		v1.version(1).stores({
+			identity: 'id',
+			licenses: 'licenseNumber, product, kind, parent, expiresAt',
+			outbox: 'id, state, createdAt, [state+createdAt]',
+			syncState: 'key',
+			settings: 'key'
+		});
+		await v1.table('settings').put({ key: 'kept', value: 42 });
+		await v1.table('outbox').put({ id: 'op-1', state: 'queued', createdAt: 1 });
+		v1.close();
+
+		const v2 = new LicenseManagerDatabase(name);
+		await v2.open();
+		expect(v2.verno).toBe(2);
+		expect(await v2.settings.get('kept')).toEqual({ key: 'kept', value: 42 });
+		expect(await v2.outbox.get('op-1')).toMatchObject({ state: 'queued' });
+		await v2.storeProjects.put({
+			id: '0b5c7c2e-1c1a-4b8e-9a43-000000000001',
+			name: 'Alpha',
+			nameStamp: { wall: 1, counter: 0, device: 'AAAA-AAAA-AAAA' },
+			deleted: null
+		});
+		expect(await v2.storeProjects.count()).toBe(1);
+	});
+});

@@ -2,7 +2,15 @@
 // version adds a `version(n).stores()` below the others (with an `upgrade()` when data changes),
 // never edits an old one, so every device can upgrade from whatever it has.
 import Dexie, { type EntityTable } from 'dexie';
-import type { IdentityRow, KeyValueRow, LicenseRow, OutboxItem } from './schemas';
+import type {
+	IdentityRow,
+	KeyValueRow,
+	LicenseRow,
+	OutboxItem,
+	StoreConflictRow,
+	StoreLicenseRow,
+	StoreProjectRow
+} from './schemas';
 
 export const DATABASE_NAME = 'airlock-license-manager';
 
@@ -17,6 +25,12 @@ export class LicenseManagerDatabase extends Dexie {
 	syncState!: EntityTable<KeyValueRow, 'key'>;
 	/** Local only: preferences and notices already shown. */
 	settings!: EntityTable<KeyValueRow, 'key'>;
+	/** The account's license list as last synced from the server (the store's offline copy). */
+	storeLicenses!: EntityTable<StoreLicenseRow, 'number'>;
+	/** The account's projects as last synced, deleted ones as tombstones (the merge rule needs them). */
+	storeProjects!: EntityTable<StoreProjectRow, 'id'>;
+	/** Edits that lost to another device's, until the user dismisses them. */
+	storeConflicts!: EntityTable<StoreConflictRow, 'id'>;
 
 	constructor(name = DATABASE_NAME) {
 		super(name);
@@ -26,6 +40,12 @@ export class LicenseManagerDatabase extends Dexie {
 			outbox: 'id, state, createdAt, [state+createdAt]',
 			syncState: 'key',
 			settings: 'key'
+		});
+		// Version 2 only adds the store's tables: every version 1 table and row stays as it was.
+		this.version(2).stores({
+			storeLicenses: 'number',
+			storeProjects: 'id',
+			storeConflicts: 'id'
 		});
 	}
 }

@@ -2,6 +2,7 @@
 // version of the app, an extension or a user with devtools can write to it), so every row read back
 // is parsed with these schemas; the row types are inferred from them.
 import { z } from 'zod';
+import { projectStateSchema, storeConflictSchema, storeLicenseSchema } from '$lib/protocol/store';
 
 const bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, { message: 'not bytes' });
 const epochMs = z.number().int().nonnegative();
@@ -95,3 +96,11 @@ export type OutboxItem = z.infer<typeof outboxItemSchema>;
 /** Key/value rows: the value is parsed by the schema of its key (see settings.ts, sync-state.ts). */
 export const keyValueRowSchema = z.object({ key: z.string(), value: z.unknown() });
 export type KeyValueRow = z.infer<typeof keyValueRowSchema>;
+
+/** The store's rows are the server's answers as they came (parsed again when read back). */
+export const storeLicenseRowSchema = storeLicenseSchema;
+export type StoreLicenseRow = z.infer<typeof storeLicenseRowSchema>;
+export const storeProjectRowSchema = projectStateSchema;
+export type StoreProjectRow = z.infer<typeof storeProjectRowSchema>;
+export const storeConflictRowSchema = storeConflictSchema.extend({ dismissed: z.boolean() });
+export type StoreConflictRow = z.infer<typeof storeConflictRowSchema>;

@@ -181,7 +181,8 @@ async function takeSeat(
 			first_activated_at: now,
 			last_issued_at: now,
 			last_seen_at: now,
-			released_at: null
+			released_at: null,
+			release_reason: null
 		});
 	}
 	return entry;

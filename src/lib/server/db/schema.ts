@@ -1,7 +1,7 @@
 // The typed shape of the server database. Timestamps are epoch milliseconds (bigint in PostgreSQL,
 // parsed to number by database.ts) and booleans are 0/1 integers, so every query is the same SQL on
 // SQLite and PostgreSQL.
-import type { Generated, Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Kysely, Selectable, Updateable } from 'kysely';
 
 /** 0 or 1: booleans are stored as integers on both databases. */
 export type Flag = 0 | 1;
@@ -75,6 +75,8 @@ export interface ActivationsTable {
 	last_issued_at: number;
 	last_seen_at: number;
 	released_at: number | null;
+	/** Why the seat was released (e.g. `owner` from the License list); null while live. */
+	release_reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Registration requests already answered: a replayed request gets the same answer, never a new one. */
@@ -130,6 +132,35 @@ export interface SyncOperationsTable {
 	applied_at: number;
 }
 
+/** A project of an account; the stamps are $lib/protocol/store.ts stampKey text. */
+export interface ProjectsTable {
+	account_id: string;
+	id: string;
+	name: string;
+	name_stamp: string;
+	deleted_stamp: string | null;
+	created_at: number;
+	updated_at: number;
+}
+
+export interface LicenseLinksTable {
+	license_number: string;
+	account_id: string;
+	project_id: string | null;
+	stamp: string;
+	updated_at: number;
+}
+
+/** An edit of one device that lost to another device's, kept to tell the device that made it. */
+export interface StoreConflictsTable {
+	account_id: string;
+	key: string;
+	device_id: string;
+	/** The LostEdit, as JSON. */
+	report: string;
+	created_at: number;
+}
+
 export interface Database {
 	accounts: AccountsTable;
 	sessions: SessionsTable;
@@ -142,6 +173,9 @@ export interface Database {
 	emergency_uses: EmergencyUsesTable;
 	emergency_codes: EmergencyCodesTable;
 	sync_operations: SyncOperationsTable;
+	projects: ProjectsTable;
+	license_links: LicenseLinksTable;
+	store_conflicts: StoreConflictsTable;
 }
 
 /** What repositories take: the database or a transaction on it. */
@@ -166,3 +200,5 @@ export type NewEmergencyUse = Insertable<EmergencyUsesTable>;
 export type EmergencyCodeRow = Selectable<EmergencyCodesTable>;
 export type SyncOperation = Selectable<SyncOperationsTable>;
 export type NewSyncOperation = Insertable<SyncOperationsTable>;
+export type ProjectRow = Selectable<ProjectsTable>;
+export type LicenseLinkRow = Selectable<LicenseLinksTable>;

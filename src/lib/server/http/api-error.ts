@@ -18,6 +18,7 @@ const STATUS_BY_CODE: Record<string, number> = {
 	request_expired: 400,
 	license_is_expansion: 400,
 	license_number_invalid: 400,
+	edit_from_future: 400,
 	// 401 / 403: who is asking
 	not_signed_in: 401,
 	invalid_credentials: 401,
@@ -31,6 +32,8 @@ const STATUS_BY_CODE: Record<string, number> = {
 	emergency_not_allowed: 403,
 	license_expired: 410,
 	not_found: 404,
+	project_not_found: 404,
+	seat_not_found: 404,
 	method_not_allowed: 405,
 	// transport limits
 	payload_too_large: 413,

@@ -45,11 +45,11 @@ export async function touchActivation(
 		.execute();
 }
 
-/** Frees the seat; true when the activation was live. */
-export async function releaseActivation(db: Db, id: string, now: number): Promise<boolean> {
+/** Frees the seat, keeping the row as history; true when the activation was live. */
+export async function releaseActivation(db: Db, id: string, now: number, reason = 'owner'): Promise<boolean> {
 	const result = await db
 		.updateTable('activations')
-		.set({ released_at: now })
+		.set({ released_at: now, release_reason: reason })
 		.where('id', '=', id)
 		.where('released_at', 'is', null)
 		.executeTakeFirst();

@@ -2,9 +2,11 @@
 import { instantActivationOperation, refreshOperation } from './activation-operations';
 import { emergencyReport } from './emergency-operations';
 import type { OperationHandler } from './operation';
+import { storeEditOperation } from './store-operations';
 
 export const OPERATIONS: Readonly<Record<string, OperationHandler>> = {
 	'instant-activation': instantActivationOperation,
 	refresh: refreshOperation,
-	'emergency-report': emergencyReport
+	'emergency-report': emergencyReport,
+	'store-edit': storeEditOperation
 };

@@ -3,8 +3,10 @@
 import type { Migration } from 'kysely';
 import * as initial from './0001-initial';
 import * as emergency from './0002-emergency';
+import * as projects from './0003-projects';
 
 export const migrations: Record<string, Migration> = {
 	'0001-initial': initial,
-	'0002-emergency': emergency
+	'0002-emergency': emergency,
+	'0003-projects': projects
 };

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { StoreEdit, StoreLicense } from '$lib/protocol/store';
+import { buildStoreView, formatAge } from './store-view';
+
+const A = '0b5c7c2e-1c1a-4b8e-9a43-00000000000a';
+const B = '0b5c7c2e-1c1a-4b8e-9a43-00000000000b';
+const at = (wall: number) => ({ wall, counter: 0, device: 'AAAA-AAAA-AAAA' });
+
+const license: StoreLicense = {
+	number: 'SRV-5BQ7-MKXD-3H99',
+	product: 'SRV',
+	productName: '4D Server',
+	kind: 'standard',
+	status: 'active',
+	expiresAt: null,
+	seats: 2,
+	seatsUsed: 1,
+	expansions: [],
+	devices: [{ deviceId: 'DDDD-DDDD-DDDD', activatedAt: 1, lastSeenAt: 2 }],
+	link: { projectId: A, stamp: at(2) }
+};
+
+describe('store view', () => {
+	it('groups licenses by project, as synced', () => {
+		const view = buildStoreView([license], [{ id: A, name: 'Alpha', nameStamp: at(1), deleted: null }], []);
+		expect(view.projects).toEqual([{ id: A, name: 'Alpha', licenseNumbers: [license.number] }]);
+		expect(view.licenses[0]).toMatchObject({ projectId: A, projectName: 'Alpha' });
+	});
+
+	it('shows queued edits at once: a new project, the license moved to it, the old one deleted', () => {
+		const pending: StoreEdit[] = [
+			{ kind: 'project-name', projectId: B, name: 'Beta', stamp: at(10), base: null },
+			{ kind: 'license-link', licenseNumber: license.number, projectId: B, stamp: at(11), base: at(2) },
+			{ kind: 'project-delete', projectId: A, stamp: at(12), base: at(1) }
+		];
+		const view = buildStoreView(
+			[license],
+			[{ id: A, name: 'Alpha', nameStamp: at(1), deleted: null }],
+			pending
+		);
+		expect(view.projects).toEqual([{ id: B, name: 'Beta', licenseNumbers: [license.number] }]);
+		expect(view.licenses[0]).toMatchObject({ projectId: B, projectName: 'Beta' });
+	});
+
+	it('shows a license of a deleted project as in no project', () => {
+		const view = buildStoreView([license], [{ id: A, name: 'Alpha', nameStamp: at(1), deleted: at(5) }], []);
+		expect(view.projects).toEqual([]);
+		expect(view.licenses[0]).toMatchObject({ projectId: null, projectName: null });
+	});
+});
+
+describe('age of the synced copy', () => {
+	it('says how long ago, in the largest whole unit', () => {
+		expect(formatAge(30_000)).toBe('just now');
+		expect(formatAge(60_000)).toBe('1 minute ago');
+		expect(formatAge(59 * 60_000)).toBe('59 minutes ago');
+		expect(formatAge(2 * 3_600_000 + 5)).toBe('2 hours ago');
+		expect(formatAge(3 * 86_400_000)).toBe('3 days ago');
+		expect(formatAge(-5)).toBe('just now');
+	});
+});

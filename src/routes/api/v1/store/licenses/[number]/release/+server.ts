@@ -1,0 +1,24 @@
+import { json } from '@sveltejs/kit';
+import { releaseSeatRequestSchema } from '$lib/protocol/store';
+import { getServerContext } from '$lib/server/context';
+import { ApiFailure } from '$lib/server/http/api-error';
+import { readJson } from '$lib/server/http/body';
+import { apiHandler, requireAccount } from '$lib/server/http/handler';
+import { releaseSeat } from '$lib/server/store/store.service';
+import type { RequestHandler } from './$types';
+
+export const prerender = false;
+
+/** The owner frees the seat a device holds on one of the account's licenses. */
+export const POST: RequestHandler = apiHandler(async (event) => {
+	const account = requireAccount(event);
+	const { deviceId } = await readJson(event.request, releaseSeatRequestSchema, 1024);
+	const { db } = await getServerContext();
+	const outcome = await releaseSeat(
+		db,
+		{ accountId: account.id, licenseNumber: event.params.number, deviceId },
+		Date.now()
+	);
+	if (!outcome.ok) throw new ApiFailure(outcome.error);
+	return json(outcome.value);
+});
