@@ -5,6 +5,7 @@ import { fileSave } from 'browser-fs-access';
 import type { ApiError } from '$lib/protocol/api';
 import { emergencyCodeResponseSchema, type EmergencyCodeResponse } from '$lib/protocol/emergency-code';
 import type { LicenseManagerDatabase } from './db/database';
+import { rememberEmergencyForbidden } from './emergency';
 import type { LicenseManager } from './license-manager';
 
 const SETTING_PREFIX = 'emergencyCode:';
@@ -39,6 +40,8 @@ export async function getEmergencyCode(
 			}
 		};
 	if (answer.kind === 'refused') {
+		if (answer.error.code === 'emergency_not_allowed')
+			await rememberEmergencyForbidden(manager, licenseNumber, answer.error.message);
 		if (answer.error.code !== 'not_signed_in') return { ok: false, error: answer.error };
 		return {
 			ok: false,

@@ -4,7 +4,12 @@ import { createApiClient } from './api/api-client';
 import { serverApi } from './api/server-api';
 import { LicenseManagerDatabase } from './db/database';
 import { loadDeviceIdentity } from './device-identity';
-import { applyEmergencyResult, emergencyActivation } from './emergency';
+import {
+	applyEmergencyResult,
+	emergencyActivation,
+	emergencyAlreadyUsed,
+	rememberEmergencyForbidden
+} from './emergency';
 import type { LicenseManager } from './license-manager';
 import type { LicenseClock } from './licenses/license-view';
 
@@ -76,6 +81,31 @@ describe('Emergency Activation on the device', () => {
 		expect(await m.db.licenses.count()).toBe(0);
 		expect(await m.db.settings.count()).toBe(0);
 		expect(await m.db.outbox.count()).toBe(0);
+	});
+
+	it('refuses a license the server said forbids Emergency Activation, before spending the one use', async () => {
+		const m = await manager();
+		await emergencyActivation(m, { licenseNumber: 'SRV-5BQ7-MKXD-3H99', codeText: '' }, at(NOW));
+		await applyEmergencyResult(m, {
+			revoked: true,
+			licenseNumber: 'SRV-5BQ7-MKXD-3H99',
+			reason: 'emergency_not_allowed',
+			message: 'Emergency Activation is not available for SRV-5BQ7-MKXD-3H99.'
+		});
+		// A device that has not used its one Emergency Activation yet, and has heard the same.
+		const other = await manager();
+		await rememberEmergencyForbidden(other, 'SRV-5BQ7-MKXD-3H99', 'not available');
+		const outcome = await emergencyActivation(
+			other,
+			{ licenseNumber: 'srv-5bq7-mkxd-3h99', codeText: '' },
+			at(NOW)
+		);
+		expect(outcome).toMatchObject({ ok: false, error: { code: 'emergency_not_allowed' } });
+		expect(await other.db.licenses.count()).toBe(0);
+		expect(await emergencyAlreadyUsed(other)).toBe(false);
+		expect((await m.db.settings.get('emergencyForbidden:SRV-5BQ7-MKXD-3H99'))?.value).toContain(
+			'not available'
+		);
 	});
 
 	it('refuses a damaged emergency code and stores nothing', async () => {

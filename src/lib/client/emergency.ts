@@ -3,6 +3,7 @@
 // license number it is not verifiable until the server hears of it. The use is reported at the next
 // sync, and the server revokes it if that license's emergency activation was already used elsewhere.
 import { verifyEmergencyCode, type EmergencyCode } from '$lib/protocol/emergency-code';
+import { parseLicenseNumber } from '$lib/protocol/license-number';
 import {
 	createEmergencyUse,
 	emergencyReportResultSchema,
@@ -15,6 +16,8 @@ import { newOutboxItem } from './sync/outbox';
 import { loadTrustedKeys } from './trusted-keys';
 
 const USED_SETTING = 'emergencyActivationUsedAt';
+/** Per license number: the server said its policy forbids Emergency Activation. */
+const FORBIDDEN_PREFIX = 'emergencyForbidden:';
 
 export interface EmergencyError {
 	code: string;
@@ -29,6 +32,15 @@ const ALREADY_USED: EmergencyError = {
 	message:
 		'Emergency Activation has already been used on this device: it can be used one time only. Use Instant Activation, or Deferred Activation if this computer has no internet access.'
 };
+
+/** Remembers that the server refused Emergency Activation for this license (its policy). */
+export async function rememberEmergencyForbidden(
+	manager: Pick<LicenseManager, 'db'>,
+	licenseNumber: string,
+	message: string
+): Promise<void> {
+	await manager.db.settings.put({ key: FORBIDDEN_PREFIX + licenseNumber, value: message });
+}
 
 export async function emergencyAlreadyUsed(manager: LicenseManager): Promise<boolean> {
 	return (await manager.db.settings.get(USED_SETTING)) !== undefined;
@@ -51,6 +63,18 @@ export async function emergencyActivation(
 ): Promise<EmergencyOutcome> {
 	if (await emergencyAlreadyUsed(manager)) return { ok: false, error: ALREADY_USED };
 	if (clock.problem) return { ok: false, error: CLOCK_NOT_TRUSTED };
+	const number = parseLicenseNumber(input.licenseNumber);
+	const forbidden = number.ok
+		? await manager.db.settings.get(FORBIDDEN_PREFIX + number.licenseNumber)
+		: undefined;
+	if (number.ok && forbidden)
+		return {
+			ok: false,
+			error: {
+				code: 'emergency_not_allowed',
+				message: `Emergency Activation is not available for ${number.licenseNumber}: the server said so at a sync. Use Instant Activation, or Deferred Activation if this computer has no internet access.`
+			}
+		};
 	const now = clock.effectiveNow;
 	let code: EmergencyCode | undefined;
 	if (input.codeText.trim()) {
@@ -118,7 +142,8 @@ export async function emergencyActivation(
 export async function applyEmergencyResult(manager: LicenseManager, result: unknown): Promise<void> {
 	const parsed = emergencyReportResultSchema.safeParse(result);
 	if (!parsed.success || !parsed.data.revoked) return;
-	const { licenseNumber, message } = parsed.data;
+	const { licenseNumber, message, reason } = parsed.data;
+	if (reason === 'emergency_not_allowed') await rememberEmergencyForbidden(manager, licenseNumber, message);
 	const row = await manager.db.licenses.get(licenseNumber);
 	// Only the emergency license: a real one that arrived since stays.
 	if (row?.kind === 'emergency')
