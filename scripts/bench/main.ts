@@ -4,11 +4,13 @@ import { printTable, type Row } from './measure';
 import { protocolBenchmarks } from './protocol.bench';
 import { activationBenchmarks } from './activation.bench';
 import { pwaBenchmarks } from './pwa.bench';
+import { licenseListBenchmarks } from './license-list.bench';
 
 const check = process.argv.includes('--check');
 const rows: Row[] = [
 	...(await protocolBenchmarks()),
 	...(await pwaBenchmarks()),
+	...(await licenseListBenchmarks()),
 	...(await activationBenchmarks())
 ];
 

@@ -1,11 +1,12 @@
-// Runs one group of benchmarks: `node --import tsx scripts/bench/run-one.ts pwa|protocol|activation`.
+// Runs one group of benchmarks: `node --import tsx scripts/bench/run-one.ts pwa|protocol|activation|license-list`.
 import { printTable, type Row } from './measure';
 
 const group = process.argv[2];
 const loaders: Record<string, () => Promise<Row[]>> = {
 	protocol: async () => (await import('./protocol.bench')).protocolBenchmarks(),
 	pwa: async () => (await import('./pwa.bench')).pwaBenchmarks(),
-	activation: async () => (await import('./activation.bench')).activationBenchmarks()
+	activation: async () => (await import('./activation.bench')).activationBenchmarks(),
+	'license-list': async () => (await import('./license-list.bench')).licenseListBenchmarks()
 };
 const load = group ? loaders[group] : undefined;
 if (!load) {
