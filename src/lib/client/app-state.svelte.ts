@@ -17,7 +17,10 @@ class AppState {
 	lastSyncAt = $state<number | null>(null);
 	/** The truth about the connection: a failed request counts, not only navigator.onLine. */
 	online = $state(true);
-	pending = $derived(this.outbox.filter((item) => item.state !== 'done').length);
+	/** Operations still to be sent (a failed one is not: it waits for the user's Retry). */
+	pending = $derived(this.outbox.filter((item) => item.state !== 'done' && item.state !== 'failed').length);
+	/** Operations the server refused for good, shown with its reason until retried. */
+	failed = $derived(this.outbox.filter((item) => item.state === 'failed').length);
 	private started = false;
 
 	async start(): Promise<void> {
