@@ -4,12 +4,14 @@ import { printTable, type Row } from './measure';
 import { protocolBenchmarks } from './protocol.bench';
 import { activationBenchmarks } from './activation.bench';
 import { pwaBenchmarks } from './pwa.bench';
+import { busyDatabaseBenchmarks } from './busy-database.bench';
 
 const check = process.argv.includes('--check');
 const rows: Row[] = [
 	...(await protocolBenchmarks()),
 	...(await pwaBenchmarks()),
-	...(await activationBenchmarks())
+	...(await activationBenchmarks()),
+	...(await busyDatabaseBenchmarks())
 ];
 
 console.log(

@@ -1,11 +1,12 @@
-// Runs one group of benchmarks: `node --import tsx scripts/bench/run-one.ts pwa|protocol|activation`.
+// Runs one group of benchmarks: `node --import tsx scripts/bench/run-one.ts pwa|protocol|activation|busy-database`.
 import { printTable, type Row } from './measure';
 
 const group = process.argv[2];
 const loaders: Record<string, () => Promise<Row[]>> = {
 	protocol: async () => (await import('./protocol.bench')).protocolBenchmarks(),
 	pwa: async () => (await import('./pwa.bench')).pwaBenchmarks(),
-	activation: async () => (await import('./activation.bench')).activationBenchmarks()
+	activation: async () => (await import('./activation.bench')).activationBenchmarks(),
+	'busy-database': async () => (await import('./busy-database.bench')).busyDatabaseBenchmarks()
 };
 const load = group ? loaders[group] : undefined;
 if (!load) {
