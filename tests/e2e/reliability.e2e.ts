@@ -2,7 +2,6 @@
 // bodies on every endpoint, and a server killed (SIGKILL) in the middle of a stream of activations.
 import { expect, request as playwrightRequest, test, type APIRequestContext } from '@playwright/test';
 import Database from 'better-sqlite3';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -11,7 +10,7 @@ import { deviceIdOf } from '../../src/lib/protocol/device-id';
 import { createTestAccount, createTestLicense, type TestAccount } from './support/admin';
 import { apiClient, baseURL } from './support/api-client';
 import { newTestDevice } from './support/device';
-import { startOwnServer, type OwnServer } from './support/own-server';
+import { adminOn, startOwnServer, type OwnServer } from './support/own-server';
 
 /** The killed server's port (update.e2e.ts uses +23). */
 const KILL_PORT = Number(process.env.E2E_PORT ?? 4173) + 21;
@@ -118,15 +117,6 @@ function seeded(seed: number): () => number {
 	};
 }
 
-function adminOn(dataDir: string, args: string[]): unknown {
-	return JSON.parse(
-		execFileSync(process.execPath, ['scripts/admin.js', ...args, '--json'], {
-			env: { ...process.env, DATA_DIR: dataDir },
-			encoding: 'utf8'
-		})
-	);
-}
-
 test('server killed with SIGKILL during activations: every answered activation survives, the database is intact', async () => {
 	test.setTimeout(180_000);
 	const KILLS = 5;
@@ -183,9 +173,10 @@ test('server killed with SIGKILL during activations: every answered activation s
 			// Kill at a seeded moment, 100–700 ms into the stream.
 			await new Promise((resolve) => setTimeout(resolve, 100 + Math.floor(random() * 600)));
 			const exited = new Promise((resolve) => server!.process.once('exit', resolve));
+			// Set first: requests in flight fail as soon as the process dies, before 'exit' is seen.
+			stopped = true;
 			server.process.kill('SIGKILL');
 			await exited;
-			stopped = true;
 			await Promise.all(streams);
 			await api.dispose();
 		}
