@@ -68,7 +68,7 @@ export async function runLoad(
 }
 
 /** Distinct devices, each with a real signed request for one of the licenses. */
-async function activationBodies(count: number, licenseNumbers: string[]): Promise<string[]> {
+export async function activationBodies(count: number, licenseNumbers: string[]): Promise<string[]> {
 	const bodies: string[] = [];
 	for (let i = 0; i < count; i++) {
 		const { publicKey, privateKey } = generateKeyPairSync('ed25519');
@@ -89,7 +89,7 @@ async function activationBodies(count: number, licenseNumbers: string[]): Promis
 	return bodies;
 }
 
-async function seed(env: Record<string, string>): Promise<string[]> {
+export async function seed(env: Record<string, string>): Promise<string[]> {
 	const context = await openServerContext(parseConfig(env), { seedDemo: false });
 	try {
 		const account = await createAccount(context.db, { email: EMAIL, password: PASSWORD }, Date.now());
@@ -110,7 +110,7 @@ async function seed(env: Record<string, string>): Promise<string[]> {
 	}
 }
 
-async function signIn(server: RunningServer): Promise<string> {
+export async function signIn(server: RunningServer): Promise<string> {
 	const response = await fetch(`${server.url}/api/v1/session`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json', origin: server.url },

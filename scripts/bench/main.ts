@@ -5,13 +5,15 @@ import { protocolBenchmarks } from './protocol.bench';
 import { activationBenchmarks } from './activation.bench';
 import { pwaBenchmarks } from './pwa.bench';
 import { licenseListBenchmarks } from './license-list.bench';
+import { busyDatabaseBenchmarks } from './busy-database.bench';
 
 const check = process.argv.includes('--check');
 const rows: Row[] = [
 	...(await protocolBenchmarks()),
 	...(await pwaBenchmarks()),
 	...(await licenseListBenchmarks()),
-	...(await activationBenchmarks())
+	...(await activationBenchmarks()),
+	...(await busyDatabaseBenchmarks())
 ];
 
 console.log(

@@ -1,4 +1,4 @@
-// Runs one group of benchmarks: `node --import tsx scripts/bench/run-one.ts pwa|protocol|activation|license-list`.
+// Runs one group of benchmarks: `node --import tsx scripts/bench/run-one.ts pwa|protocol|activation|license-list|busy-database`.
 import { printTable, type Row } from './measure';
 
 const group = process.argv[2];
@@ -6,7 +6,8 @@ const loaders: Record<string, () => Promise<Row[]>> = {
 	protocol: async () => (await import('./protocol.bench')).protocolBenchmarks(),
 	pwa: async () => (await import('./pwa.bench')).pwaBenchmarks(),
 	activation: async () => (await import('./activation.bench')).activationBenchmarks(),
-	'license-list': async () => (await import('./license-list.bench')).licenseListBenchmarks()
+	'license-list': async () => (await import('./license-list.bench')).licenseListBenchmarks(),
+	'busy-database': async () => (await import('./busy-database.bench')).busyDatabaseBenchmarks()
 };
 const load = group ? loaders[group] : undefined;
 if (!load) {

@@ -23,7 +23,10 @@ class AppState {
 	online = $state(true);
 	/** The trusted clock (time/trusted-clock.ts); the device clock until the first reading. */
 	clock = $state<LicenseClock>({ effectiveNow: Date.now(), problem: null });
-	pending = $derived(this.outbox.filter((item) => item.state !== 'done').length);
+	/** Operations still to be sent (a failed one is not: it waits for the user's Retry). */
+	pending = $derived(this.outbox.filter((item) => item.state !== 'done' && item.state !== 'failed').length);
+	/** Operations the server refused for good, shown with its reason until retried. */
+	failed = $derived(this.outbox.filter((item) => item.state === 'failed').length);
 	private started = false;
 
 	async start(): Promise<void> {

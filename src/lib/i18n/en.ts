@@ -20,6 +20,8 @@ export const en = {
 		pending: (count: number) =>
 			count === 1 ? '1 operation waiting for the server' : `${count} operations waiting for the server`,
 		nothingPending: 'Nothing waiting for the server',
+		failed: (count: number) =>
+			count === 1 ? '1 operation refused by the server' : `${count} operations refused by the server`,
 		lastSync: (when: string) => `Last sync ${when}`,
 		neverSynced: 'Not synced yet',
 		queue: 'Queued operations',

@@ -1,6 +1,6 @@
 // A server of a test's own (its own port, data folder and build), for what the shared end-to-end
 // server cannot show: a new version deployed under a running app, a crash and a restart.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -17,13 +17,15 @@ export async function startOwnServer(options: {
 	dataDir: string;
 	/** More environment for the server (its configuration). */
 	env?: Record<string, string>;
+	/** The public origin the server believes it has (ORIGIN), e.g. https:// behind a TLS proxy. */
+	origin?: string;
 }): Promise<OwnServer> {
 	const url = `http://localhost:${options.port}`;
 	const child = spawn(process.execPath, [join(options.buildDir ?? 'build', 'index.js')], {
 		env: {
 			...process.env,
 			PORT: String(options.port),
-			ORIGIN: url,
+			ORIGIN: options.origin ?? url,
 			DATA_DIR: options.dataDir,
 			SEED_DEMO: 'false',
 			// adapter-node waits up to this many seconds for open (keep-alive) connections when stopped.
@@ -69,4 +71,14 @@ export function nextVersionOfBuild(): { dir: string; remove(): void } {
 	// The precompressed copies would still be the old version.
 	for (const suffix of ['.gz', '.br']) rmSync(worker + suffix, { force: true });
 	return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Runs the admin CLI on a server's own data folder (as support/admin.ts does on the shared one). */
+export function adminOn(dataDir: string, args: string[]): unknown {
+	return JSON.parse(
+		execFileSync(process.execPath, ['scripts/admin.js', ...args, '--json'], {
+			env: { ...process.env, DATA_DIR: dataDir },
+			encoding: 'utf8'
+		})
+	);
 }

@@ -5,10 +5,29 @@ import { ApiFailure } from './api-error';
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
 
 function tooLarge(limit: number): ApiFailure {
-	return new ApiFailure({
-		code: 'payload_too_large',
-		message: `The request body is larger than ${limit} bytes.`
-	});
+	// Connection: close — the rest of an oversized body is not worth reading on this connection.
+	return new ApiFailure(
+		{ code: 'payload_too_large', message: `The request body is larger than ${limit} bytes.` },
+		{ connection: 'close' }
+	);
+}
+
+/** The platform's own body limit (adapter-node BODY_SIZE_LIMIT) ends the stream with a 413 error. */
+function isPlatformTooLarge(error: unknown): boolean {
+	return typeof error === 'object' && error !== null && (error as { status?: unknown }).status === 413;
+}
+
+/**
+ * Reads and throws away what is left of a body over the limit. Cancelling the stream instead would
+ * destroy the socket (adapter-node calls `req.destroy()`), and the client would see a connection
+ * reset rather than the 413. Bounded: the platform's BODY_SIZE_LIMIT ends the stream with an error.
+ */
+async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+	try {
+		for (;;) if ((await reader.read()).done) return;
+	} catch {
+		// The platform's limit or a client that went away: either way nothing more to read.
+	}
 }
 
 export function mediaTypeOf(request: Request): string {
@@ -18,20 +37,32 @@ export function mediaTypeOf(request: Request): string {
 /** Reads at most `limit` bytes; a declared or actual larger body is refused with 413 before parsing. */
 export async function readBodyBytes(request: Request, limit: number): Promise<Uint8Array> {
 	const declared = Number(request.headers.get('content-length') ?? NaN);
-	if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+	if (Number.isFinite(declared) && declared > limit) {
+		if (request.body) await discardRest(request.body.getReader());
+		throw tooLarge(limit);
+	}
 	if (!request.body) return new Uint8Array();
 	const reader = request.body.getReader();
 	const chunks: Uint8Array[] = [];
 	let size = 0;
 	for (;;) {
-		const { done, value } = await reader.read();
-		if (done) break;
-		size += value.byteLength;
+		let next: ReadableStreamReadResult<Uint8Array>;
+		try {
+			next = await reader.read();
+		} catch (error) {
+			if (isPlatformTooLarge(error)) throw tooLarge(limit);
+			throw new ApiFailure({
+				code: 'invalid_body',
+				message: 'The request body could not be read to its end. Send it again.'
+			});
+		}
+		if (next.done) break;
+		size += next.value.byteLength;
 		if (size > limit) {
-			await reader.cancel();
+			await discardRest(reader);
 			throw tooLarge(limit);
 		}
-		chunks.push(value);
+		chunks.push(next.value);
 	}
 	const out = new Uint8Array(size);
 	let offset = 0;

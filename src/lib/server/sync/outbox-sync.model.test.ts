@@ -1,0 +1,244 @@
+// Model-based test of the whole sync path: the License Manager's real outbox (IndexedDB through
+// fake-indexeddb, the real HTTP client) sends real signed activation requests to the real sync
+// service on SQLite, through a transport that drops requests, drops answers, delivers twice,
+// reorders a batch, delivers a stale copy later, and fails part-way through a batch after some of it
+// was committed. The page may also crash mid-send. Whatever happens: nothing queued is lost,
+// nothing is applied twice (one seat per device, one "applied" per item), an operation the server
+// refuses for good ends as failed with its reason and is not sent again, and once the network heals
+// nothing is left waiting.
+import 'fake-indexeddb/auto';
+import fc from 'fast-check';
+import { beforeAll, expect, it } from 'vitest';
+import { syncRequestSchema, type SyncResult } from '$lib/protocol/api';
+import { generateKeyPair, signerFromKeyPair, type Signer } from '$lib/protocol/ed25519';
+import { createRegistrationRequest, formatRegFile } from '$lib/protocol/reg-file';
+import { createApiClient } from '$lib/client/api/api-client';
+import { serverApi } from '$lib/client/api/server-api';
+import { LicenseManagerDatabase } from '$lib/client/db/database';
+import { flushOutbox, newOutboxItem } from '$lib/client/sync/outbox';
+import { describeEachDatabase } from '../testing/databases';
+import { createAccount } from '../services/account.service';
+import { createLicense, ensureCatalogue } from '../services/catalogue.service';
+import { TEST_PASSWORD_COST } from '../services/password';
+import { signerFromSeed } from '../services/signing-keys.service';
+import { listActivationsOfLicense } from '../repositories/activations.repository';
+import { applySyncBatch } from './sync.service';
+import type { Db } from '../db/schema';
+
+const NOW = Date.UTC(2026, 10, 29, 12, 0, 0);
+const vendor = signerFromSeed(new Uint8Array(32).fill(9));
+/** Fewer on PostgreSQL, where a run costs about twice as much (each is a round trip per query). */
+const RUNS_BY_KIND = { sqlite: 1000, postgres: 250 } as const;
+const MAX_COMMANDS = 50;
+/** A number no license has: an activation naming it is refused for good. */
+const NO_SUCH_LICENSE = 'SRV-5BQ7-MKXD-3H99';
+
+type Fault =
+	| 'none'
+	| 'drop-request'
+	| 'drop-answer'
+	| 'duplicate'
+	| 'reorder'
+	| 'stale-copy-later'
+	| 'crash-mid-batch'
+	| 'server-error';
+const FAULTS: Fault[] = [
+	'none',
+	'drop-request',
+	'drop-answer',
+	'duplicate',
+	'reorder',
+	'stale-copy-later',
+	'crash-mid-batch',
+	'server-error'
+];
+
+type Command =
+	| { kind: 'enqueue'; refusedForGood: boolean }
+	| { kind: 'flush'; fault: Fault; cut: number }
+	| { kind: 'page-crash' };
+
+const command: fc.Arbitrary<Command> = fc.oneof(
+	{
+		weight: 3,
+		arbitrary: fc.record({ kind: fc.constant('enqueue' as const), refusedForGood: fc.boolean() })
+	},
+	{
+		weight: 2,
+		arbitrary: fc.record({
+			kind: fc.constant('flush' as const),
+			fault: fc.constantFrom(...FAULTS),
+			cut: fc.nat(5)
+		})
+	},
+	{ weight: 1, arbitrary: fc.record({ kind: fc.constant('page-crash' as const) }) }
+);
+
+describeEachDatabase('outbox and sync service over a faulty network (model-based)', (getDb, kind) => {
+	const RUNS = Number(process.env.SYNC_MODEL_RUNS ?? RUNS_BY_KIND[kind]);
+	let account: { id: string; email: string };
+	/** One key per operation slot, reused from run to run (each run has a license of its own). */
+	const devices: Signer[] = Array.from({ length: MAX_COMMANDS }, () => signerFromKeyPair(generateKeyPair()));
+
+	beforeAll(async () => {
+		const db = getDb();
+		await ensureCatalogue(db);
+		const created = await createAccount(
+			db,
+			{ email: `model-${crypto.randomUUID().slice(0, 8)}@example.com`, password: 'correct horse' },
+			NOW,
+			TEST_PASSWORD_COST
+		);
+		if (!created.ok) throw new Error(created.message);
+		account = { id: created.account.id, email: created.account.email };
+	});
+
+	/** The server behind the faulty network: the sync endpoint's work, without HTTP. */
+	function faultyNetwork(db: Db) {
+		const state = {
+			fault: 'none' as Fault,
+			cut: 0,
+			/** Batches the network held back, delivered before a later request. */
+			stale: [] as unknown[][],
+			/** Items the page has seen end as failed: the page must never send them again. */
+			failed: new Set<string>(),
+			sentAfterFailing: [] as string[]
+		};
+		const apply = (operations: Parameters<typeof applySyncBatch>[1]): Promise<SyncResult[]> =>
+			applySyncBatch({ db, signer: vendor, now: NOW }, operations, account);
+		const answer = (results: SyncResult[]) => Response.json({ results, serverTime: NOW });
+		const fetch = async (_url: string | URL | Request, init?: RequestInit): Promise<Response> => {
+			const { operations } = syncRequestSchema.parse(JSON.parse(String(init?.body)));
+			for (const op of operations) if (state.failed.has(op.id)) state.sentAfterFailing.push(op.id);
+			// A stale copy the network held back arrives first.
+			for (const batch of state.stale.splice(0))
+				await apply(syncRequestSchema.parse({ operations: batch }).operations);
+			switch (state.fault) {
+				case 'drop-request':
+					throw new TypeError('network error: the request was lost');
+				case 'drop-answer':
+					await apply(operations);
+					throw new TypeError('network error: the answer was lost');
+				case 'duplicate':
+					await apply(operations);
+					return answer(await apply(operations));
+				case 'reorder': {
+					const shuffled = [...operations].reverse();
+					return answer(await apply(shuffled));
+				}
+				case 'stale-copy-later':
+					state.stale.push(operations);
+					return answer(await apply(operations));
+				case 'crash-mid-batch':
+					// The server committed the first operations, then died before answering.
+					await apply(operations.slice(0, state.cut));
+					return Response.json(
+						{ error: { code: 'internal_error', message: 'Something went wrong.' } },
+						{ status: 500 }
+					);
+				case 'server-error':
+					return Response.json(
+						{ error: { code: 'internal_error', message: 'Something went wrong.' } },
+						{ status: 500 }
+					);
+				default:
+					return answer(await apply(operations));
+			}
+		};
+		return { state, fetch, apply };
+	}
+
+	let runs = 0;
+	let operationsChecked = 0;
+
+	it(`${RUNS} runs of up to ${MAX_COMMANDS} commands: nothing lost, nothing applied twice, drained once healed`, async () => {
+		const db = getDb();
+		await fc.assert(
+			fc.asyncProperty(fc.array(command, { maxLength: MAX_COMMANDS, size: 'max' }), async (commands) => {
+				const run = ++runs;
+				const created = await createLicense(
+					db,
+					{ productCode: 'SRV', email: account.email, seats: MAX_COMMANDS },
+					NOW
+				);
+				if (!created.ok) throw new Error(created.message);
+				const license = created.created.license.number;
+				const network = faultyNetwork(db);
+				const api = serverApi(createApiClient({ origin: 'http://airlock.test', fetch: network.fetch }));
+				const outbox = new LicenseManagerDatabase(`sync-model-${kind}-${run}`);
+				const appliedCalls = new Map<string, number>();
+				const onApplied = async (item: { id: string }) =>
+					void appliedCalls.set(item.id, (appliedCalls.get(item.id) ?? 0) + 1);
+				const queued: { id: string; deviceId: string | null }[] = [];
+				let clock = NOW;
+				const flush = async () => {
+					await flushOutbox(outbox, api, onApplied, { now: () => clock, force: true });
+					for (const item of await outbox.outbox.where('state').equals('failed').toArray())
+						network.state.failed.add(item.id);
+				};
+				try {
+					for (const step of commands) {
+						clock += 1_000;
+						if (step.kind === 'enqueue') {
+							const signer = devices[queued.length]!;
+							const request = await createRegistrationRequest({
+								purpose: 'activate',
+								licenseNumbers: [step.refusedForGood ? NO_SUCH_LICENSE : license],
+								email: account.email,
+								signer,
+								now: NOW
+							});
+							const item = newOutboxItem(
+								'instant-activation',
+								{ request: formatRegFile(request, 'http://airlock.test/portal') },
+								clock
+							);
+							await outbox.outbox.add(item);
+							queued.push({ id: item.id, deviceId: step.refusedForGood ? null : request.deviceId });
+						} else if (step.kind === 'page-crash') {
+							// The page died mid-send: what it had marked as sending stays so.
+							await outbox.outbox.where('state').equals('queued').modify({ state: 'sending' });
+						} else {
+							network.state.fault = step.fault;
+							network.state.cut = step.cut;
+							await flush();
+						}
+					}
+					// The network heals; stale copies still in it arrive too.
+					network.state.fault = 'none';
+					clock += 10 * 60_000;
+					await flush();
+					for (const batch of network.state.stale.splice(0))
+						await network.apply(syncRequestSchema.parse({ operations: batch }).operations);
+
+					const items = new Map((await outbox.outbox.toArray()).map((item) => [item.id, item]));
+					expect(items.size).toBe(queued.length);
+					const seats = (await listActivationsOfLicense(db, license)).filter((a) => a.released_at === null);
+					const expectedDevices = queued.flatMap((q) => (q.deviceId ? [q.deviceId] : [])).sort();
+					// Nothing lost, nothing doubled: one seat per activation queued, no more.
+					expect(seats.map((seat) => seat.device_id).sort()).toEqual(expectedDevices);
+					for (const { id, deviceId } of queued) {
+						const item = items.get(id)!;
+						if (deviceId) {
+							expect(item.state).toBe('done');
+							expect(appliedCalls.get(id)).toBe(1);
+						} else {
+							expect(item.state).toBe('failed');
+							expect(item.lastError?.code).toBe('license_not_found');
+							expect(appliedCalls.has(id)).toBe(false);
+						}
+					}
+					expect(network.state.sentAfterFailing).toEqual([]);
+					operationsChecked += queued.length;
+				} finally {
+					outbox.close();
+					await outbox.delete();
+				}
+			}),
+			{ numRuns: RUNS, seed: 20261129 }
+		);
+		expect(operationsChecked).toBeGreaterThan(RUNS);
+		// The figure docs/RELIABILITY.md reports.
+		console.log(`sync model [${kind}]: ${RUNS} runs, ${operationsChecked} operations checked`);
+	}, 600_000);
+});

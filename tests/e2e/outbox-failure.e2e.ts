@@ -1,0 +1,86 @@
+// An operation the server refuses for good: the queue goes on past it, the item is shown as failed
+// with the server's reason, and it is not sent again unless the user asks (Retry).
+import { expect, test, type Page } from '@playwright/test';
+import { createTestAccount, createTestLicense } from './support/admin';
+import { apiClient } from './support/api-client';
+import { newTestDevice } from './support/device';
+
+async function activate(page: Page, email: string, password: string, licenseNumber: string) {
+	await page.goto('/instant');
+	await page.getByLabel('User ID (e-mail)').fill(email);
+	await page.getByLabel('Password').fill(password);
+	await page.getByLabel('License number').fill(licenseNumber);
+	await page.getByRole('button', { name: 'Activate' }).click();
+}
+
+test('a queued operation refused for good is shown as failed with its reason; the rest goes through; no endless retry', async ({
+	page,
+	context
+}) => {
+	const account = createTestAccount();
+	const first = createTestLicense(account.email);
+	const full = createTestLicense(account.email, { seats: 1 });
+	const last = createTestLicense(account.email, { product: 'DEV' });
+	// Another device takes the only seat of `full` while this one is offline.
+	const api = await apiClient(account);
+	expect(
+		(
+			await api.post('/api/v1/activations', {
+				data: { request: await newTestDevice().regFile(account.email, [full.number]) }
+			})
+		).status()
+	).toBe(200);
+
+	// Sync requests that reached the server with the refused activation in them (attempts made while
+	// offline fail in the browser and are not counted).
+	const sentWithFull: string[] = [];
+	context.on('requestfinished', (request) => {
+		if (request.url().endsWith('/api/v1/sync') && request.postData()?.includes(full.number))
+			sentWithFull.push(request.url());
+	});
+
+	await page.goto('/');
+	await page.evaluate(() => navigator.serviceWorker.ready);
+	await activate(page, account.email, account.password, first.number);
+	await expect(page.getByRole('status').filter({ hasText: 'Activated' })).toBeVisible();
+
+	await context.setOffline(true);
+	await activate(page, account.email, account.password, full.number);
+	await expect(page.getByRole('alert')).toContainText('queued');
+	await activate(page, account.email, account.password, last.number);
+	await expect(page.getByRole('alert')).toContainText('queued');
+	await expect(page.getByText('2 operations waiting for the server')).toBeVisible();
+
+	await context.setOffline(false);
+	await page.goto('/');
+	// The queue went on past the refused item…
+	await expect(page.locator(`tr[data-license="${last.number}"]`)).toBeVisible({ timeout: 30_000 });
+	await expect(page.locator(`tr[data-license="${full.number}"]`)).toHaveCount(0);
+	// …which is shown, without opening anything, as failed with the server's reason.
+	const status = page.getByRole('region', { name: 'Sync status' });
+	await expect(status.getByText('1 operation refused by the server')).toBeVisible();
+	await expect(status.getByText('Nothing waiting for the server')).toBeVisible();
+	const item = status.locator('li[data-state="failed"]');
+	await expect(item).toBeVisible();
+	await expect(item).toContainText('Failed');
+	await expect(item).toContainText(`All 1 seat of license ${full.number} are in use`);
+	await expect(item.getByRole('button', { name: 'Retry' })).toBeVisible();
+
+	// More sync rounds: with nothing due, a round asks the server for its keys (and sends nothing).
+	// (Before the failure was stored it may have gone twice: the navigation above can cut a send
+	// short after the server answered, and the server answers the copy alike.)
+	const sentBeforeFailing = sentWithFull.length;
+	expect(sentBeforeFailing).toBeGreaterThanOrEqual(1);
+	for (let i = 0; i < 3; i++) {
+		const round = page.waitForResponse((response) => response.url().endsWith('/api/v1/keys'));
+		await page.reload();
+		await round;
+		await expect(status.getByText('1 operation refused by the server')).toBeVisible();
+	}
+	expect(sentWithFull).toHaveLength(sentBeforeFailing);
+
+	// Retry is the user's call: it is sent once more, and refused again with the same reason.
+	await item.getByRole('button', { name: 'Retry' }).click();
+	await expect.poll(() => sentWithFull.length).toBe(sentBeforeFailing + 1);
+	await expect(status.locator('li[data-state="failed"]')).toContainText('are in use');
+});
