@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { activationBenchmarks } from './activation.bench';
+import { clientBenchmarks } from './client.bench';
 import { printTable, type Row } from './measure';
 import { protocolBenchmarks } from './protocol.bench';
 import { pwaBenchmarks } from './pwa.bench';
@@ -30,6 +31,7 @@ const rows: Row[] = [];
 const groups: [string, () => Promise<Row[]>][] = [
 	['protocol', () => protocolBenchmarks()],
 	['pwa', () => pwaBenchmarks({ quick })],
+	['client', () => clientBenchmarks()],
 	['activation', () => activationBenchmarks({ connections: 50, seconds: quick ? 5 : 10 })]
 ];
 for (const [name, run] of groups) {
