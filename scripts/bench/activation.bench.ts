@@ -14,7 +14,7 @@ import { createAccount } from '../../src/lib/server/services/account.service';
 import { createLicense } from '../../src/lib/server/services/catalogue.service';
 import { ensureBuild } from '../ensure-build.js';
 import { formatNumber, type Row } from './measure';
-import { startAppServer, startSigningBaseline, type RunningServer } from './servers';
+import { BENCH_PORTS, startAppServer, startSigningBaseline, type RunningServer } from './servers';
 
 export interface LoadResult {
 	requestsPerSecond: number;
@@ -180,7 +180,7 @@ export async function activationBenchmarks(
 	options: LoadOptions = { connections: 50, seconds: 10 }
 ): Promise<Row[]> {
 	ensureBuild();
-	const baselineServer = await startSigningBaseline(4290);
+	const baselineServer = await startSigningBaseline(BENCH_PORTS.signingBaseline);
 	const baselineBodies = await activationBodies(500, ['SRV-5BQ7-MKXD-3H99']);
 	const baseline = await runLoad(
 		baselineServer.url,
@@ -190,8 +190,8 @@ export async function activationBenchmarks(
 		options
 	);
 	await baselineServer.stop();
-	const sqlite = await measureActivations('sqlite', 4291, options);
-	const postgres = await measureActivations('postgres', 4292, options);
+	const sqlite = await measureActivations('sqlite', BENCH_PORTS.sqlite, options);
+	const postgres = await measureActivations('postgres', BENCH_PORTS.postgres, options);
 
 	const row = (name: string, result: LoadResult, target: string, met: boolean | null): Row => ({
 		what: `activations / s, ${name} (${options.connections} connections, ${options.seconds} s; ${result.non2xx + result.errors} errors, p99 ${result.p99Ms} ms)`,

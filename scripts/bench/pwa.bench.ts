@@ -7,9 +7,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ensureBuild } from '../ensure-build.js';
 import { formatNumber, type Row } from './measure';
-import { startAppServer } from './servers';
+import { BENCH_PORTS, startAppServer } from './servers';
 
-const RUNS = 7;
 const ARGS = [
 	'--no-sandbox',
 	'--disable-background-networking',
@@ -24,11 +23,12 @@ function median(values: number[]): number {
 	return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-export async function pwaBenchmarks(): Promise<Row[]> {
+export async function pwaBenchmarks(options: { quick?: boolean } = {}): Promise<Row[]> {
+	const RUNS = options.quick ? 5 : 9;
 	ensureBuild();
 	const dataDir = mkdtempSync(join(tmpdir(), 'airlock-bench-pwa-'));
 	const profile = mkdtempSync(join(tmpdir(), 'airlock-bench-profile-'));
-	const server = await startAppServer(4293, { DATA_DIR: dataDir, SEED_DEMO: 'false' });
+	const server = await startAppServer(BENCH_PORTS.pwa, { DATA_DIR: dataDir, SEED_DEMO: 'false' });
 	const context = await chromium.launchPersistentContext(profile, {
 		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
 		args: ARGS,

@@ -7,6 +7,20 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
+/**
+ * Ports of the servers the benchmarks start (override the first with BENCH_PORT_BASE), away from
+ * the e2e servers' ports.
+ */
+const base = Number(process.env.BENCH_PORT_BASE ?? 4530);
+export const BENCH_PORTS = {
+	pwa: base,
+	signingBaseline: base + 1,
+	sqlite: base + 2,
+	postgres: base + 3,
+	profile: base + 4,
+	client: base + 5
+} as const;
+
 export interface RunningServer {
 	url: string;
 	stop(): Promise<void>;

@@ -1,0 +1,130 @@
+// Runs in Chromium (bundled by client.bench.ts): the License Manager's own client code — the import
+// of license files and the outbox flush — next to bare WebCrypto and IndexedDB doing the same work.
+import { checkFiles, storeConfirmed } from '$lib/client/deferred';
+import { LicenseManagerDatabase } from '$lib/client/db/database';
+import { flush, openLicenseManager, type LicenseManager } from '$lib/client/license-manager';
+import { newOutboxItem } from '$lib/client/sync/outbox';
+import { decodeBase64url, encodeBase64url } from '$lib/protocol/base64url';
+import { createRegistrationRequest, formatRegFile } from '$lib/protocol/reg-file';
+import type { PublishedKeySet } from '$lib/protocol/vendor-keys';
+
+export interface LicenseFixture {
+	name: string;
+	text: string;
+	/** The bytes the vendor signed and the signature, for the bare WebCrypto baseline. */
+	signedBytes: string;
+	signature: string;
+}
+
+const managers = new Map<string, LicenseManager>();
+
+async function manager(name: string): Promise<LicenseManager> {
+	let opened = managers.get(name);
+	if (!opened) {
+		opened = await openLicenseManager({ db: new LicenseManagerDatabase(name) });
+		managers.set(name, opened);
+	}
+	return opened;
+}
+
+const bench = {
+	/** Opens (creating) a License Manager database; returns this device's public key. */
+	async open(name: string, trustedKeys: PublishedKeySet): Promise<{ publicKey: string; deviceId: string }> {
+		const opened = await manager(name);
+		await opened.db.settings.put({ key: 'trustedKeys', value: trustedKeys });
+		return {
+			publicKey: encodeBase64url(opened.identity.signer.publicKey),
+			deviceId: opened.identity.deviceId
+		};
+	},
+
+	/** Load… of the files, then storing them, exactly as the Deferred Activation screen does. */
+	async importFiles(name: string, fixtures: LicenseFixture[]) {
+		const opened = await manager(name);
+		const files = fixtures.map((f) => new File([f.text], f.name, { type: 'text/plain' }));
+		const start = performance.now();
+		const loaded = await checkFiles(opened, files);
+		const results = await storeConfirmed(opened, loaded);
+		const ms = performance.now() - start;
+		return {
+			ms,
+			stored: results.filter((r) => r.ok).length,
+			rows: await opened.db.licenses.count(),
+			errors: [
+				...new Set([...loaded.map((l) => l.outcome), ...results].flatMap((r) => (r.ok ? [] : [r.error.code])))
+			]
+		};
+	},
+
+	/** The floor: the same signatures verified with bare WebCrypto, the same records put in one transaction. */
+	async importBaseline(vendorPublicKey: string, fixtures: LicenseFixture[]) {
+		const key = await crypto.subtle.importKey(
+			'raw',
+			decodeBase64url(vendorPublicKey)! as Uint8Array<ArrayBuffer>,
+			{ name: 'Ed25519' },
+			false,
+			['verify']
+		);
+		const start = performance.now();
+		let valid = 0;
+		for (const f of fixtures) {
+			const ok = await crypto.subtle.verify(
+				{ name: 'Ed25519' },
+				key,
+				decodeBase64url(f.signature)! as Uint8Array<ArrayBuffer>,
+				decodeBase64url(f.signedBytes)! as Uint8Array<ArrayBuffer>
+			);
+			if (ok) valid++;
+		}
+		const db = await new Promise<IDBDatabase>((resolve, reject) => {
+			const request = indexedDB.open('bench-bare', 1);
+			request.onupgradeneeded = () => request.result.createObjectStore('licenses', { keyPath: 'name' });
+			request.onsuccess = () => resolve(request.result);
+			request.onerror = () => reject(request.error);
+		});
+		await new Promise<void>((resolve, reject) => {
+			const transaction = db.transaction('licenses', 'readwrite');
+			const store = transaction.objectStore('licenses');
+			for (const f of fixtures) store.put({ name: f.name, text: f.text });
+			transaction.oncomplete = () => resolve();
+			transaction.onerror = () => reject(transaction.error);
+		});
+		const ms = performance.now() - start;
+		db.close();
+		return { ms, valid };
+	},
+
+	/** Queues `count` Instant Activations (signed requests, as queued while offline). */
+	async fillOutbox(name: string, count: number, licenseNumber: string, email: string) {
+		const opened = await manager(name);
+		const portal = `${location.origin}/portal`;
+		const now = Date.now();
+		const items = [];
+		for (let i = 0; i < count; i++) {
+			const request = await createRegistrationRequest({
+				purpose: 'activate',
+				licenseNumbers: [licenseNumber],
+				email,
+				signer: opened.identity.signer,
+				now
+			});
+			items.push(newOutboxItem('instant-activation', { request: formatRegFile(request, portal) }, now + i));
+		}
+		await opened.db.outbox.bulkAdd(items);
+		return opened.db.outbox.count();
+	},
+
+	/** Online again: flushes the outbox the way the page does, until the server acknowledged all. */
+	async flush(name: string) {
+		const opened = await manager(name);
+		const start = performance.now();
+		const outcome = await flush(opened);
+		const ms = performance.now() - start;
+		const states: Record<string, number> = {};
+		for (const item of await opened.db.outbox.toArray()) states[item.state] = (states[item.state] ?? 0) + 1;
+		return { ms, outcome, states, licenses: await opened.db.licenses.count() };
+	}
+};
+
+(globalThis as unknown as { bench: typeof bench }).bench = bench;
+export type ClientBench = typeof bench;
