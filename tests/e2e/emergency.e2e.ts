@@ -101,3 +101,26 @@ test('the emergency code is shown in the license details, kept offline, printabl
 	await context.close();
 	await laptop.context().close();
 });
+
+test('the store’s License list shows a license’s emergency code; a license that forbids it says why', async ({
+	page
+}) => {
+	const account = createTestAccount();
+	const license = createTestLicense(account.email);
+	const forbidden = createTestLicense(account.email, { product: 'DEV', noEmergency: true });
+	await page.goto('/licenses');
+	await page.getByLabel('User ID (e-mail)').fill(account.email);
+	await page.getByLabel('Password').fill(account.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+
+	await page.getByRole('button', { name: `Details of ${license.number}` }).click();
+	const details = page.locator(`[data-details="${license.number}"]`);
+	await details.getByRole('button', { name: 'Show emergency code' }).click();
+	await expect(details.getByTestId('emergency-code-sheet')).toContainText(license.number);
+	await expect(details.getByRole('img', { name: /QR code of the emergency code/ })).toBeVisible();
+
+	await page.getByRole('button', { name: `Details of ${forbidden.number}` }).click();
+	const refused = page.locator(`[data-details="${forbidden.number}"]`);
+	await refused.getByRole('button', { name: 'Show emergency code' }).click();
+	await expect(refused.getByRole('alert')).toContainText('Emergency Activation is not available');
+});
