@@ -64,7 +64,12 @@ class AppState {
 	async readClock(): Promise<void> {
 		if (!this.manager) return;
 		const { db } = this.manager;
-		this.clock = (await readClock(db, await loadTrustedKeys(db), Date.now())).verdict;
+		try {
+			this.clock = (await readClock(db, await loadTrustedKeys(db), Date.now())).verdict;
+		} catch (error) {
+			// Storage refused (full, or closing): keep the last verdict, try again at the next reading.
+			console.error('Reading the trusted clock failed:', error);
+		}
 	}
 
 	async sync(force: boolean): Promise<void> {
