@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { startOwnServer } from './support/own-server';
 
-const PORT = Number(process.env.E2E_PORT ?? 4173) + 25;
+const PORT = Number(process.env.E2E_PORT ?? 4173) + 26;
 
 test('shows a failing server check once the server is down, with what to do, and the vendor’s contacts', async ({
 	browser

@@ -23,6 +23,8 @@ export interface OpenContextOptions {
 	passwordCost?: PasswordCost;
 	/** Create the demo data on an empty database (default: `config.seedDemo`). */
 	seedDemo?: boolean;
+	/** SQLite: how long to wait for another process's write lock (default 5 s). */
+	busyTimeoutMs?: number;
 }
 
 /** Opens and prepares everything; the caller owns the result (tests, the admin CLI). */
@@ -31,7 +33,7 @@ export async function openServerContext(
 	options: OpenContextOptions = {}
 ): Promise<ServerContext> {
 	const now = options.now ?? Date.now;
-	const db = createDatabase(config.database);
+	const db = createDatabase(config.database, { busyTimeoutMs: options.busyTimeoutMs });
 	try {
 		await migrateToLatest(db);
 		await ensureCatalogue(db);

@@ -154,7 +154,12 @@ export async function main(
 	}
 	let context: ServerContext;
 	try {
-		context = await openServerContext(parseConfig(env), { seedDemo: false, now });
+		context = await openServerContext(parseConfig(env), {
+			seedDemo: false,
+			now,
+			// A command run against a busy server's SQLite file waits for its turn rather than fail.
+			busyTimeoutMs: 60_000
+		});
 	} catch (error) {
 		if (!(error instanceof ConfigError)) throw error;
 		io.err(error.message);

@@ -27,6 +27,11 @@ export interface DatabaseOptions {
 	maxConnections?: number;
 	/** PostgreSQL only: how long to wait for a connection before failing. */
 	connectTimeoutMs?: number;
+	/**
+	 * SQLite only: how long to wait for another process's write lock. The server waits briefly (it
+	 * blocks its event loop meanwhile); the admin CLI can wait longer behind a busy server.
+	 */
+	busyTimeoutMs?: number;
 }
 
 export function createDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): Db {
@@ -47,7 +52,7 @@ export function createDatabase(config: DatabaseConfig, options: DatabaseOptions 
 	const sqlite = new SQLite(config.file);
 	sqlite.pragma('journal_mode = WAL');
 	// Another process (the admin CLI) may hold the write lock for a moment.
-	sqlite.pragma('busy_timeout = 5000');
+	sqlite.pragma(`busy_timeout = ${Math.round(options.busyTimeoutMs ?? 5000)}`);
 	sqlite.pragma('foreign_keys = ON');
 	sqlite.pragma('synchronous = NORMAL');
 	return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });

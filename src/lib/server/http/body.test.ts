@@ -105,8 +105,13 @@ describe('request body limit', () => {
 		}
 	});
 
-	it('answers 413 to a declared Content-Length over the limit without reading it into memory', async () => {
-		const answer = await send([chunk(5000)], { 'content-length': '5000' });
-		expect(answer).toMatchObject({ status: 413, connection: 'close' });
+	it('answers 413 to a declared Content-Length over the limit, keeping the connection so the client can finish sending', async () => {
+		for (const size of [5000, PLATFORM_LIMIT + 5000, 4 * PLATFORM_LIMIT]) {
+			const chunks = Array.from({ length: Math.ceil(size / 1000) }, () => chunk(1000));
+			const answer = await send(chunks, { 'content-length': String(chunks.length * 1000) });
+			expect(answer.status, `${size} bytes`).toBe(413);
+			expect(answer.connection, `${size} bytes`).not.toBe('close');
+			expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'payload_too_large' } });
+		}
 	});
 });

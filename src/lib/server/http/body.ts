@@ -38,8 +38,14 @@ export function mediaTypeOf(request: Request): string {
 export async function readBodyBytes(request: Request, limit: number): Promise<Uint8Array> {
 	const declared = Number(request.headers.get('content-length') ?? NaN);
 	if (Number.isFinite(declared) && declared > limit) {
+		// Known length: the rest is read and dropped (by us up to the platform's limit, by Node after
+		// the answer beyond it) and the connection stays open, so a client still sending gets the 413
+		// rather than a reset; closing here would race its writes.
 		if (request.body) await discardRest(request.body.getReader());
-		throw tooLarge(limit);
+		throw new ApiFailure({
+			code: 'payload_too_large',
+			message: `The request body is larger than ${limit} bytes.`
+		});
 	}
 	if (!request.body) return new Uint8Array();
 	const reader = request.body.getReader();
