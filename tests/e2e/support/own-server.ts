@@ -17,6 +17,8 @@ export async function startOwnServer(options: {
 	dataDir: string;
 	/** The public origin the server believes it has (ORIGIN), e.g. https:// behind a TLS proxy. */
 	origin?: string;
+	/** More environment for the server (e.g. ADDRESS_HEADER). */
+	env?: Record<string, string>;
 }): Promise<OwnServer> {
 	const url = `http://localhost:${options.port}`;
 	const child = spawn(process.execPath, [join(options.buildDir ?? 'build', 'index.js')], {
@@ -27,7 +29,8 @@ export async function startOwnServer(options: {
 			DATA_DIR: options.dataDir,
 			SEED_DEMO: 'false',
 			// adapter-node waits up to this many seconds for open (keep-alive) connections when stopped.
-			SHUTDOWN_TIMEOUT: '1'
+			SHUTDOWN_TIMEOUT: '1',
+			...options.env
 		},
 		stdio: ['ignore', 'ignore', 'inherit']
 	});
