@@ -151,10 +151,17 @@ export async function refreshLicenses(manager: LicenseManager, emails: string[])
 			continue;
 		}
 		if (answer.kind === 'refused') return { kind: 'refused', error: answer.error };
-		imported.push(
-			...(await importIssued(manager.db, answer.value.licenses, await importContext(manager, true)))
-		);
-		await applyRevocations(manager.db, answer.value.revoked);
+		const stored = await whenStored('refresh', async () => {
+			const results = await importIssued(
+				manager.db,
+				answer.value.licenses,
+				await importContext(manager, true)
+			);
+			await applyRevocations(manager.db, answer.value.revoked);
+			return results;
+		});
+		if (!stored.ok) return { kind: 'refused', error: stored.error };
+		imported.push(...stored.value);
 	}
 	return queued ? { kind: 'queued' } : { kind: 'done', imported };
 }

@@ -164,7 +164,9 @@ export const en = {
 		queue:
 			'This browser has no room left to store the activation for later, so nothing was queued. Free up space (remove other sites’ data or files from this device), then activate again.',
 		license:
-			'The license was activated, but this browser has no room left to store it on this device, so nothing was stored. Free up space (remove other sites’ data or files from this device), then click Refresh to get it.'
+			'The license was activated, but this browser has no room left to store it on this device, so nothing was stored. Free up space (remove other sites’ data or files from this device), then click Refresh to get it.',
+		refresh:
+			'This browser has no room left to store what Refresh brought, so nothing was stored. Free up space (remove other sites’ data or files from this device), then click Refresh again.'
 	},
 	instant: {
 		title: 'Instant Activation',
@@ -186,7 +188,6 @@ export const en = {
 			rate_limited: 'Wait a few minutes before trying again.',
 			license_not_found: 'Check the license number, and that you signed in with the account it was sold to.',
 			no_free_seat: 'Release a seat on another device from the License list, or buy more seats.',
-			storage_full: '',
 			default: 'If this keeps happening, see Troubleshooting.'
 		}
 	}

@@ -13,7 +13,7 @@ export function isStorageFull(error: unknown): boolean {
 	return false;
 }
 
-export type StorageFullKind = 'queue' | 'license';
+export type StorageFullKind = 'queue' | 'license' | 'refresh';
 
 export function storageFullError(kind: StorageFullKind): ApiError {
 	return { code: 'storage_full', message: t.storageFull[kind] };
