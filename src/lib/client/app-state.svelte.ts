@@ -3,6 +3,7 @@
 import { liveQuery } from 'dexie';
 import type { LicenseRow, OutboxItem } from './db/schemas';
 import { outboxItemSchema } from './db/schemas';
+import { isStorageFull } from './db/storage-full';
 import { flush, openLicenseManager, type LicenseManager } from './license-manager';
 import { readLicenses } from './licenses/license-store';
 import type { LicenseClock } from './licenses/license-view';
@@ -73,6 +74,17 @@ class AppState {
 	}
 
 	async sync(force: boolean): Promise<void> {
+		try {
+			await this.syncOnce(force);
+		} catch (error) {
+			// A full storage stops this round (nothing half-written: each write is one transaction);
+			// the queue stays as it was and the next round tries again. Anything else is a bug.
+			if (!isStorageFull(error)) throw error;
+			console.warn('Sync stopped: the browser has no room left to store what it brought.');
+		}
+	}
+
+	private async syncOnce(force: boolean): Promise<void> {
 		if (!this.manager) return;
 		// Asked of the database, not of this.outbox: at start-up the live query has not answered yet.
 		const due = await this.manager.db.outbox.where('state').anyOf('queued', 'sending').count();

@@ -8,6 +8,7 @@ import { createApiClient } from './api/api-client';
 import { serverApi, type ServerApi } from './api/server-api';
 import { database, type LicenseManagerDatabase } from './db/database';
 import type { OutboxItem } from './db/schemas';
+import { whenStored } from './db/storage-full';
 import { loadDeviceIdentity, type DeviceIdentity } from './device-identity';
 import { applyEmergencyResult } from './emergency';
 import { recordLostEdits } from './store/store-sync';
@@ -83,7 +84,10 @@ async function queue(
 	type: 'instant-activation' | 'refresh',
 	request: string
 ): Promise<WorkflowOutcome> {
-	await manager.db.outbox.add(newOutboxItem(type, { request }, Date.now()));
+	const stored = await whenStored('queue', () =>
+		manager.db.outbox.add(newOutboxItem(type, { request }, Date.now()))
+	);
+	if (!stored.ok) return { kind: 'refused', error: stored.error };
 	await requestBackgroundSync();
 	return { kind: 'queued' };
 }
@@ -119,8 +123,13 @@ export async function instantActivation(
 	const answer = await manager.api.activate(requestText);
 	if (answer.kind === 'unreachable') return queue(manager, 'instant-activation', requestText);
 	if (answer.kind === 'refused') return { kind: 'refused', error: answer.error };
-	const imported = await importIssued(manager.db, answer.value.licenses, await importContext(manager, true));
-	return { kind: 'done', imported };
+	// Storing the keys fetched for verification is a write too: both are covered.
+	const imported = await whenStored('license', async () =>
+		importIssued(manager.db, answer.value.licenses, await importContext(manager, true))
+	);
+	return imported.ok
+		? { kind: 'done', imported: imported.value }
+		: { kind: 'refused', error: imported.error };
 }
 
 /** Refresh: new and updated licenses and expansions for every account this device holds licenses of. */
@@ -138,15 +147,23 @@ export async function refreshLicenses(manager: LicenseManager, emails: string[])
 		const requestText = formatRegFile(request, `${location.origin}/portal`);
 		const answer = await manager.api.refresh(requestText);
 		if (answer.kind === 'unreachable') {
-			await queue(manager, 'refresh', requestText);
+			const outcome = await queue(manager, 'refresh', requestText);
+			if (outcome.kind === 'refused') return outcome;
 			queued = true;
 			continue;
 		}
 		if (answer.kind === 'refused') return { kind: 'refused', error: answer.error };
-		imported.push(
-			...(await importIssued(manager.db, answer.value.licenses, await importContext(manager, true)))
-		);
-		await applyRevocations(manager.db, answer.value.revoked);
+		const stored = await whenStored('refresh', async () => {
+			const results = await importIssued(
+				manager.db,
+				answer.value.licenses,
+				await importContext(manager, true)
+			);
+			await applyRevocations(manager.db, answer.value.revoked);
+			return results;
+		});
+		if (!stored.ok) return { kind: 'refused', error: stored.error };
+		imported.push(...stored.value);
 	}
 	return queued ? { kind: 'queued' } : { kind: 'done', imported };
 }

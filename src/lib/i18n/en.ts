@@ -444,6 +444,14 @@ export const en = {
 		noCamera:
 			'The camera cannot be used here. Open the QR code with the phone’s camera app, or choose the reg.txt file.'
 	},
+	storageFull: {
+		queue:
+			'This browser has no room left to store the activation for later, so nothing was queued. Free up space (remove other sites’ data or files from this device), then activate again.',
+		license:
+			'The license was activated, but this browser has no room left to store it on this device, so nothing was stored. Free up space (remove other sites’ data or files from this device), then click Refresh to get it.',
+		refresh:
+			'This browser has no room left to store what Refresh brought, so nothing was stored. Free up space (remove other sites’ data or files from this device), then click Refresh again.'
+	},
 	instant: {
 		title: 'Instant Activation',
 		intro:

@@ -19,6 +19,8 @@ export async function startOwnServer(options: {
 	env?: Record<string, string>;
 	/** The public origin the server believes it has (ORIGIN), e.g. https:// behind a TLS proxy. */
 	origin?: string;
+	/** More environment for the server (e.g. ADDRESS_HEADER). */
+	env?: Record<string, string>;
 }): Promise<OwnServer> {
 	const url = `http://localhost:${options.port}`;
 	const child = spawn(process.execPath, [join(options.buildDir ?? 'build', 'index.js')], {
