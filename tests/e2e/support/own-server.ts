@@ -15,12 +15,10 @@ export async function startOwnServer(options: {
 	buildDir?: string;
 	port: number;
 	dataDir: string;
-	/** More environment for the server (its configuration). */
+	/** More environment for the server (its configuration, e.g. VENDOR_NAME or ADDRESS_HEADER). */
 	env?: Record<string, string>;
 	/** The public origin the server believes it has (ORIGIN), e.g. https:// behind a TLS proxy. */
 	origin?: string;
-	/** More environment for the server (e.g. ADDRESS_HEADER). */
-	env?: Record<string, string>;
 }): Promise<OwnServer> {
 	const url = `http://localhost:${options.port}`;
 	const child = spawn(process.execPath, [join(options.buildDir ?? 'build', 'index.js')], {
