@@ -5,6 +5,8 @@ import { expect, test, type APIRequestContext, type APIResponse } from '@playwri
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { activationResponseSchema, syncResponseSchema } from '../../src/lib/protocol/api';
+import { deviceIdOf } from '../../src/lib/protocol/device-id';
+import { storeLicensesResponseSchema, storeProjectsResponseSchema } from '../../src/lib/protocol/store';
 import { createTestAccount, createTestLicense, type TestAccount, type TestLicense } from './support/admin';
 import { apiClient } from './support/api-client';
 import { newTestDevice } from './support/device';
@@ -140,6 +142,64 @@ const ROWS: Row[] = [
 		expectAnswer: refusedWith('404 license_not_found')
 	},
 	{
+		endpoint: 'GET /api/v1/store/licenses',
+		resource: 'the account’s license list',
+		call: (api) => api.get('/api/v1/store/licenses'),
+		expectAnswer: async (response) => {
+			expect(response.status()).toBe(200);
+			expect(storeLicensesResponseSchema.parse(await response.json()).licenses).toEqual([]);
+		}
+	},
+	{
+		endpoint: 'GET /api/v1/store/projects',
+		resource: 'the account’s projects',
+		call: (api) => api.get('/api/v1/store/projects'),
+		expectAnswer: async (response) => {
+			expect(response.status()).toBe(200);
+			expect(storeProjectsResponseSchema.parse(await response.json()).projects).toEqual([]);
+		}
+	},
+	{
+		endpoint: 'POST /api/v1/store/licenses/{number}/release',
+		resource: 'the owner’s device’s seat',
+		call: async (api, { license, device }) =>
+			api.post(`/api/v1/store/licenses/${license.number}/release`, {
+				data: { deviceId: deviceIdOf(device.keyPair.publicKey) }
+			}),
+		expectAnswer: refusedWith('404 seat_not_found')
+	},
+	{
+		endpoint: 'POST /api/v1/sync',
+		resource: 'a store-edit linking the owner’s license to a project',
+		call: (api, { license }) =>
+			api.post('/api/v1/sync', {
+				data: {
+					operations: [
+						{
+							id: crypto.randomUUID(),
+							type: 'store-edit',
+							payload: {
+								edit: {
+									kind: 'license-link',
+									licenseNumber: license.number,
+									projectId: crypto.randomUUID(),
+									stamp: { wall: Date.now(), counter: 0, device: 'AAAA-AAAA-AAAA' },
+									base: null
+								}
+							}
+						}
+					]
+				}
+			}),
+		expectAnswer: async (response) => expect(await syncResult(response)).toMatchObject({ status: 'rejected' })
+	},
+	{
+		endpoint: 'GET /api/v1/health',
+		resource: 'the server’s status (public)',
+		call: (api) => api.get('/api/v1/health'),
+		expectAnswer: async (response) => expect(response.status()).toBe(200)
+	},
+	{
 		endpoint: 'GET /api/v1/session',
 		resource: 'the session',
 		call: (api) => api.get('/api/v1/session'),
@@ -175,7 +235,9 @@ function snapshotOf(licenseNumber: string, ownerEmail: string): unknown {
 			sessions: db
 				.prepare('select id, account_id, created_at from sessions where account_id = ?')
 				.all(owner.id),
-			requests: db.prepare('select device_id, nonce from requests where account_id = ?').all(owner.id)
+			requests: db.prepare('select device_id, nonce from requests where account_id = ?').all(owner.id),
+			projects: db.prepare('select * from projects where account_id = ?').all(owner.id),
+			links: db.prepare('select * from license_links where license_number = ?').all(licenseNumber)
 		};
 	} finally {
 		db.close();
