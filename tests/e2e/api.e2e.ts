@@ -5,13 +5,8 @@ import { activationResponseSchema, syncResponseSchema } from '../../src/lib/prot
 import { healthResponseSchema } from '../../src/lib/protocol/health';
 import { verifyServerTime } from '../../src/lib/protocol/server-time';
 import { createTestAccount, createTestLicense } from './support/admin';
-import { apiClient, baseURL, publishedTrustedKeys } from './support/api-client';
+import { apiClient, baseURL, publishedTrustedKeys, errorCode } from './support/api-client';
 import { newTestDevice } from './support/device';
-
-async function errorCode(response: { status(): number; json(): Promise<unknown> }) {
-	const body = (await response.json()) as { error?: { code: string } };
-	return `${response.status()} ${body.error?.code}`;
-}
 
 test.describe('sessions', () => {
 	test('sign-in sets a fresh HttpOnly, SameSite=Lax cookie; the same answer for an unknown e-mail and a wrong password', async () => {

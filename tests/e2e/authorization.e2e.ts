@@ -8,7 +8,7 @@ import { activationResponseSchema, syncResponseSchema } from '../../src/lib/prot
 import { deviceIdOf } from '../../src/lib/protocol/device-id';
 import { storeLicensesResponseSchema, storeProjectsResponseSchema } from '../../src/lib/protocol/store';
 import { createTestAccount, createTestLicense, type TestAccount, type TestLicense } from './support/admin';
-import { apiClient } from './support/api-client';
+import { apiClient, errorCode } from './support/api-client';
 import { newTestDevice } from './support/device';
 
 /** What the owner has, and the intruder may know of (a license number, a reg.txt that travelled). */
@@ -31,15 +31,10 @@ interface Row {
 	expectAnswer(response: APIResponse, owned: Owned, intruderAccount: TestAccount): Promise<void>;
 }
 
-async function errorOf(response: APIResponse): Promise<string> {
-	const body = (await response.json()) as { error?: { code: string } };
-	return `${response.status()} ${body.error?.code}`;
-}
-
 const refusedWith =
 	(expected: string): Row['expectAnswer'] =>
 	async (response) =>
-		expect(await errorOf(response)).toBe(expected);
+		expect(await errorCode(response)).toBe(expected);
 
 async function syncResult(response: APIResponse) {
 	expect(response.status()).toBe(200);

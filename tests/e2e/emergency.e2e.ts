@@ -2,6 +2,7 @@
 // for a second device.
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { createTestAccount, createTestLicense } from './support/admin';
+import { activate, waitForOfflineReady } from './support/license-manager-page';
 
 async function installedLaptop(browser: Browser): Promise<Page> {
 	const context = await browser.newContext();
@@ -62,12 +63,8 @@ test('the emergency code is shown in the license details, kept offline, printabl
 	const license = createTestLicense(account.email);
 	const context = await browser.newContext();
 	const page = await context.newPage();
-	await page.goto('/instant');
-	await page.evaluate(() => navigator.serviceWorker.ready);
-	await page.getByLabel('User ID (e-mail)').fill(account.email);
-	await page.getByLabel('Password').fill(account.password);
-	await page.getByLabel('License number').fill(license.number);
-	await page.getByRole('button', { name: 'Activate' }).click();
+	await waitForOfflineReady(page);
+	await activate(page, account.email, account.password, license.number);
 	await expect(page.getByRole('status').filter({ hasText: 'Activated' })).toContainText(license.number);
 	await page.getByRole('link', { name: 'License Manager' }).click();
 	const row = page.locator(`tr[data-license="${license.number}"]`);

@@ -4,19 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addTestExpansion, createTestAccount, createTestLicense } from './support/admin';
-
-async function waitForOfflineReady(page: Page) {
-	await page.goto('/');
-	await page.evaluate(async () => {
-		const registration = await navigator.serviceWorker.ready;
-		if (!navigator.serviceWorker.controller) {
-			await new Promise((resolve) =>
-				navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true })
-			);
-		}
-		return registration.active?.state;
-	});
-}
+import { activate, waitForOfflineReady } from './support/license-manager-page';
 
 /** Every page of the License Manager, and the heading that shows it rendered. */
 const PAGES = [
@@ -32,14 +20,6 @@ async function expectEveryPageOpens(page: Page) {
 		await page.goto(path);
 		await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
 	}
-}
-
-async function activate(page: Page, email: string, password: string, licenseNumber: string) {
-	await page.goto('/instant');
-	await page.getByLabel('User ID (e-mail)').fill(email);
-	await page.getByLabel('Password').fill(password);
-	await page.getByLabel('License number').fill(licenseNumber);
-	await page.getByRole('button', { name: 'Activate' }).click();
 }
 
 test('Chromium reports no installability errors', async ({ baseURL }, testInfo) => {

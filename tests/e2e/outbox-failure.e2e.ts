@@ -1,17 +1,10 @@
 // An operation the server refuses for good: the queue goes on past it, the item is shown as failed
 // with the server's reason, and it is not sent again unless the user asks (Retry).
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { createTestAccount, createTestLicense } from './support/admin';
 import { apiClient } from './support/api-client';
 import { newTestDevice } from './support/device';
-
-async function activate(page: Page, email: string, password: string, licenseNumber: string) {
-	await page.goto('/instant');
-	await page.getByLabel('User ID (e-mail)').fill(email);
-	await page.getByLabel('Password').fill(password);
-	await page.getByLabel('License number').fill(licenseNumber);
-	await page.getByRole('button', { name: 'Activate' }).click();
-}
+import { activate } from './support/license-manager-page';
 
 test('a queued operation refused for good is shown as failed with its reason; the rest goes through; no endless retry', async ({
 	page,

@@ -8,26 +8,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deviceIdOf } from '../../src/lib/protocol/device-id';
 import { createTestAccount, createTestLicense, type TestAccount } from './support/admin';
-import { apiClient, baseURL } from './support/api-client';
+import { apiClient, baseURL, errorCode } from './support/api-client';
 import { newTestDevice } from './support/device';
 import { adminOn, startOwnServer, type OwnServer } from './support/own-server';
 
 /** The killed server's port (update.e2e.ts uses +23). */
 const KILL_PORT = Number(process.env.E2E_PORT ?? 4173) + 21;
 
-async function statusAndCode(response: { status(): number; json(): Promise<unknown> }) {
-	const body = (await response.json()) as { error?: { code: string } };
-	return `${response.status()} ${body.error?.code ?? ''}`.trim();
-}
-
 async function race(api: APIRequestContext, email: string, licenseNumber: string, contenders: number) {
 	const regFiles = await Promise.all(
 		Array.from({ length: contenders }, () => newTestDevice().regFile(email, [licenseNumber]))
 	);
 	const answers = await Promise.all(
-		regFiles.map(async (request) =>
-			statusAndCode(await api.post('/api/v1/activations', { data: { request } }))
-		)
+		regFiles.map(async (request) => errorCode(await api.post('/api/v1/activations', { data: { request } })))
 	);
 	const counts: Record<string, number> = {};
 	for (const answer of answers) counts[answer] = (counts[answer] ?? 0) + 1;

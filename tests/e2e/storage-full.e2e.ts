@@ -3,14 +3,7 @@
 // is no room, and nothing half-written is left behind once the page is opened again.
 import { expect, test, type Page } from '@playwright/test';
 import { createTestAccount, createTestLicense } from './support/admin';
-
-async function activate(page: Page, email: string, password: string, licenseNumber: string) {
-	await page.goto('/instant');
-	await page.getByLabel('User ID (e-mail)').fill(email);
-	await page.getByLabel('Password').fill(password);
-	await page.getByLabel('License number').fill(licenseNumber);
-	await page.getByRole('button', { name: 'Activate' }).click();
-}
+import { activate } from './support/license-manager-page';
 
 /** Rows of the License Manager's own database, read from the page. */
 function storedCounts(page: Page) {

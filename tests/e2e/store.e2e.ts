@@ -2,18 +2,7 @@
 // online, and a released seat that the device holding it learns at its next Refresh.
 import { expect, test, type Page } from '@playwright/test';
 import { createTestAccount, createTestLicense, type TestAccount } from './support/admin';
-
-async function waitForOfflineReady(page: Page) {
-	await page.goto('/');
-	await page.evaluate(async () => {
-		await navigator.serviceWorker.ready;
-		if (!navigator.serviceWorker.controller) {
-			await new Promise((resolve) =>
-				navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true })
-			);
-		}
-	});
-}
+import { waitForOfflineReady } from './support/license-manager-page';
 
 async function signInToStore(page: Page, path: string, account: TestAccount) {
 	await page.goto(path);

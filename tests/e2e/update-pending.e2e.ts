@@ -1,24 +1,17 @@
 // Deploying version N+1 under a License Manager with work queued: ten activations queued offline
 // in a tab of version N survive the update (the page reloads into N+1 with its IndexedDB intact)
 // and are then sent and applied exactly once each.
-import { chromium, expect, test, type Page } from '@playwright/test';
+import { chromium, expect, test } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adminOn, nextVersionOfBuild, startOwnServer } from './support/own-server';
+import { activate } from './support/license-manager-page';
 
 /** update.e2e.ts uses +23, reliability.e2e.ts +21, cookies-https.e2e.ts +22. */
 const PORT = Number(process.env.E2E_PORT ?? 4173) + 24;
 const QUEUED = 10;
-
-async function activate(page: Page, email: string, password: string, licenseNumber: string) {
-	await page.goto('/instant');
-	await page.getByLabel('User ID (e-mail)').fill(email);
-	await page.getByLabel('Password').fill(password);
-	await page.getByLabel('License number').fill(licenseNumber);
-	await page.getByRole('button', { name: 'Activate' }).click();
-}
 
 // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a test uses from this pattern
 test('ten operations queued in version N are sent exactly once after N+1 is deployed', async ({}, testInfo) => {

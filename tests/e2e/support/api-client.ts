@@ -20,3 +20,9 @@ export async function apiClient(account?: TestAccount): Promise<APIRequestContex
 export async function publishedTrustedKeys(api: APIRequestContext) {
 	return trustedKeysFrom(publishedKeySetSchema.parse(await (await api.get('/api/v1/keys')).json()));
 }
+
+/** "status code" of an answer, e.g. "409 no_free_seat" (just "200" when there is no error). */
+export async function errorCode(response: { status(): number; json(): Promise<unknown> }): Promise<string> {
+	const body = (await response.json()) as { error?: { code: string } };
+	return `${response.status()} ${body.error?.code ?? ''}`.trim();
+}
