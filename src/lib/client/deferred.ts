@@ -11,9 +11,10 @@ import {
 	decideAgainstStored,
 	fileSizeError,
 	verifyIncoming,
-	type ImportError
+	type ImportError,
+	type StoredLicenseSummary
 } from './licenses/import-decision';
-import { importLicense, type ImportResult } from './licenses/license-store';
+import { storeVerified, type ImportResult } from './licenses/license-store';
 import type { LicenseManager } from './license-manager';
 import { loadTrustedKeys } from './trusted-keys';
 
@@ -89,59 +90,50 @@ export interface LoadedFile {
 /** Reads and verifies license files; nothing is stored yet. */
 export async function checkFiles(manager: LicenseManager, files: File[]): Promise<LoadedFile[]> {
 	const trustedKeys = await loadTrustedKeys(manager.db);
-	const loaded: LoadedFile[] = [];
-	for (const file of files) {
-		const tooLarge = fileSizeError(file.size);
-		if (tooLarge) {
-			loaded.push({ name: file.name, outcome: { ok: false, error: tooLarge } });
-			continue;
-		}
-		let text: string;
-		try {
-			text = await file.text();
-		} catch {
-			loaded.push({
-				name: file.name,
-				outcome: {
+	const options = { trustedKeys, devicePublicKey: manager.identity.signer.publicKey, now: Date.now() };
+	// Every file is read and verified at once (signature checks run side by side), then compared
+	// in order with what the device holds and with the files before it in this load.
+	const outcomes = await Promise.all(
+		files.map(async (file): Promise<LoadedFile['outcome']> => {
+			const tooLarge = fileSizeError(file.size);
+			if (tooLarge) return { ok: false, error: tooLarge };
+			let text: string;
+			try {
+				text = await file.text();
+			} catch {
+				return {
 					ok: false,
 					error: {
 						code: 'file_unreadable',
 						message: `${file.name} could not be read. Copy it again and retry.`
 					}
-				}
-			});
-			continue;
-		}
-		const outcome = await verifyIncoming(text, {
-			trustedKeys,
-			devicePublicKey: manager.identity.signer.publicKey,
-			now: Date.now()
-		});
-		if (outcome.ok) {
-			// Compared with what the device holds, and with the files already in this load.
-			const earlier = loaded.find(
-				(l) => l.outcome.ok && l.outcome.license.licenseNumber === outcome.license.licenseNumber
-			);
-			const row = await manager.db.licenses.get(outcome.license.licenseNumber);
-			const existing =
-				earlier?.outcome.ok === true
-					? {
-							licenseNumber: earlier.outcome.license.licenseNumber,
-							kind: earlier.outcome.license.kind,
-							issuedAt: earlier.outcome.license.issuedAt
-						}
-					: row
-						? { licenseNumber: row.licenseNumber, kind: row.kind, issuedAt: row.issuedAt }
-						: null;
-			const refusal = decideAgainstStored(outcome.license, existing);
-			if (refusal) {
-				loaded.push({ name: file.name, outcome: { ok: false, error: refusal } });
-				continue;
+				};
 			}
-		}
-		loaded.push({ name: file.name, outcome });
-	}
-	return loaded;
+			return verifyIncoming(text, options);
+		})
+	);
+	const numbers = [...new Set(outcomes.flatMap((o) => (o.ok ? [o.license.licenseNumber] : [])))];
+	const held = new Map<string, StoredLicenseSummary>();
+	for (const row of await manager.db.licenses.bulkGet(numbers))
+		if (row)
+			held.set(row.licenseNumber, {
+				licenseNumber: row.licenseNumber,
+				kind: row.kind,
+				issuedAt: row.issuedAt
+			});
+	return outcomes.map((outcome, i) => {
+		const name = files[i]!.name;
+		if (!outcome.ok) return { name, outcome };
+		const { license } = outcome;
+		const refusal = decideAgainstStored(license, held.get(license.licenseNumber) ?? null);
+		if (refusal) return { name, outcome: { ok: false, error: refusal } };
+		held.set(license.licenseNumber, {
+			licenseNumber: license.licenseNumber,
+			kind: license.kind,
+			issuedAt: license.issuedAt
+		});
+		return { name, outcome };
+	});
 }
 
 /** The Load… button: the File System Access open picker, or the file input fallback. */
@@ -158,15 +150,16 @@ export async function pickLicenseFiles(): Promise<File[]> {
 	}
 }
 
-/** Stores the confirmed files; each is checked again against what the device holds now. */
+/**
+ * Stores the confirmed files (verified when they were loaded); each is checked again against what
+ * the device holds now, in one transaction.
+ */
 export async function storeConfirmed(manager: LicenseManager, files: LoadedFile[]): Promise<ImportResult[]> {
-	const context = {
-		trustedKeys: await loadTrustedKeys(manager.db),
-		devicePublicKey: manager.identity.signer.publicKey,
-		now: Date.now()
-	};
-	const results: ImportResult[] = [];
-	for (const file of files)
-		if (file.outcome.ok) results.push(await importLicense(manager.db, file.outcome.text, context, file.name));
-	return results;
+	return storeVerified(
+		manager.db,
+		files.flatMap((file) =>
+			file.outcome.ok ? [{ license: file.outcome.license, text: file.outcome.text, source: file.name }] : []
+		),
+		Date.now()
+	);
 }

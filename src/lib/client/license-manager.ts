@@ -1,13 +1,12 @@
 // The License Manager's workflows — Instant Activation, Refresh, the outbox — over the local
 // database, the device identity and the server API. Components call these and render the outcome.
-import type { ApiError } from '$lib/protocol/api';
+import type { ApiError, IssuedLicense, RevokedLicense } from '$lib/protocol/api';
 import { parseLicenseNumber } from '$lib/protocol/license-number';
 import { normalizeEmail } from '$lib/protocol/fields';
 import { createRegistrationRequest, formatRegFile } from '$lib/protocol/reg-file';
 import { createApiClient } from './api/api-client';
 import { serverApi, type ServerApi } from './api/server-api';
 import { database, type LicenseManagerDatabase } from './db/database';
-import type { OutboxItem } from './db/schemas';
 import { whenStored } from './db/storage-full';
 import { loadDeviceIdentity, type DeviceIdentity } from './device-identity';
 import { applyEmergencyResult } from './emergency';
@@ -19,6 +18,7 @@ import {
 	newOutboxItem,
 	resumeAfterSignIn,
 	SYNC_TAG,
+	type AppliedItem,
 	type FlushOutcome
 } from './sync/outbox';
 import { loadTrustedKeys, updateTrustedKeys } from './trusted-keys';
@@ -52,18 +52,33 @@ async function importContext(manager: LicenseManager, refreshKeys: boolean) {
 	return { trustedKeys, devicePublicKey: manager.identity.signer.publicKey, now: Date.now() };
 }
 
-/** Stores what an applied activation or refresh brought (also run by the service worker). */
-export async function handleApplied(
-	manager: LicenseManager,
-	item: OutboxItem,
-	result: unknown
-): Promise<void> {
-	if (item.type === 'emergency-report') return applyEmergencyResult(manager, result);
-	if (item.type === 'store-edit') return recordLostEdits(manager.db, result);
-	const response = activationResultOf(result);
-	if (!response || (item.type !== 'instant-activation' && item.type !== 'refresh')) return;
-	await importIssued(manager.db, response.licenses, await importContext(manager, true));
-	await applyRevocations(manager.db, response.revoked);
+/**
+ * Stores what a batch of applied operations brought (also run by the service worker): the license
+ * files of every activation and refresh verified and stored together, then the revocations that no
+ * later file in the batch supersedes — the same end state as handling the items one by one.
+ */
+export async function handleApplied(manager: LicenseManager, applied: AppliedItem[]): Promise<void> {
+	const files: IssuedLicense[] = [];
+	const revocations = new Map<string, RevokedLicense>();
+	for (const { item, result } of applied) {
+		if (item.type === 'emergency-report') {
+			await applyEmergencyResult(manager, result);
+			continue;
+		}
+		if (item.type === 'store-edit') {
+			await recordLostEdits(manager.db, result);
+			continue;
+		}
+		const response = activationResultOf(result);
+		if (!response || (item.type !== 'instant-activation' && item.type !== 'refresh')) continue;
+		for (const file of response.licenses) {
+			files.push(file);
+			revocations.delete(file.licenseNumber);
+		}
+		for (const entry of response.revoked) revocations.set(entry.licenseNumber, entry);
+	}
+	if (files.length > 0) await importIssued(manager.db, files, await importContext(manager, true));
+	if (revocations.size > 0) await applyRevocations(manager.db, [...revocations.values()]);
 }
 
 /** Asks the browser to run the outbox from the service worker when the connection returns. */
@@ -93,7 +108,7 @@ async function queue(
 }
 
 export async function flush(manager: LicenseManager, force = false): Promise<FlushOutcome> {
-	return flushOutbox(manager.db, manager.api, (item, result) => handleApplied(manager, item, result), {
+	return flushOutbox(manager.db, manager.api, (applied) => handleApplied(manager, applied), {
 		force
 	});
 }

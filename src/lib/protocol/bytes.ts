@@ -34,9 +34,14 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 	return diff === 0;
 }
 
-/** SHA-512, synchronous and the same in every runtime (tweetnacl's implementation). */
+const nodeHash = (
+	globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+).process?.getBuiltinModule?.('node:crypto') as
+	{ createHash(algorithm: 'sha512'): { update(data: Uint8Array): { digest(): Uint8Array } } } | undefined;
+
+/** SHA-512, synchronous: node:crypto on Node (the server hashes on every request), tweetnacl elsewhere. */
 export function sha512(bytes: Uint8Array): Uint8Array {
-	return nacl.hash(bytes);
+	return nodeHash ? new Uint8Array(nodeHash.createHash('sha512').update(bytes).digest()) : nacl.hash(bytes);
 }
 
 export function toHex(bytes: Uint8Array): string {

@@ -1,7 +1,17 @@
 import fc from 'fast-check';
 import nacl from 'tweetnacl';
 import { describe, expect, it } from 'vitest';
-import { createNativeBackend, ed25519Backend, keyPairFromSeed, tweetnaclBackend } from './ed25519';
+import {
+	createNativeBackend,
+	createNodeBackend,
+	ed25519Backend,
+	keyPairFromSeed,
+	nodeCrypto,
+	tweetnaclBackend
+} from './ed25519';
+
+// Both native paths: WebCrypto (browsers) and node:crypto key objects (the server).
+const natives = [createNativeBackend(globalThis.crypto.subtle), createNodeBackend(nodeCrypto()!)];
 
 const seed = fc.uint8Array({ minLength: 32, maxLength: 32 });
 const message = fc.uint8Array({ maxLength: 300 });
@@ -11,27 +21,28 @@ describe('Ed25519', () => {
 		expect((await ed25519Backend()).name).toBe('native');
 	});
 
-	it('native and tweetnacl signatures are identical and verify across backends', async () => {
-		const native = createNativeBackend(globalThis.crypto.subtle);
-		await fc.assert(
-			fc.asyncProperty(seed, message, async (s, m) => {
-				const pair = keyPairFromSeed(s);
-				const a = await native.sign(m, pair.secretKey);
-				const b = await tweetnaclBackend.sign(m, pair.secretKey);
-				expect(a).toEqual(b);
-				expect(await native.verify(m, b, pair.publicKey)).toBe(true);
-				expect(await tweetnaclBackend.verify(m, a, pair.publicKey)).toBe(true);
-			}),
-			{ numRuns: 50 }
-		);
-	});
+	it.each(natives.map((native, i) => [i === 0 ? 'WebCrypto' : 'node:crypto', native] as const))(
+		'%s and tweetnacl signatures are identical and verify across backends',
+		async (_name, native) => {
+			await fc.assert(
+				fc.asyncProperty(seed, message, async (s, m) => {
+					const pair = keyPairFromSeed(s);
+					const a = await native.sign(m, pair.secretKey);
+					const b = await tweetnaclBackend.sign(m, pair.secretKey);
+					expect(a).toEqual(b);
+					expect(await native.verify(m, b, pair.publicKey)).toBe(true);
+					expect(await tweetnaclBackend.verify(m, a, pair.publicKey)).toBe(true);
+				}),
+				{ numRuns: 50 }
+			);
+		}
+	);
 
 	it('both backends reject a changed message, a changed signature and malformed keys', async () => {
-		const native = createNativeBackend(globalThis.crypto.subtle);
 		const pair = nacl.sign.keyPair();
 		const m = new Uint8Array([1, 2, 3, 4]);
 		const sig = nacl.sign.detached(m, pair.secretKey);
-		for (const backend of [native, tweetnaclBackend]) {
+		for (const backend of [...natives, tweetnaclBackend]) {
 			expect(await backend.verify(new Uint8Array([1, 2, 3, 5]), sig, pair.publicKey)).toBe(false);
 			const flipped = sig.slice();
 			flipped[10]! ^= 1;

@@ -3,6 +3,7 @@
 // tweetnacl otherwise; both produce identical signatures (Ed25519 is deterministic), the native path
 // is much faster (npm run bench).
 import nacl from 'tweetnacl';
+import { encodeBase64url } from './base64url';
 import { concatBytes } from './bytes';
 
 export const PUBLIC_KEY_BYTES = 32;
@@ -122,23 +123,101 @@ export function createNativeBackend(subtle: SubtleCrypto): Ed25519Backend {
 	};
 }
 
+/** node:crypto's one-shot sign and verify, and the key constructors they need. */
+export interface NodeCrypto {
+	createPrivateKey(input: { key: Uint8Array; format: 'der'; type: 'pkcs8' }): unknown;
+	createPublicKey(input: { key: { kty: 'OKP'; crv: 'Ed25519'; x: string }; format: 'jwk' }): unknown;
+	sign(algorithm: null, data: Uint8Array, key: never): Uint8Array;
+	verify(algorithm: null, data: Uint8Array, key: never, signature: Uint8Array): boolean;
+}
+
+/** A bounded cache of key objects, as keyCache but synchronous. */
+function keyObjectCache() {
+	const keys = new Map<string, unknown>();
+	return (id: string, create: () => unknown): unknown => {
+		let key = keys.get(id);
+		if (key === undefined) {
+			if (keys.size >= KEY_CACHE_LIMIT) keys.delete(keys.keys().next().value!);
+			key = create();
+			keys.set(id, key);
+		}
+		return key;
+	};
+}
+
+/**
+ * Node's own Ed25519 (OpenSSL, the same code as its WebCrypto) without WebCrypto's per-call
+ * argument normalisation, which under load cost the server more than the signatures themselves.
+ * Key objects are made once per key and reused; public keys are made from JWK, which skips
+ * OpenSSL's DER decoders (ten times faster: every new device brings a new key).
+ */
+export function createNodeBackend(crypto: NodeCrypto): Ed25519Backend {
+	const privateKeys = keyObjectCache();
+	const publicKeys = keyObjectCache();
+	return {
+		name: 'native',
+		async sign(message, secretKey) {
+			const key = privateKeys(keyId(secretKey), () =>
+				crypto.createPrivateKey({
+					key: concatBytes(PKCS8_PREFIX, secretKey.subarray(0, SEED_BYTES)),
+					format: 'der',
+					type: 'pkcs8'
+				})
+			);
+			return new Uint8Array(crypto.sign(null, message, key as never));
+		},
+		async verify(message, signature, publicKey) {
+			if (signature.length !== SIGNATURE_BYTES || publicKey.length !== PUBLIC_KEY_BYTES) return false;
+			try {
+				const key = publicKeys(keyId(publicKey), () =>
+					crypto.createPublicKey({
+						key: { kty: 'OKP', crv: 'Ed25519', x: encodeBase64url(publicKey) },
+						format: 'jwk'
+					})
+				);
+				return crypto.verify(null, message, key as never, signature);
+			} catch {
+				return false; // a public key that is not a curve point verifies nothing
+			}
+		}
+	};
+}
+
+/** node:crypto where this runs on Node (process.getBuiltinModule, Node ≥ 20.16), else undefined. */
+export function nodeCrypto(): NodeCrypto | undefined {
+	const runtime = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+	return runtime?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined;
+}
+
 let selected: Promise<Ed25519Backend> | undefined;
 
+/** Uses a native backend only if it agrees with the reference implementation. */
+async function agreesWithReference(native: Ed25519Backend): Promise<boolean> {
+	const pair = keyPairFromSeed(new Uint8Array(SEED_BYTES).fill(7));
+	const message = new Uint8Array([1, 2, 3]);
+	const signature = await native.sign(message, pair.secretKey);
+	const expected = nacl.sign.detached(message, pair.secretKey);
+	return (
+		signature.every((byte, i) => byte === expected[i]) &&
+		(await native.verify(message, signature, pair.publicKey))
+	);
+}
+
 async function probeNative(): Promise<Ed25519Backend> {
+	const node = nodeCrypto();
+	if (node) {
+		try {
+			const backend = createNodeBackend(node);
+			if (await agreesWithReference(backend)) return backend;
+		} catch {
+			// An OpenSSL without Ed25519: try WebCrypto, then tweetnacl.
+		}
+	}
 	const subtle = globalThis.crypto?.subtle;
 	if (!subtle) return tweetnaclBackend;
 	try {
 		const native = createNativeBackend(subtle);
-		const pair = keyPairFromSeed(new Uint8Array(SEED_BYTES).fill(7));
-		const message = new Uint8Array([1, 2, 3]);
-		const signature = await native.sign(message, pair.secretKey);
-		// Use the native path only if it agrees with the reference implementation.
-		const expected = nacl.sign.detached(message, pair.secretKey);
-		if (
-			signature.every((byte, i) => byte === expected[i]) &&
-			(await native.verify(message, signature, pair.publicKey))
-		)
-			return native;
+		if (await agreesWithReference(native)) return native;
 	} catch {
 		// The runtime has WebCrypto without Ed25519: fall through to tweetnacl.
 	}

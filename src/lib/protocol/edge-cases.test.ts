@@ -5,7 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { EXAMPLE_TIME, exampleLicense, exampleRequest } from '../../../tests/fixtures/protocol-builders';
 import { testDevice, testTrustedKeys } from '../../../tests/fixtures/test-keys';
 import { decodeBase64url, encodeBase64url } from './base64url';
-import { createNativeBackend, isCanonicalScalar, tweetnaclBackend } from './ed25519';
+import {
+	createNativeBackend,
+	createNodeBackend,
+	isCanonicalScalar,
+	nodeCrypto,
+	tweetnaclBackend
+} from './ed25519';
 import { licenseSignedBytes, parseLicenseFile, verifyLicenseFile } from './license-file';
 import {
 	LICENSE_QR_PREFIX,
@@ -65,7 +71,11 @@ describe('one value, one accepted form', () => {
 		expect(isCanonicalScalar(license.signature.subarray(32))).toBe(true);
 		expect(isCanonicalScalar(malleable.subarray(32))).toBe(false);
 		const key = [...testTrustedKeys.values()][0]!.publicKey;
-		for (const backend of [tweetnaclBackend, createNativeBackend(globalThis.crypto.subtle)]) {
+		for (const backend of [
+			tweetnaclBackend,
+			createNativeBackend(globalThis.crypto.subtle),
+			createNodeBackend(nodeCrypto()!)
+		]) {
 			expect(await backend.verify(licenseSignedBytes(license), license.signature, key)).toBe(true);
 			expect(await backend.verify(licenseSignedBytes(license), malleable, key)).toBe(false);
 		}

@@ -1,11 +1,16 @@
-// Storing verified license files on this device. Each file is decided on its own (import-decision.ts)
-// and stored in its own transaction: a file that fails stores nothing, and never blocks the others.
+// Storing verified license files on this device. Each file is decided on its own (import-decision.ts):
+// a file that fails stores nothing, and never blocks the others.
 import type { IssuedLicense, RevokedLicense } from '$lib/protocol/api';
 import type { SignedLicense } from '$lib/protocol/license-file';
 import type { TrustedKeys } from '$lib/protocol/vendor-keys';
 import type { LicenseManagerDatabase } from '../db/database';
 import { licenseRowSchema, type LicenseRow } from '../db/schemas';
-import { decideAgainstStored, verifyIncoming, type ImportError } from './import-decision';
+import {
+	decideAgainstStored,
+	verifyIncoming,
+	type ImportError,
+	type StoredLicenseSummary
+} from './import-decision';
 
 export interface ImportContext {
 	trustedKeys: TrustedKeys;
@@ -45,30 +50,90 @@ export async function readLicenses(db: LicenseManagerDatabase): Promise<LicenseR
 	});
 }
 
+/** One file to import: its text (license file or QR text) and where it came from (shown with errors). */
+export interface IncomingFile {
+	text: string;
+	source: string;
+}
+
+/** A license file whose signature, device and dates have been checked (verifyIncoming). */
+export interface VerifiedFile {
+	license: SignedLicense;
+	text: string;
+	source: string;
+}
+
 /**
- * Verifies and stores one license file (text or QR text). The signature is checked first, outside
- * the transaction (IndexedDB transactions end when they wait on anything else); the comparison with
- * what is stored and the write happen together inside it.
+ * Stores verified license files in one transaction: it reads what is stored for those numbers,
+ * decides each file in order (a later file is compared with an earlier one of the same batch) and
+ * writes the accepted ones. A refused file stores nothing and never blocks the others. One
+ * transaction for the batch, not one per file: storing 1,000 files costs about as much as a few.
  */
+export async function storeVerified(
+	db: LicenseManagerDatabase,
+	files: VerifiedFile[],
+	now: number
+): Promise<ImportResult[]> {
+	const numbers = [...new Set(files.map((file) => file.license.licenseNumber))];
+	return db.transaction('rw', db.licenses, async () => {
+		const held = new Map<string, StoredLicenseSummary>();
+		for (const row of await db.licenses.bulkGet(numbers))
+			if (row)
+				held.set(row.licenseNumber, {
+					licenseNumber: row.licenseNumber,
+					kind: row.kind,
+					issuedAt: row.issuedAt
+				});
+		const accepted = new Map<string, LicenseRow>();
+		const results = files.map(({ license, text, source }): ImportResult => {
+			const existing = held.get(license.licenseNumber) ?? null;
+			const refusal = decideAgainstStored(license, existing);
+			if (refusal) return { ok: false, error: refusal, source };
+			held.set(license.licenseNumber, {
+				licenseNumber: license.licenseNumber,
+				kind: license.kind,
+				issuedAt: license.issuedAt
+			});
+			accepted.set(license.licenseNumber, rowOf(license, text, now));
+			return { ok: true, license, replaced: existing !== null };
+		});
+		if (accepted.size > 0) await db.licenses.bulkPut([...accepted.values()]);
+		return results;
+	});
+}
+
+/**
+ * Verifies and stores license files. The signatures are checked first, side by side and outside
+ * the transaction (IndexedDB transactions end when they wait on anything else); then storeVerified.
+ */
+export async function importLicenses(
+	db: LicenseManagerDatabase,
+	files: IncomingFile[],
+	context: ImportContext
+): Promise<ImportResult[]> {
+	const verified = await Promise.all(files.map((file) => verifyIncoming(file.text, context)));
+	const stored = await storeVerified(
+		db,
+		verified.flatMap((outcome, i) =>
+			outcome.ok ? [{ license: outcome.license, text: outcome.text, source: files[i]!.source }] : []
+		),
+		context.now
+	);
+	// Results in the order of the files: the refused ones where they were.
+	let next = 0;
+	return verified.map((outcome, i) =>
+		outcome.ok ? stored[next++]! : { ok: false, error: outcome.error, source: files[i]!.source }
+	);
+}
+
+/** Verifies and stores one license file (text or QR text); see importLicenses. */
 export async function importLicense(
 	db: LicenseManagerDatabase,
 	text: string,
 	context: ImportContext,
 	source = 'file'
 ): Promise<ImportResult> {
-	const verified = await verifyIncoming(text, context);
-	if (!verified.ok) return { ok: false, error: verified.error, source };
-	const { license } = verified;
-	return db.transaction('rw', db.licenses, async () => {
-		const row = await db.licenses.get(license.licenseNumber);
-		const existing = row
-			? { licenseNumber: row.licenseNumber, kind: row.kind, issuedAt: row.issuedAt }
-			: null;
-		const refusal = decideAgainstStored(license, existing);
-		if (refusal) return { ok: false as const, error: refusal, source };
-		await db.licenses.put(rowOf(license, verified.text, context.now));
-		return { ok: true as const, license, replaced: existing !== null };
-	});
+	return (await importLicenses(db, [{ text, source }], context))[0]!;
 }
 
 /** Stores the files of a server answer (activation or refresh); a file already held is not an error. */
@@ -77,8 +142,11 @@ export async function importIssued(
 	issued: IssuedLicense[],
 	context: ImportContext
 ): Promise<ImportResult[]> {
-	const results: ImportResult[] = [];
-	for (const file of issued) results.push(await importLicense(db, file.file, context, file.fileName));
+	const results = await importLicenses(
+		db,
+		issued.map((file) => ({ text: file.file, source: file.fileName })),
+		context
+	);
 	return results.filter((result) => result.ok || result.error.code !== 'license_already_loaded');
 }
 

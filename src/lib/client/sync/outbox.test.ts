@@ -82,8 +82,9 @@ describe('outbox', () => {
 					const api = server.api();
 					let clock = 1_000;
 					const handled = new Map<string, number>();
-					const onApplied = async (item: { id: string }) =>
-						void handled.set(item.id, (handled.get(item.id) ?? 0) + 1);
+					const onApplied = async (applied: { item: { id: string } }[]) => {
+						for (const { item } of applied) handled.set(item.id, (handled.get(item.id) ?? 0) + 1);
+					};
 					const ids: string[] = [];
 					for (const command of commands) {
 						clock += 1_000;

@@ -4,6 +4,7 @@
 // Every item has a client id the server applies at most once, so sending an item again after a crash
 // or a lost answer is always safe. Items the server rejects for good are marked failed with its reason
 // and never retried by themselves; items that need a sign-in wait for one.
+import Dexie from 'dexie';
 import { activationResponseSchema, MAX_SYNC_BATCH, type SyncResult } from '$lib/protocol/api';
 import type { ServerApi } from '../api/server-api';
 import type { LicenseManagerDatabase } from '../db/database';
@@ -28,8 +29,17 @@ export function newOutboxItem(type: OutboxType, payload: unknown, now: number): 
 	};
 }
 
-/** What the page does with an applied item's result (store the licenses it brought, …). */
-export type ResultHandler = (item: OutboxItem, result: unknown) => Promise<void>;
+/** An item the server applied, with its result. */
+export interface AppliedItem {
+	item: OutboxItem;
+	result: unknown;
+}
+
+/**
+ * What the page does with the results of a batch's applied items, in queue order (store the
+ * licenses they brought, …): called once per batch, so their work can share one transaction.
+ */
+export type ResultHandler = (applied: AppliedItem[]) => Promise<void>;
 
 export interface FlushOutcome {
 	sent: number;
@@ -43,44 +53,45 @@ function backoff(attempts: number): number {
 	return Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** Math.min(attempts, 16));
 }
 
+/**
+ * The next batch: the oldest due items, read through the [state+createdAt] index so a long queue
+ * costs one batch's worth of reads, not the whole queue's. A damaged row is skipped.
+ */
 async function dueItems(db: LicenseManagerDatabase, now: number, force: boolean): Promise<OutboxItem[]> {
 	// 'sending' items are ones a crash interrupted: the server dedupes by id, so they go again.
-	const rows = await db.outbox.where('state').anyOf('queued', 'sending').toArray();
+	const states: OutboxItem['state'][] = ['queued', 'sending'];
+	const rows = await Promise.all(
+		states.map((state) =>
+			db.outbox
+				.where('[state+createdAt]')
+				.between([state, Dexie.minKey], [state, Dexie.maxKey])
+				.filter((row) => outboxItemSchema.safeParse(row).success && (force || row.nextAttemptAt <= now))
+				.limit(MAX_SYNC_BATCH)
+				.toArray()
+		)
+	);
 	return rows
-		.flatMap((row) => {
-			const parsed = outboxItemSchema.safeParse(row);
-			return parsed.success ? [parsed.data] : [];
-		})
-		.filter((item) => force || item.nextAttemptAt <= now)
+		.flat()
+		.map((row) => outboxItemSchema.parse(row))
 		.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
 		.slice(0, MAX_SYNC_BATCH);
 }
 
-async function applyResult(
-	db: LicenseManagerDatabase,
-	item: OutboxItem,
-	result: SyncResult,
-	onApplied: ResultHandler,
-	now: number
-): Promise<void> {
-	if (result.status === 'applied') {
-		await onApplied(item, result.result);
-		await db.outbox.update(item.id, {
-			state: 'done',
-			result: result.result ?? null,
-			lastError: null,
+/** How the server's result for an item changes it in the outbox. */
+function changesFor(item: OutboxItem, result: SyncResult, now: number): Partial<OutboxItem> {
+	if (result.status === 'applied')
+		return { state: 'done', result: result.result ?? null, lastError: null, attempts: item.attempts + 1 };
+	if (result.status === 'rejected')
+		return {
+			state: 'failed',
+			lastError: result.error ?? { code: 'rejected', message: 'The server refused this operation.' },
 			attempts: item.attempts + 1
-		});
-	} else if (result.status === 'rejected') {
-		const error = result.error ?? { code: 'rejected', message: 'The server refused this operation.' };
-		await db.outbox.update(item.id, { state: 'failed', lastError: error, attempts: item.attempts + 1 });
-	} else {
-		await db.outbox.update(item.id, {
-			state: 'needs-sign-in',
-			lastError: result.error ?? { code: 'not_signed_in', message: 'Sign in to finish.' },
-			nextAttemptAt: now
-		});
-	}
+		};
+	return {
+		state: 'needs-sign-in',
+		lastError: result.error ?? { code: 'not_signed_in', message: 'Sign in to finish.' },
+		nextAttemptAt: now
+	};
 }
 
 /** Sends one batch of due items. */
@@ -116,21 +127,32 @@ async function flushOnce(
 		return { ...outcome, unreachable: answer.kind === 'unreachable' };
 	}
 	const byId = new Map(answer.value.results.map((result) => [result.id, result]));
+	const applied: AppliedItem[] = [];
+	const updates: { key: string; changes: Partial<OutboxItem> }[] = [];
 	for (const item of items) {
 		const result = byId.get(item.id);
 		if (!result) {
-			await db.outbox.update(item.id, { state: 'queued' });
+			updates.push({ key: item.id, changes: { state: 'queued' } });
 			continue;
 		}
-		await applyResult(db, item, result, onApplied, now);
+		if (result.status === 'applied') applied.push({ item, result: result.result });
+		updates.push({ key: item.id, changes: changesFor(item, result, now) });
 		outcome.sent++;
 		if (result.status === 'applied') outcome.applied++;
 		else if (result.status === 'rejected') outcome.rejected++;
 		else outcome.needsSignIn++;
 	}
-	await db.syncState.put({ key: 'lastSuccessfulSyncAt', value: now });
-	await db.syncState.put({ key: 'serverTime', value: answer.value.serverTime });
-	if (answer.value.signedTime) await keepServerTime(db, answer.value.signedTime, now);
+	// The results are handled before the items are marked done: a crash in between sends them
+	// again, and the server answers a repeated item the same way.
+	if (applied.length > 0) await onApplied(applied);
+	await db.transaction('rw', db.outbox, db.syncState, async () => {
+		await db.outbox.bulkUpdate(updates);
+		await db.syncState.bulkPut([
+			{ key: 'lastSuccessfulSyncAt', value: now },
+			{ key: 'serverTime', value: answer.value.serverTime }
+		]);
+		if (answer.value.signedTime) await keepServerTime(db, answer.value.signedTime, now);
+	});
 	return { ...outcome, more: items.length === MAX_SYNC_BATCH };
 }
 

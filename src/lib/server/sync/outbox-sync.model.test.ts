@@ -15,7 +15,7 @@ import { createRegistrationRequest, formatRegFile } from '$lib/protocol/reg-file
 import { createApiClient } from '$lib/client/api/api-client';
 import { serverApi } from '$lib/client/api/server-api';
 import { LicenseManagerDatabase } from '$lib/client/db/database';
-import { flushOutbox, newOutboxItem } from '$lib/client/sync/outbox';
+import { flushOutbox, newOutboxItem, type AppliedItem } from '$lib/client/sync/outbox';
 import { describeEachDatabase } from '../testing/databases';
 import { createAccount } from '../services/account.service';
 import { createLicense, ensureCatalogue } from '../services/catalogue.service';
@@ -184,8 +184,9 @@ describeEachDatabase('outbox and sync service over a faulty network (model-based
 				const api = serverApi(createApiClient({ origin: 'http://airlock.test', fetch: network.fetch }));
 				const outbox = new LicenseManagerDatabase(`sync-model-${kind}-${run}`);
 				const appliedCalls = new Map<string, number>();
-				const onApplied = async (item: { id: string }) =>
-					void appliedCalls.set(item.id, (appliedCalls.get(item.id) ?? 0) + 1);
+				const onApplied = async (applied: AppliedItem[]) => {
+					for (const { item } of applied) appliedCalls.set(item.id, (appliedCalls.get(item.id) ?? 0) + 1);
+				};
 				const queued: { id: string; deviceId: string | null }[] = [];
 				let clock = NOW;
 				const flush = async () => {

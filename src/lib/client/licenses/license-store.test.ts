@@ -1,0 +1,66 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import {
+	EXAMPLE_TIME,
+	exampleLicense,
+	SERVER_LICENSE,
+	WEB_EXPANSION
+} from '../../../../tests/fixtures/protocol-builders';
+import { testDevice, testTrustedKeys } from '../../../../tests/fixtures/test-keys';
+import { formatLicenseFile } from '$lib/protocol/license-file';
+import { LicenseManagerDatabase } from '../db/database';
+import { importLicenses } from './license-store';
+
+const context = {
+	trustedKeys: testTrustedKeys,
+	devicePublicKey: testDevice.publicKey,
+	now: EXAMPLE_TIME + 60_000
+};
+let count = 0;
+
+describe('importing a batch of license files', () => {
+	it('decides each file in order within the batch, and a refused file blocks none of the others', async () => {
+		const db = new LicenseManagerDatabase(`license-store-${++count}`);
+		const older = formatLicenseFile(await exampleLicense({ issuedAt: EXAMPLE_TIME - 60_000 }));
+		const newer = formatLicenseFile(await exampleLicense({ issuedAt: EXAMPLE_TIME }));
+		const other = formatLicenseFile(await exampleLicense({ licenseNumber: WEB_EXPANSION, product: 'WEB' }));
+		const damaged = newer.replace('Quantity: 1', 'Quantity: 2');
+
+		const results = await importLicenses(
+			db,
+			[
+				{ text: older, source: 'a' },
+				{ text: damaged, source: 'b' },
+				{ text: newer, source: 'c' },
+				{ text: newer, source: 'd' },
+				{ text: older, source: 'e' },
+				{ text: other, source: 'f' }
+			],
+			context
+		);
+
+		expect(results.map((r) => (r.ok ? (r.replaced ? 'replaced' : 'stored') : r.error.code))).toEqual([
+			'stored',
+			'license_bad_signature',
+			'replaced',
+			'license_already_loaded',
+			'license_older_than_stored',
+			'stored'
+		]);
+		expect(results.map((r) => r.ok || r.source)).toEqual([true, 'b', true, 'd', 'e', true]);
+		const rows = await db.licenses.toArray();
+		expect(rows.map((row) => [row.licenseNumber, row.issuedAt]).sort()).toEqual(
+			[
+				[SERVER_LICENSE, EXAMPLE_TIME],
+				[WEB_EXPANSION, EXAMPLE_TIME]
+			].sort()
+		);
+	});
+
+	it('stores nothing when every file is refused', async () => {
+		const db = new LicenseManagerDatabase(`license-store-${++count}`);
+		const results = await importLicenses(db, [{ text: 'not a license', source: 'x' }], context);
+		expect(results).toMatchObject([{ ok: false, source: 'x', error: { code: 'license_not_a_license' } }]);
+		expect(await db.licenses.count()).toBe(0);
+	});
+});
