@@ -71,7 +71,11 @@ function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
 	return new Proxy(sqlite, {
 		get(target, property, receiver) {
 			if (property !== 'prepare') return Reflect.get(target, property, receiver);
-			return (sql: string) => {
+			return (text: string) => {
+				// Take the write lock when a transaction begins (waiting up to busy_timeout): a deferred
+				// one that read first and writes after another process (the admin CLI, or the server for
+				// the CLI) committed would fail at once with SQLITE_BUSY, without waiting.
+				const sql = text === 'begin' ? 'begin immediate' : text;
 				let statement = statements.get(sql);
 				if (!statement) {
 					if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
