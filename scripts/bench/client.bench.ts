@@ -191,6 +191,9 @@ export async function clientBenchmarks(): Promise<Row[]> {
 		await page.waitForFunction(() => 'bench' in globalThis);
 		const call = caller(page);
 
+		const crypto = await call('ed25519')();
+		const native = crypto.backend === 'native';
+
 		// Import 1,000 license files.
 		const importDevice = await call('open')('bench-import', { keys: [] });
 		const { trusted, vendorPublicKey, fixtures } = await licenseFixtures(
@@ -236,7 +239,17 @@ export async function clientBenchmarks(): Promise<Row[]> {
 			counts.answered === OPERATIONS &&
 			counts.seats === 1;
 
+		const cryptoRow = (what: 'sign' | 'verify', value: number, baseline: number): Row => ({
+			what: `Ed25519 ${what} / s in Chromium (the app's backend: ${crypto.backend}, vs tweetnacl)`,
+			value: formatNumber(value),
+			baseline: formatNumber(baseline),
+			ratio: `${formatNumber(value / baseline, 1)} ×`,
+			target: 'native path used; ≥ 20 × tweetnacl',
+			met: native && value >= 20 * baseline
+		});
 		return [
+			cryptoRow('sign', crypto.sign, crypto.naclSign),
+			cryptoRow('verify', crypto.verify, crypto.naclVerify),
 			{
 				what: `import ${formatNumber(FILES)} license files in Chromium (verify + store in IndexedDB, app code: checked in ${formatNumber(imported.checkedMs)} ms${importOk ? '' : `; stored ${imported.stored}, errors ${imported.errors.join(', ') || 'none'}`})`,
 				value: `${formatNumber(imported.ms)} ms`,
