@@ -4,7 +4,7 @@
 // requests are same-origin like the installed app's.
 import { chromium, type Page } from '@playwright/test';
 import { build } from 'esbuild';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -191,6 +191,9 @@ export async function clientBenchmarks(): Promise<Row[]> {
 		await page.waitForFunction(() => 'bench' in globalThis);
 		const call = caller(page);
 
+		const crypto = await call('ed25519')();
+		const native = crypto.backend === 'native';
+
 		// Import 1,000 license files.
 		const importDevice = await call('open')('bench-import', { keys: [] });
 		const { trusted, vendorPublicKey, fixtures } = await licenseFixtures(
@@ -216,7 +219,16 @@ export async function clientBenchmarks(): Promise<Row[]> {
 		if (signIn !== 200) throw new Error(`sign-in failed: ${signIn}`);
 		const flushDevice = await call('open')('bench-flush', { keys: [] });
 		await call('fillOutbox')('bench-flush', OPERATIONS, licenseNumber, EMAIL);
+		// BENCH_PROFILE_FLUSH=file.cpuprofile records the page's CPU profile of the flush (open it in DevTools).
+		const profilePath = process.env.BENCH_PROFILE_FLUSH;
+		const cdp = profilePath ? await context.newCDPSession(page) : null;
+		if (cdp) {
+			await cdp.send('Profiler.enable');
+			await cdp.send('Profiler.start');
+		}
 		const flushed = await call('flush')('bench-flush');
+		if (cdp && profilePath)
+			writeFileSync(profilePath, JSON.stringify((await cdp.send('Profiler.stop')).profile));
 		await page.close();
 		await server.stop();
 		const counts = await serverCounts(env, flushDevice.deviceId);
@@ -227,9 +239,19 @@ export async function clientBenchmarks(): Promise<Row[]> {
 			counts.answered === OPERATIONS &&
 			counts.seats === 1;
 
+		const cryptoRow = (what: 'sign' | 'verify', value: number, baseline: number): Row => ({
+			what: `Ed25519 ${what} / s in Chromium (the app's backend: ${crypto.backend}, vs tweetnacl)`,
+			value: formatNumber(value),
+			baseline: formatNumber(baseline),
+			ratio: `${formatNumber(value / baseline, 1)} ×`,
+			target: 'native path used; ≥ 20 × tweetnacl',
+			met: native && value >= 20 * baseline
+		});
 		return [
+			cryptoRow('sign', crypto.sign, crypto.naclSign),
+			cryptoRow('verify', crypto.verify, crypto.naclVerify),
 			{
-				what: `import ${formatNumber(FILES)} license files in Chromium (verify + store in IndexedDB, app code${importOk ? '' : `; stored ${imported.stored}, errors ${imported.errors.join(', ') || 'none'}`})`,
+				what: `import ${formatNumber(FILES)} license files in Chromium (verify + store in IndexedDB, app code: checked in ${formatNumber(imported.checkedMs)} ms${importOk ? '' : `; stored ${imported.stored}, errors ${imported.errors.join(', ') || 'none'}`})`,
 				value: `${formatNumber(imported.ms)} ms`,
 				baseline: `${formatNumber(bare.ms)} ms`,
 				ratio: `${formatNumber(imported.ms / bare.ms, 1)} ×`,
@@ -237,7 +259,7 @@ export async function clientBenchmarks(): Promise<Row[]> {
 				met: importOk && imported.ms <= 500
 			},
 			{
-				what: `flush ${formatNumber(OPERATIONS)} queued activations until all acknowledged (server answered ${formatNumber(counts.answered)}, outbox ${Object.entries(
+				what: `flush ${formatNumber(OPERATIONS)} queued activations until all acknowledged (${formatNumber(flushed.serverMs / 1000, 1)} s waiting for the server; server answered ${formatNumber(counts.answered)}, outbox ${Object.entries(
 					flushed.states
 				)
 					.map(([state, n]) => `${n} ${state}`)

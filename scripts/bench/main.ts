@@ -71,8 +71,9 @@ ${table}
 
 ## What each row measures
 
-- **Ed25519 sign / verify**: the native path (\`node:crypto\` through WebCrypto, and WebCrypto in
-  Chromium, which the License Manager uses wherever it exists) against tweetnacl, the fallback.
+- **Ed25519 sign / verify**: the native path against tweetnacl, the fallback — in Node (the
+  server's \`node:crypto\` key objects) and in Chromium (WebCrypto, through the backend the
+  License Manager itself picks: the row also checks that it picked the native one).
 - **reg.txt + its QR code**: creating and signing a registration request for 4 licenses, formatting
   reg.txt and rendering its QR code as SVG.
 - **Offline cold start**: the installed License Manager with the network off; a new page until the

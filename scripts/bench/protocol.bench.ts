@@ -1,8 +1,9 @@
 // Protocol benchmarks: Ed25519 with tweetnacl and the native path; reg.txt plus its QR code.
 import QRCode from 'qrcode';
 import {
-	createNativeBackend,
+	createNodeBackend,
 	keyPairFromSeed,
+	nodeCrypto,
 	signerFromKeyPair,
 	tweetnaclBackend
 } from '../../src/lib/protocol/ed25519';
@@ -13,7 +14,8 @@ import { formatNumber, measureRate, type Row } from './measure';
 export async function protocolBenchmarks(): Promise<Row[]> {
 	const pair = keyPairFromSeed(new Uint8Array(32).fill(5));
 	const message = new Uint8Array(400).fill(42);
-	const native = createNativeBackend(globalThis.crypto.subtle);
+	// The server's path: node:crypto key objects (what ed25519Backend() picks on Node).
+	const native = createNodeBackend(nodeCrypto()!);
 	const signature = await native.sign(message, pair.secretKey);
 
 	const naclSign = await measureRate(() => tweetnaclBackend.sign(message, pair.secretKey));

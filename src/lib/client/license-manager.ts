@@ -21,6 +21,7 @@ import {
 	type AppliedItem,
 	type FlushOutcome
 } from './sync/outbox';
+import type { TrustedKeys } from '$lib/protocol/vendor-keys';
 import { loadTrustedKeys, updateTrustedKeys } from './trusted-keys';
 
 export type WorkflowOutcome =
@@ -57,7 +58,11 @@ async function importContext(manager: LicenseManager, refreshKeys: boolean) {
  * files of every activation and refresh verified and stored together, then the revocations that no
  * later file in the batch supersedes — the same end state as handling the items one by one.
  */
-export async function handleApplied(manager: LicenseManager, applied: AppliedItem[]): Promise<void> {
+export async function handleApplied(
+	manager: LicenseManager,
+	applied: AppliedItem[],
+	trustedKeys: () => Promise<TrustedKeys> = () => updateTrustedKeys(manager.db, manager.api)
+): Promise<void> {
 	const files: IssuedLicense[] = [];
 	const revocations = new Map<string, RevokedLicense>();
 	for (const { item, result } of applied) {
@@ -77,7 +82,12 @@ export async function handleApplied(manager: LicenseManager, applied: AppliedIte
 		}
 		for (const entry of response.revoked) revocations.set(entry.licenseNumber, entry);
 	}
-	if (files.length > 0) await importIssued(manager.db, files, await importContext(manager, true));
+	if (files.length > 0)
+		await importIssued(manager.db, files, {
+			trustedKeys: await trustedKeys(),
+			devicePublicKey: manager.identity.signer.publicKey,
+			now: Date.now()
+		});
 	if (revocations.size > 0) await applyRevocations(manager.db, [...revocations.values()]);
 }
 
@@ -108,7 +118,10 @@ async function queue(
 }
 
 export async function flush(manager: LicenseManager, force = false): Promise<FlushOutcome> {
-	return flushOutbox(manager.db, manager.api, (applied) => handleApplied(manager, applied), {
+	// The trusted keys are brought up to date once per flush, not once per batch.
+	let keys: Promise<TrustedKeys> | undefined;
+	const trustedKeys = () => (keys ??= updateTrustedKeys(manager.db, manager.api));
+	return flushOutbox(manager.db, manager.api, (applied) => handleApplied(manager, applied, trustedKeys), {
 		force
 	});
 }

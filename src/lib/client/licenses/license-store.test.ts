@@ -9,7 +9,7 @@ import {
 import { testDevice, testTrustedKeys } from '../../../../tests/fixtures/test-keys';
 import { formatLicenseFile } from '$lib/protocol/license-file';
 import { LicenseManagerDatabase } from '../db/database';
-import { importLicenses } from './license-store';
+import { importLicenses, storeVerified } from './license-store';
 
 const context = {
 	trustedKeys: testTrustedKeys,
@@ -62,5 +62,19 @@ describe('importing a batch of license files', () => {
 		const results = await importLicenses(db, [{ text: 'not a license', source: 'x' }], context);
 		expect(results).toMatchObject([{ ok: false, source: 'x', error: { code: 'license_not_a_license' } }]);
 		expect(await db.licenses.count()).toBe(0);
+	});
+
+	it('stores a verified license held in reactive page state (a proxy IndexedDB cannot clone)', async () => {
+		const db = new LicenseManagerDatabase(`license-store-${++count}`);
+		const license = await exampleLicense();
+		// What a Svelte $state array of loaded files hands over: its objects and arrays are proxies.
+		const proxied = new Proxy({ ...license, expansions: new Proxy([...license.expansions], {}) }, {});
+		const results = await storeVerified(
+			db,
+			[{ license: proxied, text: formatLicenseFile(license), source: 'loaded' }],
+			context.now
+		);
+		expect(results).toMatchObject([{ ok: true, replaced: false }]);
+		expect((await db.licenses.get(SERVER_LICENSE))?.expansions).toEqual(license.expansions);
 	});
 });

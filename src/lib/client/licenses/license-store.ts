@@ -30,7 +30,8 @@ function rowOf(license: SignedLicense, text: string, now: number): LicenseRow {
 		quantity: license.quantity,
 		kind: license.kind,
 		parent: license.parent,
-		expansions: license.expansions,
+		// A copy: the license may come from the page's reactive state (a proxy IndexedDB cannot clone).
+		expansions: [...license.expansions],
 		email: license.email,
 		deviceId: license.deviceId,
 		issuedAt: license.issuedAt,
