@@ -66,6 +66,10 @@ class StoreState {
 				if (app.online && this.unreachable) void this.pull();
 			});
 		});
+		// Coming back to the app: another device may have changed the list meanwhile.
+		document.addEventListener('visibilitychange', () => {
+			if (document.visibilityState === 'visible') void this.pull();
+		});
 		await this.pull();
 	}
 
