@@ -113,8 +113,11 @@ test('a rename that loses to another device’s is shown to the user who made it
 	await waitForOfflineReady(pageA);
 	await signInToStore(pageA, '/projects', account);
 	await pageA.getByLabel('New project name').fill('Shop');
+	const created = pageA.waitForResponse(
+		(response) => response.url().endsWith('/api/v1/sync') && response.request().method() === 'POST'
+	);
 	await pageA.getByRole('button', { name: 'Create' }).click();
-	await expect(pageA.getByText('Nothing waiting for the server')).toBeVisible({ timeout: 30_000 });
+	expect((await created).status()).toBe(200);
 	await signInToStore(pageB, '/projects', account);
 	await expect(pageB.getByRole('heading', { level: 2, name: 'Shop' })).toBeVisible();
 
@@ -124,8 +127,12 @@ test('a rename that loses to another device’s is shown to the user who made it
 	await pageA.getByRole('button', { name: 'Rename' }).click();
 	await expect(pageA.getByRole('heading', { level: 2, name: 'Shop (A)' })).toBeVisible();
 	await pageB.getByLabel('New name of Shop').fill('Shop (B)');
+	// B's rename has reached the server once its sync is answered.
+	const synced = pageB.waitForResponse(
+		(response) => response.url().endsWith('/api/v1/sync') && response.request().method() === 'POST'
+	);
 	await pageB.getByRole('button', { name: 'Rename' }).click();
-	await expect(pageB.getByText('Nothing waiting for the server')).toBeVisible({ timeout: 30_000 });
+	expect((await synced).status()).toBe(200);
 
 	await a.setOffline(false);
 	await expect(pageA.getByRole('heading', { level: 2, name: 'Shop (B)' })).toBeVisible({ timeout: 30_000 });

@@ -28,11 +28,15 @@ class AppState {
 	pending = $derived(this.outbox.filter((item) => item.state !== 'done' && item.state !== 'failed').length);
 	/** Operations the server refused for good, shown with its reason until retried. */
 	failed = $derived(this.outbox.filter((item) => item.state === 'failed').length);
-	private started = false;
+	private starting: Promise<void> | null = null;
 
-	async start(): Promise<void> {
-		if (this.started) return;
-		this.started = true;
+	/** Opens the License Manager once; every caller waits for the same start (pages and layout). */
+	start(): Promise<void> {
+		this.starting ??= this.open();
+		return this.starting;
+	}
+
+	private async open(): Promise<void> {
 		this.online = navigator.onLine;
 		try {
 			this.manager = await openLicenseManager({ onReachability: (reachable) => (this.online = reachable) });

@@ -3,6 +3,10 @@ import { describeEachDatabase } from './testing/databases';
 import { housekeeping } from './housekeeping';
 import { getRequestRecord, putRequestRecord } from './repositories/requests.repository';
 import { REQUEST_MAX_AGE_MS } from './activation/activation.service';
+import { createAccount } from './services/account.service';
+import { TEST_PASSWORD_COST } from './services/password';
+import { insertConflict } from './store/store.repository';
+import { CONFLICT_RETENTION_MS } from './store/store.service';
 
 const NOW = Date.UTC(2026, 10, 28);
 
@@ -23,5 +27,22 @@ describeEachDatabase('housekeeping', (getDb) => {
 		await housekeeping(db, NOW);
 		expect(await getRequestRecord(db, old.device_id, 'old')).toBeUndefined();
 		expect(await getRequestRecord(db, recent.device_id, 'recent')).toBeDefined();
+	});
+
+	it('forgets lost-edit reports once they are no longer handed out', async () => {
+		const db = getDb();
+		const created = await createAccount(
+			db,
+			{ email: `hk-${crypto.randomUUID().slice(0, 8)}@example.com`, password: 'correct horse' },
+			NOW,
+			TEST_PASSWORD_COST
+		);
+		if (!created.ok) throw new Error(created.message);
+		const report = { account_id: created.account.id, device_id: 'AAAA-AAAA-AAAA', report: '{}' };
+		await insertConflict(db, { ...report, key: 'old', created_at: NOW - CONFLICT_RETENTION_MS - 1 });
+		await insertConflict(db, { ...report, key: 'recent', created_at: NOW - CONFLICT_RETENTION_MS });
+		await housekeeping(db, NOW);
+		const left = await db.selectFrom('store_conflicts').select('key').execute();
+		expect(left.map((row) => row.key)).toEqual(['recent']);
 	});
 });

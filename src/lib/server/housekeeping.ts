@@ -1,9 +1,12 @@
 // Periodic clean-up of what the server only needs for a while: expired sessions, finished
-// rate-limit windows, and replay records of requests too old to be accepted again.
+// rate-limit windows, replay records of requests too old to be accepted again, and reports of lost
+// store edits no longer handed out.
 import { REQUEST_MAX_AGE_MS } from './activation/activation.service';
 import type { Db } from './db/schema';
 import { pruneRequestRecords } from './repositories/requests.repository';
 import { pruneAuthState } from './services/auth.service';
+import { pruneConflicts } from './store/store.repository';
+import { CONFLICT_RETENTION_MS } from './store/store.service';
 
 const HOUR_MS = 3_600_000;
 
@@ -11,6 +14,7 @@ export async function housekeeping(db: Db, now: number): Promise<void> {
 	await pruneAuthState(db, now);
 	// A day of margin past the age limit, so clock differences never free a nonce still accepted.
 	await pruneRequestRecords(db, now - REQUEST_MAX_AGE_MS - 24 * HOUR_MS);
+	await pruneConflicts(db, now - CONFLICT_RETENTION_MS);
 }
 
 /** Runs housekeeping every hour for as long as the process lives (never keeping it alive). */

@@ -66,6 +66,10 @@ class StoreState {
 				if (app.online && this.unreachable) void this.pull();
 			});
 		});
+		// Coming back to the app: another device may have changed the list meanwhile.
+		document.addEventListener('visibilitychange', () => {
+			if (document.visibilityState === 'visible') void this.pull();
+		});
 		await this.pull();
 	}
 
@@ -133,12 +137,16 @@ class StoreState {
 		await this.queue((stamp) => ({ kind: 'license-link', licenseNumber, projectId, stamp, base }));
 	}
 
-	async release(licenseNumber: string, deviceId: string): Promise<EditOutcome> {
+	/** Releasing a seat needs the server: it is never queued (the owner must see it happen). */
+	async release(
+		licenseNumber: string,
+		deviceId: string
+	): Promise<{ ok: true } | { ok: false; offline: boolean; message: string }> {
 		const manager = app.manager;
-		if (!manager) return { ok: false, message: '' };
+		if (!manager) return { ok: false, offline: false, message: '' };
 		const outcome = await manager.api.releaseSeat(licenseNumber, deviceId);
-		if (outcome.kind === 'unreachable') return { ok: false, message: 'unreachable' };
-		if (outcome.kind === 'refused') return { ok: false, message: outcome.error.message };
+		if (outcome.kind === 'unreachable') return { ok: false, offline: true, message: '' };
+		if (outcome.kind === 'refused') return { ok: false, offline: false, message: outcome.error.message };
 		await this.pull();
 		return { ok: true };
 	}

@@ -120,6 +120,11 @@ describe('store offline copy', () => {
 			9_000
 		);
 		expect(next.stamp).toEqual({ wall: 9_000, counter: 0, device: DEVICE });
+
+		// Once applied, the next pull brings its result: the outbox forgets it; a queued one stays.
+		await db.outbox.update(item!.id, { state: 'done' });
+		await pullStore(db, api('ok'), DEVICE, 10_000);
+		expect((await db.outbox.toArray()).map((row) => row.payload)).toEqual([{ edit: next }]);
 	});
 
 	it('keeps lost edits until dismissed, and a dismissal survives the next pull', async () => {

@@ -46,14 +46,20 @@ export async function pullStore(
 	deviceId: string,
 	now = Date.now()
 ): Promise<PullOutcome> {
+	// Edits the server applied before this pull are in its answer: once it is stored they need not be
+	// applied on top of it any more, so the outbox forgets them (the view stays the same).
+	const absorbed = (await db.outbox.where('state').equals('done').toArray())
+		.filter((item) => item.type === 'store-edit')
+		.map((item) => item.id);
 	const [licenses, projects] = await Promise.all([api.storeLicenses(), api.storeProjects()]);
 	if (licenses.kind === 'unreachable' || projects.kind === 'unreachable') return { kind: 'unreachable' };
 	if (licenses.kind === 'refused') return { kind: 'refused', error: licenses.error };
 	if (projects.kind === 'refused') return { kind: 'refused', error: projects.error };
 	await db.transaction(
 		'rw',
-		[db.storeLicenses, db.storeProjects, db.storeConflicts, db.syncState, db.settings],
+		[db.storeLicenses, db.storeProjects, db.storeConflicts, db.syncState, db.settings, db.outbox],
 		async () => {
+			await db.outbox.bulkDelete(absorbed);
 			const dismissed = new Set(
 				(await db.storeConflicts.toArray()).filter((row) => row.dismissed).map((row) => row.id)
 			);

@@ -105,6 +105,11 @@ export async function listConflicts(db: Db, accountId: string, since: number, li
 		.execute();
 }
 
+/** Forgets lost-edit reports made before `before` (they are no longer handed out). */
+export async function pruneConflicts(db: Db, before: number): Promise<void> {
+	await db.deleteFrom('store_conflicts').where('created_at', '<', before).execute();
+}
+
 /** The account's licenses with their product names (expansions included), oldest first. */
 export async function listAccountLicensesWithProducts(db: Db, accountId: string) {
 	return db
