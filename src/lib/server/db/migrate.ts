@@ -42,19 +42,23 @@ async function appliedMigrations(db: Db): Promise<string[]> {
 	return rows.rows.map((row) => row.name);
 }
 
-/** Runs every pending migration; returns the names it ran (empty when up to date). */
-export async function migrateToLatest(db: Db): Promise<string[]> {
-	const unknown = (await appliedMigrations(db)).filter((name) => !(name in migrations)).sort();
-	if (unknown.length > 0) throw new NewerDatabaseError(unknown[unknown.length - 1]!);
-
+/** Kysely's migrator over this project's migrations, in the database's own schema. */
+export async function migratorFor(db: Db): Promise<Migrator> {
 	const schema = await currentSchema(db);
-	const migrator = new Migrator({
+	return new Migrator({
 		db,
 		provider: { getMigrations: async () => migrations },
 		// Kysely looks the table up across all schemas unless told which one is ours.
 		...(schema ? { migrationTableSchema: schema } : {})
 	});
-	const { error, results } = await migrator.migrateToLatest();
+}
+
+/** Runs every pending migration; returns the names it ran (empty when up to date). */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+	const unknown = (await appliedMigrations(db)).filter((name) => !(name in migrations)).sort();
+	if (unknown.length > 0) throw new NewerDatabaseError(unknown[unknown.length - 1]!);
+
+	const { error, results } = await (await migratorFor(db)).migrateToLatest();
 	if (error) {
 		const failed = results?.find((result: MigrationResult) => result.status === 'Error');
 		throw new MigrationFailedError(

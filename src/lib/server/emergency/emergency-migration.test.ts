@@ -1,11 +1,9 @@
 // Migration 0002 rebuilds emergency_uses: rows written before it survive, and a number the server
 // does not hold can now be recorded (a bare-number emergency use).
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../testing/databases';
-import { migrateToLatest } from '../db/migrate';
-import { migrations } from '../db/migrations';
-import { isPostgres } from '../db/database';
+import { migrateToLatest, migratorFor } from '../db/migrate';
 
 for (const kind of DATABASE_KINDS) {
 	describe(`migration 0002-emergency [${kind}]`, () => {
@@ -18,14 +16,7 @@ for (const kind of DATABASE_KINDS) {
 		it('keeps the emergency uses recorded before it and drops the link to licenses', async () => {
 			opened = await openTestDatabase(kind, { migrate: false });
 			const db = opened.db;
-			const schema = isPostgres(db)
-				? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]!.s
-				: undefined;
-			const migrator = new Migrator({
-				db,
-				provider: { getMigrations: async () => migrations },
-				...(schema ? { migrationTableSchema: schema } : {})
-			});
+			const migrator = await migratorFor(db);
 			expect((await migrator.migrateTo('0001-initial')).error).toBeUndefined();
 			await db
 				.insertInto('accounts')

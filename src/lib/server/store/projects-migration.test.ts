@@ -1,11 +1,9 @@
 // Migration 0003 adds the store's tables and a release reason: activations written before it keep
 // their rows, released or not, and read back with no reason.
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../testing/databases';
-import { migrateToLatest } from '../db/migrate';
-import { migrations } from '../db/migrations';
-import { isPostgres } from '../db/database';
+import { migrateToLatest, migratorFor } from '../db/migrate';
 
 for (const kind of DATABASE_KINDS) {
 	describe(`migration 0003-projects [${kind}]`, () => {
@@ -18,14 +16,7 @@ for (const kind of DATABASE_KINDS) {
 		it('keeps the activations made before it, and the store tables start empty', async () => {
 			opened = await openTestDatabase(kind, { migrate: false });
 			const db = opened.db;
-			const schema = isPostgres(db)
-				? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]!.s
-				: undefined;
-			const migrator = new Migrator({
-				db,
-				provider: { getMigrations: async () => migrations },
-				...(schema ? { migrationTableSchema: schema } : {})
-			});
+			const migrator = await migratorFor(db);
 			expect((await migrator.migrateTo('0002-emergency')).error).toBeUndefined();
 			await sql`insert into accounts (id, email, password_hash, created_at) values ('a1', 'a@b.test', 'x', 1)`.execute(
 				db
