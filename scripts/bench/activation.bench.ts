@@ -22,6 +22,9 @@ export interface LoadResult {
 	errors: number;
 	p99Ms: number;
 	total: number;
+	/** Answers by HTTP status, e.g. { "200": 9500, "409": 500 }. */
+	byStatus: Record<string, number>;
+	serverErrors: number;
 }
 
 export interface LoadOptions {
@@ -63,7 +66,11 @@ export async function runLoad(
 		non2xx: result.non2xx,
 		errors: result.errors + result.timeouts,
 		p99Ms: result.latency.p99,
-		total: result.requests.total
+		total: result.requests.total,
+		byStatus: Object.fromEntries(
+			Object.entries(result.statusCodeStats ?? {}).map(([status, stats]) => [status, stats?.count ?? 0])
+		),
+		serverErrors: result['5xx']
 	};
 }
 

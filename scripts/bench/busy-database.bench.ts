@@ -3,7 +3,6 @@
 // and again. What must hold: no 5xx answer and no SQLITE_BUSY in the server's log — the server
 // waits for the lock (busy_timeout) instead of failing. Every answer is 200 (a new seat or a
 // replayed request) or 409 (no free seat on the contended license).
-import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,8 +13,9 @@ import { parseConfig } from '../../src/lib/server/config';
 import { openServerContext } from '../../src/lib/server/context';
 import { createLicense } from '../../src/lib/server/services/catalogue.service';
 import { ensureBuild } from '../ensure-build.js';
-import { activationBodies, seed, signIn } from './activation.bench';
+import { activationBodies, runLoad, seed, signIn } from './activation.bench';
 import { formatNumber, type Row } from './measure';
+import { BENCH_PORTS } from './servers';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const EMAIL = 'bench@example.com';
@@ -99,30 +99,22 @@ export async function measureBusyDatabase(
 		writer.on('message', (count) => (writerTransactions = Number(count)));
 		try {
 			const cookie = await signIn({ url, stop: async () => {} });
-			let next = 0;
-			const result = await autocannon({
+			const load = await runLoad(
 				url,
-				connections: options.connections,
-				duration: options.seconds,
-				requests: [
-					{
-						method: 'POST',
-						path: '/api/v1/activations',
-						headers: { 'content-type': 'application/json', origin: url, cookie },
-						setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] })
-					}
-				]
-			});
-			const byStatus = result.statusCodeStats ?? {};
+				'/api/v1/activations',
+				{ 'content-type': 'application/json', origin: url, cookie },
+				bodies,
+				options
+			);
 			return {
-				total: result.requests.total,
-				ok: byStatus['200']?.count ?? 0,
-				noFreeSeat: byStatus['409']?.count ?? 0,
-				serverErrors: result['5xx'],
-				socketErrors: result.errors + result.timeouts,
+				total: load.total,
+				ok: load.byStatus['200'] ?? 0,
+				noFreeSeat: load.byStatus['409'] ?? 0,
+				serverErrors: load.serverErrors,
+				socketErrors: load.errors,
 				busyInLog: (log.match(/SQLITE_BUSY|database is locked/g) ?? []).length,
-				p99Ms: result.latency.p99,
-				requestsPerSecond: result.requests.average,
+				p99Ms: load.p99Ms,
+				requestsPerSecond: load.requestsPerSecond,
 				writerTransactions
 			};
 		} finally {
@@ -136,7 +128,7 @@ export async function measureBusyDatabase(
 }
 
 export async function busyDatabaseBenchmarks(): Promise<Row[]> {
-	const result = await measureBusyDatabase(4293);
+	const result = await measureBusyDatabase(BENCH_PORTS.busyDatabase);
 	return [
 		{
 			what:

@@ -27,7 +27,7 @@ import { createLicense } from '../../src/lib/server/services/catalogue.service';
 import { ensureBuild } from '../ensure-build.js';
 import type { ClientBench, LicenseFixture } from './browser/client-bench';
 import { formatNumber, type Row } from './measure';
-import { BENCH_PORTS, startAppServer } from './servers';
+import { BENCH_PORTS, CHROMIUM_LAUNCH, startAppServer } from './servers';
 
 const FILES = 1_000;
 const OPERATIONS = 10_000;
@@ -171,8 +171,7 @@ export async function clientBenchmarks(): Promise<Row[]> {
 	const licenseNumber = await seedFlushAccount(env);
 	const server = await startAppServer(BENCH_PORTS.client, env);
 	const context = await chromium.launchPersistentContext(profile, {
-		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-		args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
+		...CHROMIUM_LAUNCH,
 		serviceWorkers: 'block'
 	});
 	try {

@@ -7,9 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBuild } from '../ensure-build.js';
 import { formatNumber, type Row } from './measure';
-import { startAppServer } from './servers';
+import { BENCH_PORTS, CHROMIUM_LAUNCH, startAppServer } from './servers';
 
-const PORT = Number(process.env.BENCH_LICENSE_LIST_PORT ?? 4297);
 const LICENSES = 10_000;
 const BASELINE_LICENSES = 100;
 /** What a user types, one keystroke at a time, then erases. */
@@ -30,15 +29,6 @@ const TYPED = [
 	''
 ];
 const ROUNDS = 4;
-const ARGS = [
-	'--no-sandbox',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-	'--no-first-run',
-	'--disable-gpu'
-];
-
 function percentile(values: number[], p: number): number {
 	const sorted = [...values].sort((a, b) => a - b);
 	return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
@@ -171,11 +161,8 @@ async function measureWith(
 export async function licenseListBenchmarks(): Promise<Row[]> {
 	ensureBuild();
 	const dataDir = mkdtempSync(join(tmpdir(), 'airlock-bench-list-'));
-	const server = await startAppServer(PORT, { DATA_DIR: dataDir, SEED_DEMO: 'false' });
-	const browser = await chromium.launch({
-		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-		args: ARGS
-	});
+	const server = await startAppServer(BENCH_PORTS.licenseList, { DATA_DIR: dataDir, SEED_DEMO: 'false' });
+	const browser = await chromium.launch(CHROMIUM_LAUNCH);
 	try {
 		const context = await browser.newContext({ baseURL: server.url });
 		// tsx keeps function names with a `__name` helper that the page does not have.

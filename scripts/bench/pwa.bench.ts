@@ -7,16 +7,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ensureBuild } from '../ensure-build.js';
 import { formatNumber, type Row } from './measure';
-import { BENCH_PORTS, startAppServer } from './servers';
-
-const ARGS = [
-	'--no-sandbox',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-	'--no-first-run',
-	'--disable-gpu'
-];
+import { BENCH_PORTS, CHROMIUM_LAUNCH, startAppServer } from './servers';
 
 function median(values: number[]): number {
 	const sorted = [...values].sort((a, b) => a - b);
@@ -30,8 +21,7 @@ export async function pwaBenchmarks(options: { quick?: boolean } = {}): Promise<
 	const profile = mkdtempSync(join(tmpdir(), 'airlock-bench-profile-'));
 	const server = await startAppServer(BENCH_PORTS.pwa, { DATA_DIR: dataDir, SEED_DEMO: 'false' });
 	const context = await chromium.launchPersistentContext(profile, {
-		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-		args: ARGS,
+		...CHROMIUM_LAUNCH,
 		baseURL: server.url
 	});
 	try {

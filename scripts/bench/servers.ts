@@ -18,8 +18,23 @@ export const BENCH_PORTS = {
 	sqlite: base + 2,
 	postgres: base + 3,
 	profile: base + 4,
-	client: base + 5
+	client: base + 5,
+	licenseList: base + 6,
+	busyDatabase: base + 7
 } as const;
+
+/** How every benchmark starts Chromium: Debian's build, no network chatter of its own. */
+export const CHROMIUM_LAUNCH = {
+	executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+	args: [
+		'--no-sandbox',
+		'--disable-background-networking',
+		'--disable-component-update',
+		'--disable-sync',
+		'--no-first-run',
+		'--disable-gpu'
+	]
+};
 
 export interface RunningServer {
 	url: string;
