@@ -9,7 +9,6 @@ import { readLicenses } from './licenses/license-store';
 import type { LicenseClock } from './licenses/license-view';
 import { checkServer } from './server-status';
 import { readClock } from './time/clock-store';
-import { loadTrustedKeys } from './trusted-keys';
 
 const PROBE_INTERVAL_MS = 15_000;
 const CLOCK_INTERVAL_MS = 60_000;
@@ -70,7 +69,7 @@ class AppState {
 		if (!this.manager) return;
 		const { db } = this.manager;
 		try {
-			this.clock = (await readClock(db, await loadTrustedKeys(db), Date.now())).verdict;
+			this.clock = (await readClock(db, Date.now())).verdict;
 		} catch (error) {
 			// Storage refused (full, or closing): keep the last verdict, try again at the next reading.
 			console.error('Reading the trusted clock failed:', error);

@@ -3,8 +3,8 @@
 // they are verified against the trusted vendor keys before they count.
 import { z } from 'zod';
 import { verifyServerTime } from '$lib/protocol/server-time';
-import type { TrustedKeys } from '$lib/protocol/vendor-keys';
 import type { LicenseManagerDatabase } from '../db/database';
+import { loadTrustedKeys } from '../trusted-keys';
 import {
 	clockVerdict,
 	confirmServerTime,
@@ -53,13 +53,12 @@ export async function keepServerTime(
  * Reads the device clock into the stored state: applies a pending signed server time if it verifies,
  * then the device time. Returns what the clock says now.
  */
-export async function readClock(
-	db: LicenseManagerDatabase,
-	trustedKeys: TrustedKeys,
-	deviceNow: number
-): Promise<ClockReading> {
+export async function readClock(db: LicenseManagerDatabase, deviceNow: number): Promise<ClockReading> {
 	const pending = pendingServerTimeSchema.safeParse((await db.syncState.get(PENDING_SERVER_TIME_KEY))?.value);
-	const verified = pending.success ? await verifyServerTime(pending.data.statement, { trustedKeys }) : null;
+	// The trusted keys are read only when there is a statement to verify: most readings have none.
+	const verified = pending.success
+		? await verifyServerTime(pending.data.statement, { trustedKeys: await loadTrustedKeys(db) })
+		: null;
 	return db.transaction('rw', db.syncState, async () => {
 		let state = await storedState(db, deviceNow);
 		if (pending.success) {

@@ -8,7 +8,6 @@ import { readLicenses } from '../licenses/license-store';
 import { checkServer } from '../server-status';
 import { readClock } from '../time/clock-store';
 import { deviceClockSkew } from '../time/trusted-clock';
-import { loadTrustedKeys } from '../trusted-keys';
 import type { DiagnosticFacts, ServerFacts } from './checks';
 
 const VERSION_TIMEOUT_MS = 2_000;
@@ -70,7 +69,7 @@ async function cameraFacts(): Promise<DiagnosticFacts['camera']> {
 
 async function localFacts(manager: LicenseManager) {
 	const { db } = manager;
-	const clock = await readClock(db, await loadTrustedKeys(db), Date.now());
+	const clock = await readClock(db, Date.now());
 	const items = (await db.outbox.toArray()).flatMap((row) => {
 		const parsed = outboxItemSchema.safeParse(row);
 		return parsed.success ? [parsed.data] : [];
