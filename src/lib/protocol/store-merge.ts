@@ -53,14 +53,18 @@ function deletedByItsAuthorLater(deleted: Stamp, edit: Stamp): boolean {
 	return deleted.device === edit.device && before(edit, deleted);
 }
 
+/** The project's registers, made empty on first sight (an edit may arrive before the creation). */
+function projectRegister(state: StoreState, projectId: string) {
+	let project = state.projects.get(projectId);
+	if (!project) {
+		project = { id: projectId, name: null, nameStamp: null, deleted: null };
+		state.projects.set(projectId, project);
+	}
+	return project;
+}
+
 function applyName(state: StoreState, edit: Extract<StoreEdit, { kind: 'project-name' }>): LostEdit[] {
-	const project = state.projects.get(edit.projectId) ?? {
-		id: edit.projectId,
-		name: null,
-		nameStamp: null,
-		deleted: null
-	};
-	state.projects.set(edit.projectId, project);
+	const project = projectRegister(state, edit.projectId);
 	const current = project.nameStamp;
 	if (current && compareStamps(edit.stamp, current) === 0) return [];
 	if (current && before(edit.stamp, current)) return [{ edit, reason: 'older', winner: current }];
@@ -86,13 +90,7 @@ function applyName(state: StoreState, edit: Extract<StoreEdit, { kind: 'project-
 }
 
 function applyDelete(state: StoreState, edit: Extract<StoreEdit, { kind: 'project-delete' }>): LostEdit[] {
-	const project = state.projects.get(edit.projectId) ?? {
-		id: edit.projectId,
-		name: null,
-		nameStamp: null,
-		deleted: null
-	};
-	state.projects.set(edit.projectId, project);
+	const project = projectRegister(state, edit.projectId);
 	if (project.deleted) {
 		// Deleted twice: the first deletion's stamp is kept, so every copy agrees on it.
 		if (before(edit.stamp, project.deleted)) project.deleted = edit.stamp;
