@@ -123,12 +123,23 @@ export function createNativeBackend(subtle: SubtleCrypto): Ed25519Backend {
 	};
 }
 
-/** node:crypto's one-shot sign and verify, and the key constructors they need. */
+/** node:crypto's one-shot sign and verify (their callback forms), and the key constructors they need. */
 export interface NodeCrypto {
 	createPrivateKey(input: { key: Uint8Array; format: 'der'; type: 'pkcs8' }): unknown;
 	createPublicKey(input: { key: { kty: 'OKP'; crv: 'Ed25519'; x: string }; format: 'jwk' }): unknown;
-	sign(algorithm: null, data: Uint8Array, key: never): Uint8Array;
-	verify(algorithm: null, data: Uint8Array, key: never, signature: Uint8Array): boolean;
+	sign(
+		algorithm: null,
+		data: Uint8Array,
+		key: never,
+		callback: (error: Error | null, signature: Uint8Array) => void
+	): void;
+	verify(
+		algorithm: null,
+		data: Uint8Array,
+		key: never,
+		signature: Uint8Array,
+		callback: (error: Error | null, valid: boolean) => void
+	): void;
 }
 
 /** A bounded cache of key objects, as keyCache but synchronous. */
@@ -149,7 +160,9 @@ function keyObjectCache() {
  * Node's own Ed25519 (OpenSSL, the same code as its WebCrypto) without WebCrypto's per-call
  * argument normalisation, which under load cost the server more than the signatures themselves.
  * Key objects are made once per key and reused; public keys are made from JWK, which skips
- * OpenSSL's DER decoders (ten times faster: every new device brings a new key).
+ * OpenSSL's DER decoders (ten times faster: every new device brings a new key). The callback forms
+ * run in libuv's thread pool: a server verifying a request and signing its files keeps its one
+ * JavaScript thread for other requests meanwhile, and uses the machine's other cores.
  */
 export function createNodeBackend(crypto: NodeCrypto): Ed25519Backend {
 	const privateKeys = keyObjectCache();
@@ -164,7 +177,11 @@ export function createNodeBackend(crypto: NodeCrypto): Ed25519Backend {
 					type: 'pkcs8'
 				})
 			);
-			return new Uint8Array(crypto.sign(null, message, key as never));
+			return new Promise((resolve, reject) =>
+				crypto.sign(null, message, key as never, (error, signature) =>
+					error ? reject(error) : resolve(new Uint8Array(signature))
+				)
+			);
 		},
 		async verify(message, signature, publicKey) {
 			if (signature.length !== SIGNATURE_BYTES || publicKey.length !== PUBLIC_KEY_BYTES) return false;
@@ -175,7 +192,11 @@ export function createNodeBackend(crypto: NodeCrypto): Ed25519Backend {
 						format: 'jwk'
 					})
 				);
-				return crypto.verify(null, message, key as never, signature);
+				return await new Promise<boolean>((resolve, reject) =>
+					crypto.verify(null, message, key as never, signature, (error, valid) =>
+						error ? reject(error) : resolve(valid)
+					)
+				);
 			} catch {
 				return false; // a public key that is not a curve point verifies nothing
 			}

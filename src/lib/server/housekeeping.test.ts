@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeEachDatabase } from './testing/databases';
 import { housekeeping } from './housekeeping';
-import { getRequestRecord, putRequestRecord } from './repositories/requests.repository';
+import { storeAnswer, storedAnswer } from './activation/activation-queries';
 import { REQUEST_MAX_AGE_MS } from './activation/activation.service';
 import { createAccount } from './services/account.service';
 import { TEST_PASSWORD_COST } from './services/password';
@@ -22,11 +22,11 @@ describeEachDatabase('housekeeping', (getDb) => {
 			created_at: NOW - REQUEST_MAX_AGE_MS - 2 * 86_400_000
 		};
 		const recent = { ...old, nonce: 'recent', created_at: NOW - REQUEST_MAX_AGE_MS };
-		await putRequestRecord(db, old);
-		await putRequestRecord(db, recent);
+		await storeAnswer(db, old);
+		await storeAnswer(db, recent);
 		await housekeeping(db, NOW);
-		expect(await getRequestRecord(db, old.device_id, 'old')).toBeUndefined();
-		expect(await getRequestRecord(db, recent.device_id, 'recent')).toBeDefined();
+		expect(await storedAnswer(db, old.device_id, 'old')).toBeUndefined();
+		expect(await storedAnswer(db, recent.device_id, 'recent')).toBeDefined();
 	});
 
 	it('forgets lost-edit reports once they are no longer handed out', async () => {

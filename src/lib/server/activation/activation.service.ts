@@ -1,24 +1,29 @@
 // The one activation service behind every path — instant, deferred (portal), refresh and sync.
 //
-// A request is answered once: its (device, nonce) is reserved in the same transaction that takes
-// the seats, so a replayed or concurrently duplicated request gets the stored answer and never a
-// second seat. Seats are checked and taken with the license row locked (PostgreSQL) or inside
-// SQLite's serialised transaction, so the last seat goes to exactly one device. Any refusal rolls
-// the whole request back: nothing is half-granted.
+// A request is answered once: its answer is stored under its (device, nonce) in the same
+// transaction that takes the seats, so a replayed request gets the stored answer and never a second
+// seat. Two copies of one request racing on PostgreSQL both wait for the license row; the second
+// then finds the seat already held by this device, and storing its answer collides with the
+// first's, so it rolls back and returns the first's answer. Seats are checked and taken with the
+// license row locked (PostgreSQL) or inside SQLite's serialised transaction, so the last seat goes
+// to exactly one device. Any refusal rolls the whole request back: nothing is half-granted.
 import { createHash } from 'node:crypto';
 import type { ActivationResponse, ApiError, IssuedLicense, RevokedLicense } from '$lib/protocol/api';
 import { activationResponseSchema } from '$lib/protocol/api';
 import { requestSignedBytes, type RegistrationRequest } from '$lib/protocol/reg-file';
 import { encodeBase64url } from '$lib/protocol/base64url';
 import type { Db } from '../db/schema';
+import { touchActivation } from '../repositories/activations.repository';
+import { getLicenseWithExpansions, type LicenseWithExpansions } from '../repositories/licenses.repository';
 import {
-	countActiveSeats,
-	findActiveActivation,
+	expansionsOf,
 	insertActivation,
-	touchActivation
-} from '../repositories/activations.repository';
-import { getLicenseWithExpansions, lockLicenseForUpdate } from '../repositories/licenses.repository';
-import { getRequestRecord, putRequestRecord } from '../repositories/requests.repository';
+	lockLicense,
+	markReissued,
+	seatsOf,
+	storeAnswer,
+	storedAnswer
+} from './activation-queries';
 import { isExpired, issueLicenseFiles, type LicenseSigner } from './license-issuer';
 import { deviceActivationsForAccount } from './device-activations';
 
@@ -68,29 +73,24 @@ function checkRequestTime(request: RegistrationRequest, now: number): void {
 	}
 }
 
+/** Storing the answer found one stored by a concurrent copy of the request: roll back, return that. */
+class AnsweredMeanwhile extends Error {
+	override name = 'AnsweredMeanwhile';
+}
+
 /**
- * Reserves the request's (device, nonce) in the transaction. Returns the stored answer when this
- * exact request was answered before, refuses a different request reusing the nonce, and returns
- * null when this is the first time (the caller then answers it and stores the answer).
+ * The stored answer when this exact request was answered before; refuses a different request
+ * reusing the nonce; null when the request is new.
  */
-async function reserveRequest(
-	trx: Db,
+async function previousAnswer(
+	db: Db,
 	request: RegistrationRequest,
-	accountId: string | null,
-	now: number
+	digest: string,
+	accountId: string | null
 ): Promise<ActivationResponse | null> {
-	const digest = digestOf(request);
-	const inserted = await putRequestRecord(trx, {
-		device_id: request.deviceId,
-		nonce: request.nonce,
-		digest,
-		account_id: accountId,
-		response: '',
-		created_at: now
-	});
-	if (inserted) return null;
-	const record = await getRequestRecord(trx, request.deviceId, request.nonce);
-	if (!record || record.digest !== digest || record.account_id !== accountId || record.response === '') {
+	const record = await storedAnswer(db, request.deviceId, request.nonce);
+	if (!record) return null;
+	if (record.digest !== digest || record.account_id !== accountId || record.response === '') {
 		refuse(
 			'request_replayed',
 			'This request has already been used. Generate a new one in the License Manager.'
@@ -99,25 +99,43 @@ async function reserveRequest(
 	return activationResponseSchema.parse(JSON.parse(record.response));
 }
 
-async function storeResponse(
-	trx: Db,
+/**
+ * Answers a request once, all or nothing: `work` runs in a transaction unless the request was
+ * answered before, and its answer is stored with what it did.
+ */
+async function answerOnce(
+	ctx: ActivationContext,
 	request: RegistrationRequest,
-	response: ActivationResponse
-): Promise<void> {
-	await trx
-		.updateTable('requests')
-		.set({ response: JSON.stringify(response) })
-		.where('device_id', '=', request.deviceId)
-		.where('nonce', '=', request.nonce)
-		.execute();
+	accountId: string | null,
+	work: (trx: Db) => Promise<ActivationResponse>
+): Promise<ActivationResponse> {
+	const digest = digestOf(request);
+	try {
+		return await ctx.db.transaction().execute(async (trx) => {
+			const previous = await previousAnswer(trx, request, digest, accountId);
+			if (previous) return previous;
+			const response = await work(trx);
+			const stored = await storeAnswer(trx, {
+				device_id: request.deviceId,
+				nonce: request.nonce,
+				digest,
+				account_id: accountId,
+				response: JSON.stringify(response),
+				created_at: ctx.now
+			});
+			if (!stored) throw new AnsweredMeanwhile();
+			return response;
+		});
+	} catch (error) {
+		if (!(error instanceof AnsweredMeanwhile)) throw error;
+		return (await previousAnswer(ctx.db, request, digest, accountId))!;
+	}
 }
 
-async function run(
-	ctx: ActivationContext,
-	work: (trx: Db) => Promise<ActivationResponse>
-): Promise<ActivationOutcome> {
+/** Runs the steps of an answer, turning a refusal into a result. */
+async function outcomeOf(answer: () => Promise<ActivationResponse>): Promise<ActivationOutcome> {
 	try {
-		return { ok: true, response: await ctx.db.transaction().execute(work) };
+		return { ok: true, response: await answer() };
 	} catch (error) {
 		if (error instanceof Refusal) return { ok: false, error: error.error };
 		throw error;
@@ -132,16 +150,16 @@ async function takeSeat(
 	request: RegistrationRequest,
 	path: ActivationPath,
 	now: number
-) {
-	const license = await lockLicenseForUpdate(trx, number);
-	if (!license || license.account_id !== account.id) {
+): Promise<LicenseWithExpansions> {
+	const entry = await lockLicense(trx, number);
+	if (!entry || entry.license.account_id !== account.id) {
 		refuse(
 			'license_not_found',
 			`License ${number} was not found in your account. Check the number, and that you are signed in with the account it was sold to.`,
 			number
 		);
 	}
-	const entry = (await getLicenseWithExpansions(trx, number))!;
+	const { license } = entry;
 	if (license.parent_number) {
 		refuse(
 			'license_is_expansion',
@@ -159,13 +177,12 @@ async function takeSeat(
 	if (isExpired(license, now))
 		refuse('license_expired', `License ${number} has expired. Contact your vendor to renew it.`, number);
 
-	const existing = await findActiveActivation(trx, number, request.deviceId);
-	if (existing) {
+	const seats = await seatsOf(trx, number, request.deviceId);
+	if (seats.held) {
 		// The same device activating again gets a fresh file on the seat it already holds.
-		await touchActivation(trx, existing.id, { lastSeenAt: now, lastIssuedAt: now });
+		await markReissued(trx, seats.held, now);
 	} else {
-		const used = await countActiveSeats(trx, number);
-		if (used >= license.seats) {
+		if (seats.used >= license.seats) {
 			refuse(
 				'no_free_seat',
 				`All ${license.seats} seat${license.seats === 1 ? '' : 's'} of license ${number} are in use. Release a seat from another device in the License list, or buy more seats.`,
@@ -180,12 +197,10 @@ async function takeSeat(
 			account_id: account.id,
 			first_activated_at: now,
 			last_issued_at: now,
-			last_seen_at: now,
-			released_at: null,
-			release_reason: null
+			last_seen_at: now
 		});
 	}
-	return entry;
+	return { ...entry, expansions: await expansionsOf(trx, number) };
 }
 
 /** Instant and deferred activation of the licenses a signed request names, for a signed-in account. */
@@ -194,7 +209,7 @@ export async function activate(
 	input: { request: RegistrationRequest; path: ActivationPath; account: { id: string; email: string } }
 ): Promise<ActivationOutcome> {
 	const { request, account } = input;
-	return run(ctx, async (trx) => {
+	return outcomeOf(async () => {
 		if (request.purpose !== 'activate')
 			refuse('request_wrong_purpose', 'This is a refresh request, not an activation request.');
 		checkRequestTime(request, ctx.now);
@@ -204,18 +219,15 @@ export async function activate(
 				`This request was made for ${request.email}, but you are signed in as ${account.email}. Sign in with that account, or generate a new request with your e-mail address.`
 			);
 		}
-		const stored = await reserveRequest(trx, request, account.id, ctx.now);
-		if (stored) return stored;
-
-		const licenses: IssuedLicense[] = [];
-		// A fixed lock order keeps two requests naming the same licenses from deadlocking.
-		for (const number of [...request.licenseNumbers].sort()) {
-			const entry = await takeSeat(trx, number, account, request, input.path, ctx.now);
-			licenses.push(...(await issueLicenseFiles(entry, request, account.email, ctx.signer, ctx.now)));
-		}
-		const response: ActivationResponse = { licenses, revoked: [], serverTime: ctx.now };
-		await storeResponse(trx, request, response);
-		return response;
+		return answerOnce(ctx, request, account.id, async (trx) => {
+			const licenses: IssuedLicense[] = [];
+			// A fixed lock order keeps two requests naming the same licenses from deadlocking.
+			for (const number of [...request.licenseNumbers].sort()) {
+				const entry = await takeSeat(trx, number, account, request, input.path, ctx.now);
+				licenses.push(...(await issueLicenseFiles(entry, request, account.email, ctx.signer, ctx.now)));
+			}
+			return { licenses, revoked: [], serverTime: ctx.now };
+		});
 	});
 }
 
@@ -229,39 +241,36 @@ export async function refresh(
 	input: { request: RegistrationRequest }
 ): Promise<ActivationOutcome> {
 	const { request } = input;
-	return run(ctx, async (trx) => {
+	return outcomeOf(async () => {
 		if (request.purpose !== 'refresh')
 			refuse('request_wrong_purpose', 'This is an activation request, not a refresh request.');
 		checkRequestTime(request, ctx.now);
-		const stored = await reserveRequest(trx, request, null, ctx.now);
-		if (stored) return stored;
-
-		const { active, released, account } = await deviceActivationsForAccount(trx, request);
-		const licenses: IssuedLicense[] = [];
-		const revoked: RevokedLicense[] = [];
-		for (const activation of active) {
-			const entry = await getLicenseWithExpansions(trx, activation.license_number);
-			if (!entry || entry.license.account_id !== activation.account_id) {
-				revoked.push({
-					licenseNumber: activation.license_number,
-					reason: 'license_removed',
-					message: `License ${activation.license_number} no longer belongs to this account.`
-				});
-				continue;
+		return answerOnce(ctx, request, null, async (trx) => {
+			const { active, released, account } = await deviceActivationsForAccount(trx, request);
+			const licenses: IssuedLicense[] = [];
+			const revoked: RevokedLicense[] = [];
+			for (const activation of active) {
+				const entry = await getLicenseWithExpansions(trx, activation.license_number);
+				if (!entry || entry.license.account_id !== activation.account_id) {
+					revoked.push({
+						licenseNumber: activation.license_number,
+						reason: 'license_removed',
+						message: `License ${activation.license_number} no longer belongs to this account.`
+					});
+					continue;
+				}
+				await touchActivation(trx, activation.id, { lastSeenAt: ctx.now, lastIssuedAt: ctx.now });
+				if (isExpired(entry.license, ctx.now)) continue;
+				licenses.push(...(await issueLicenseFiles(entry, request, account!.email, ctx.signer, ctx.now)));
 			}
-			await touchActivation(trx, activation.id, { lastSeenAt: ctx.now, lastIssuedAt: ctx.now });
-			if (isExpired(entry.license, ctx.now)) continue;
-			licenses.push(...(await issueLicenseFiles(entry, request, account!.email, ctx.signer, ctx.now)));
-		}
-		for (const number of released) {
-			revoked.push({
-				licenseNumber: number,
-				reason: 'seat_released',
-				message: `The seat of license ${number} on this device was released from the License list. Activate it again to use it here.`
-			});
-		}
-		const response: ActivationResponse = { licenses, revoked, serverTime: ctx.now };
-		await storeResponse(trx, request, response);
-		return response;
+			for (const number of released) {
+				revoked.push({
+					licenseNumber: number,
+					reason: 'seat_released',
+					message: `The seat of license ${number} on this device was released from the License list. Activate it again to use it here.`
+				});
+			}
+			return { licenses, revoked, serverTime: ctx.now };
+		});
 	});
 }

@@ -109,4 +109,29 @@ describeEachDatabase('the race for the last seats', (getDb, kind, getTestDatabas
 		expect(result).toEqual({ activated: 1, noFreeSeat: 19, other: [] });
 		expect(await countActiveSeats(getDb(), license)).toBe(SEATS);
 	});
+
+	it('one request sent 12 times at once over every node: one seat, and every copy gets the same answer', async () => {
+		const license = await newLicense(SEATS);
+		const request = await createRegistrationRequest({
+			purpose: 'activate',
+			licenseNumbers: [license],
+			email: account.email,
+			signer: devices[0]!,
+			now: NOW
+		});
+		const outcomes = await Promise.all(
+			Array.from({ length: 12 }, (_, i) =>
+				activate(
+					{ db: nodes[i % nodes.length]!, signer: vendor, now: NOW + i },
+					{ request, path: 'instant', account }
+				)
+			)
+		);
+		const answers = outcomes.map((outcome) =>
+			outcome.ok ? JSON.stringify(outcome.response) : outcome.error.code
+		);
+		expect(new Set(answers).size).toBe(1);
+		expect(outcomes[0]!.ok).toBe(true);
+		expect(await countActiveSeats(getDb(), license)).toBe(1);
+	});
 });

@@ -23,9 +23,9 @@ import {
 	LicenseNumberExhaustedError,
 	listLicensesByAccount,
 	listProducts,
-	lockLicenseForUpdate,
 	type NewLicenseFields
 } from './licenses.repository';
+import { lockLicense, seatsOf, insertActivation as claimSeat } from '../activation/activation-queries';
 
 let sequence = 0;
 
@@ -171,13 +171,13 @@ describeEachDatabase('licenses and activations', (getDb, kind, getTestDatabase) 
 		const nodes = kind === 'postgres' ? [db, getTestDatabase().reopen()] : [db];
 		const claim = (node: Db, deviceId: string) =>
 			node.transaction().execute(async (trx) => {
-				const license = await lockLicenseForUpdate(trx, number);
-				if (!license) throw new Error('license vanished');
-				const used = await countActiveSeats(trx, number);
+				const entry = await lockLicense(trx, number);
+				if (!entry) throw new Error('license vanished');
+				const { used } = await seatsOf(trx, number, deviceId);
 				// Give the other transaction every chance to interleave between the count and the insert.
 				await new Promise((resolve) => setTimeout(resolve, 5));
-				if (used >= license.seats) return 'full';
-				await insertActivation(trx, {
+				if (used >= entry.license.seats) return 'full';
+				await claimSeat(trx, {
 					id: `${number}-${deviceId}`,
 					license_number: number,
 					device_id: deviceId,
@@ -185,8 +185,7 @@ describeEachDatabase('licenses and activations', (getDb, kind, getTestDatabase) 
 					account_id: accountId,
 					first_activated_at: 1,
 					last_issued_at: 1,
-					last_seen_at: 1,
-					released_at: null
+					last_seen_at: 1
 				});
 				return 'claimed';
 			});
@@ -195,7 +194,7 @@ describeEachDatabase('licenses and activations', (getDb, kind, getTestDatabase) 
 		);
 		expect(results.filter((result) => result === 'claimed')).toHaveLength(2);
 		expect(await countActiveSeats(db, number)).toBe(2);
-		expect(await lockLicenseForUpdate(db, 'SRV-ZZZZ-ZZZZ-ZZZZ')).toBeUndefined();
+		expect(await lockLicense(db, 'SRV-ZZZZ-ZZZZ-ZZZZ')).toBeUndefined();
 		expect((await findLicense(db, number))?.seats).toBe(2);
 	});
 });

@@ -1,6 +1,5 @@
 // The catalogue: products and the licenses sold for them, with expansions attached to a parent.
 import { generateLicenseNumber } from '$lib/protocol/license-number';
-import { isPostgres } from '../db/database';
 import type { Db, License, NewLicense, NewProduct, Product } from '../db/schema';
 
 /** Gave up generating a license number: every try collided, which means something else is wrong. */
@@ -153,14 +152,4 @@ export async function bumpRevision(db: Db, number: string, now: number): Promise
 		.returning('revision')
 		.executeTakeFirst();
 	return row?.revision;
-}
-
-/**
- * Reads a license and, on PostgreSQL, locks its row until the transaction ends, so a seat check
- * followed by an insert cannot interleave with another node's. SQLite needs no lock: its
- * transactions are serialised by the single connection (and by the database's write lock).
- */
-export async function lockLicenseForUpdate(trx: Db, number: string): Promise<License | undefined> {
-	const query = trx.selectFrom('licenses').selectAll().where('number', '=', number);
-	return (isPostgres(trx) ? query.forUpdate() : query).executeTakeFirst();
 }

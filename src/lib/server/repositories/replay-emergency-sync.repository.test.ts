@@ -3,7 +3,8 @@ import { describeEachDatabase } from '../testing/databases';
 import { insertAccount } from './accounts.repository';
 import { findEmergencyUse, markEmergencyUseReported, recordEmergencyUse } from './emergency-uses.repository';
 import { insertLicense, insertProduct } from './licenses.repository';
-import { getRequestRecord, pruneRequestRecords, putRequestRecord } from './requests.repository';
+import { pruneRequestRecords } from './requests.repository';
+import { storeAnswer, storedAnswer } from '../activation/activation-queries';
 import { findSyncOperation, recordSyncOperation } from './sync-operations.repository';
 
 describeEachDatabase('replay records, emergency uses and sync operations', (getDb) => {
@@ -17,11 +18,15 @@ describeEachDatabase('replay records, emergency uses and sync operations', (getD
 			response: '{"a":1}',
 			created_at: 100
 		};
-		expect(await putRequestRecord(db, record)).toBe(true);
-		expect(await putRequestRecord(db, { ...record, response: '{"a":2}' })).toBe(false);
-		expect(await getRequestRecord(db, 'D1', 'n1')).toEqual(record);
-		expect(await putRequestRecord(db, { ...record, device_id: 'D2' })).toBe(true);
-		expect(await getRequestRecord(db, 'D1', 'other')).toBeUndefined();
+		expect(await storeAnswer(db, record)).toBe(true);
+		expect(await storeAnswer(db, { ...record, response: '{"a":2}' })).toBe(false);
+		expect(await storedAnswer(db, 'D1', 'n1')).toEqual({
+			digest: 'd',
+			account_id: null,
+			response: '{"a":1}'
+		});
+		expect(await storeAnswer(db, { ...record, device_id: 'D2' })).toBe(true);
+		expect(await storedAnswer(db, 'D1', 'other')).toBeUndefined();
 		expect(await pruneRequestRecords(db, 101)).toBe(2);
 	});
 

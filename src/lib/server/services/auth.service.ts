@@ -189,12 +189,7 @@ export async function sessionFromToken(
 	if (!id) return null;
 	const session = await findLiveSession(db, id, now);
 	if (!session) return null;
-	const account = await db
-		.selectFrom('accounts')
-		.select(['id', 'email'])
-		.where('id', '=', session.account_id)
-		.executeTakeFirst();
-	if (!account) return null;
+	const account = { id: session.account_id, email: session.email };
 	let expiresAt = session.expires_at;
 	if (now - session.last_used_at >= policy.touchEveryMs) {
 		expiresAt = Math.min(now + policy.idleMs, session.created_at + policy.maxAgeMs);

@@ -49,8 +49,13 @@ export function signerFromSeed(
 		kid: keyIdOf(publicKey),
 		publicKey,
 		source,
-		async sign(message: Uint8Array): Promise<Uint8Array> {
-			return new Uint8Array(nodeSign(null, message, privateKey));
+		sign(message: Uint8Array): Promise<Uint8Array> {
+			// The callback form signs in libuv's thread pool, leaving the event loop to other requests.
+			return new Promise((resolve, reject) =>
+				nodeSign(null, message, privateKey, (error, signature) =>
+					error ? reject(error) : resolve(new Uint8Array(signature))
+				)
+			);
 		}
 	};
 }

@@ -1,0 +1,130 @@
+// The statements of the activation hot path, as compiled SQL (see db/compiled.ts for why).
+import { execute as run, statement } from '../db/compiled';
+import type { Db, License, NewActivation, Product, RequestRecord } from '../db/schema';
+
+const LICENSE_COLUMNS = `l.number, l.product_code, l.account_id, l.seats, l.quantity, l.kind, l.expires_at,
+	l.renewal_days, l.deferred_allowed, l.emergency_allowed, l.parent_number, l.revision, l.created_at,
+	l.updated_at, p.name as product_name, p.kind as product_kind, p.default_quantity as product_default_quantity`;
+
+type LicenseRow = License & {
+	product_name: string;
+	product_kind: Product['kind'];
+	product_default_quantity: number;
+};
+
+export interface LicenseEntry {
+	license: License;
+	product: Product;
+}
+
+function entryOf(row: LicenseRow): LicenseEntry {
+	const { product_name, product_kind, product_default_quantity, ...license } = row;
+	return {
+		license,
+		product: {
+			code: license.product_code,
+			name: product_name,
+			kind: product_kind,
+			default_quantity: product_default_quantity
+		}
+	};
+}
+
+// PostgreSQL locks the license row for the seat check; SQLite's writer already holds the database.
+const LICENSE = statement(
+	`select ${LICENSE_COLUMNS} from licenses l join products p on p.code = l.product_code where l.number = ?`,
+	' for update of l'
+);
+const EXPANSIONS = statement(
+	`select ${LICENSE_COLUMNS} from licenses l join products p on p.code = l.product_code
+	where l.parent_number = ? order by l.created_at, l.number`
+);
+
+/** The license (its row locked until the transaction ends) and its product, if it exists. */
+export async function lockLicense(trx: Db, number: string): Promise<LicenseEntry | undefined> {
+	const row = (await run<LicenseRow>(trx, LICENSE, [number])).rows[0];
+	return row && entryOf(row);
+}
+
+/** The expansions attached to a license, oldest first. */
+export async function expansionsOf(trx: Db, number: string): Promise<LicenseEntry[]> {
+	return (await run<LicenseRow>(trx, EXPANSIONS, [number])).rows.map(entryOf);
+}
+
+const SEATS = statement(
+	`select count(*) as used, max(case when device_id = ? then id end) as held
+	from activations where license_number = ? and released_at is null`
+);
+
+/** Seats in use on a license, and the live activation this device holds on it, if any. */
+export async function seatsOf(
+	trx: Db,
+	number: string,
+	deviceId: string
+): Promise<{ used: number; held: string | null }> {
+	const row = (await run<{ used: number | string; held: string | null }>(trx, SEATS, [deviceId, number]))
+		.rows[0]!;
+	return { used: Number(row.used), held: row.held };
+}
+
+const INSERT_ACTIVATION = statement(
+	`insert into activations (id, license_number, device_id, device_public_key, account_id,
+	first_activated_at, last_issued_at, last_seen_at, released_at, release_reason)
+	values (?, ?, ?, ?, ?, ?, ?, ?, null, null)`
+);
+
+export async function insertActivation(
+	trx: Db,
+	activation: Omit<NewActivation, 'released_at' | 'release_reason'>
+): Promise<void> {
+	await run(trx, INSERT_ACTIVATION, [
+		activation.id,
+		activation.license_number,
+		activation.device_id,
+		activation.device_public_key,
+		activation.account_id,
+		activation.first_activated_at,
+		activation.last_issued_at,
+		activation.last_seen_at
+	]);
+}
+
+const REISSUED = statement(`update activations set last_seen_at = ?, last_issued_at = ? where id = ?`);
+
+/** The device holding the seat was seen, and given a fresh file, at `now`. */
+export async function markReissued(trx: Db, id: string, now: number): Promise<void> {
+	await run(trx, REISSUED, [now, now, id]);
+}
+
+const STORED_ANSWER = statement(
+	`select digest, account_id, response from requests where device_id = ? and nonce = ?`
+);
+
+export type StoredAnswer = Pick<RequestRecord, 'digest' | 'account_id' | 'response'>;
+
+/** What was recorded for this (device, nonce), if it was answered before. */
+export async function storedAnswer(
+	db: Db,
+	deviceId: string,
+	nonce: string
+): Promise<StoredAnswer | undefined> {
+	return (await run<StoredAnswer>(db, STORED_ANSWER, [deviceId, nonce])).rows[0];
+}
+
+const STORE_ANSWER = statement(
+	`insert into requests (device_id, nonce, digest, account_id, response, created_at)
+	values (?, ?, ?, ?, ?, ?) on conflict (device_id, nonce) do nothing`
+);
+
+/** Records the answer to a request; false when another transaction recorded one for it first. */
+export async function storeAnswer(trx: Db, record: RequestRecord): Promise<boolean> {
+	const result = await run(trx, STORE_ANSWER, [
+		record.device_id,
+		record.nonce,
+		record.digest,
+		record.account_id,
+		record.response,
+		record.created_at
+	]);
+	return Number(result.numAffectedRows ?? 0) === 1;
+}
