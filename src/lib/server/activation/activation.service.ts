@@ -6,12 +6,14 @@
 // then finds the seat already held by this device, and storing its answer collides with the
 // first's, so it rolls back and returns the first's answer. Seats are checked and taken with the
 // license row locked (PostgreSQL) or inside SQLite's serialised transaction, so the last seat goes
-// to exactly one device. Any refusal rolls the whole request back: nothing is half-granted.
+// to exactly one device. Any refusal rolls the whole request back: nothing is half-granted. On
+// SQLite, requests arriving together are written in one transaction (db/group-commit.ts).
 import { createHash } from 'node:crypto';
 import type { ActivationResponse, ApiError, IssuedLicense, RevokedLicense } from '$lib/protocol/api';
 import { activationResponseSchema } from '$lib/protocol/api';
 import { requestSignedBytes, type RegistrationRequest } from '$lib/protocol/reg-file';
 import { encodeBase64url } from '$lib/protocol/base64url';
+import { atomically } from '../db/group-commit';
 import type { Db } from '../db/schema';
 import { touchActivation } from '../repositories/activations.repository';
 import { getLicenseWithExpansions, type LicenseWithExpansions } from '../repositories/licenses.repository';
@@ -111,7 +113,7 @@ async function answerOnce(
 ): Promise<ActivationResponse> {
 	const digest = digestOf(request);
 	try {
-		return await ctx.db.transaction().execute(async (trx) => {
+		return await atomically(ctx.db, async (trx) => {
 			const previous = await previousAnswer(trx, request, digest, accountId);
 			if (previous) return previous;
 			const response = await work(trx);

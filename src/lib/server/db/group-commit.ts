@@ -1,0 +1,89 @@
+// Group commit for SQLite. On one SQLite connection a write transaction's begin and commit (which
+// appends to the WAL, and now and then checkpoints it) cost more than the statements of a whole
+// activation, and transactions run one after another anyway. So the units of work that arrive while
+// a batch is being written wait for it, and are then written together in one transaction, each in a
+// savepoint of its own: a unit that fails is rolled back alone, the others still commit. A unit's
+// result is handed out only after its batch has committed, so nothing is answered that is not
+// stored. PostgreSQL gives each unit its own transaction: it locks row by row, and several app nodes
+// write at once.
+import { sql } from 'kysely';
+import { isPostgres } from './database';
+import type { Db } from './schema';
+
+/** Most units in one transaction: keeps a batch short enough not to hold up the requests behind it. */
+export const MAX_UNITS_PER_BATCH = 64;
+
+interface Unit {
+	work: (trx: Db) => Promise<unknown>;
+	resolve: (value: unknown) => void;
+	reject: (reason: unknown) => void;
+}
+
+type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+class GroupCommitter {
+	private readonly waiting: Unit[] = [];
+	private writing = false;
+
+	constructor(private readonly db: Db) {}
+
+	run<T>(work: (trx: Db) => Promise<T>): Promise<T> {
+		return new Promise<T>((resolve, reject) => {
+			this.waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
+			if (!this.writing) void this.writeAll();
+		});
+	}
+
+	private async writeAll(): Promise<void> {
+		this.writing = true;
+		try {
+			while (this.waiting.length > 0) await this.writeBatch(this.waiting.splice(0, MAX_UNITS_PER_BATCH));
+		} finally {
+			this.writing = false;
+		}
+	}
+
+	private async writeBatch(batch: Unit[]): Promise<void> {
+		const settled: Settled[] = [];
+		try {
+			await this.db.transaction().execute(async (trx) => {
+				for (const unit of batch) {
+					await sql`savepoint unit`.execute(trx);
+					try {
+						settled.push({ ok: true, value: await unit.work(trx) });
+					} catch (error) {
+						await sql`rollback to unit`.execute(trx);
+						settled.push({ ok: false, error });
+					}
+					await sql`release unit`.execute(trx);
+				}
+			});
+		} catch (error) {
+			// The commit (or the transaction itself) failed: none of the batch was stored.
+			for (const unit of batch) unit.reject(error);
+			return;
+		}
+		batch.forEach((unit, i) => {
+			const outcome = settled[i]!;
+			if (outcome.ok) unit.resolve(outcome.value);
+			else unit.reject(outcome.error);
+		});
+	}
+}
+
+const committers = new WeakMap<Db, GroupCommitter>();
+
+/**
+ * Runs `work` all or nothing, in a transaction of its own (PostgreSQL) or in a savepoint of the
+ * next group commit (SQLite), and resolves once what it did is committed. `work` must not call
+ * `atomically` itself: it would wait for its own batch.
+ */
+export function atomically<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
+	if (isPostgres(db)) return db.transaction().execute(work);
+	let committer = committers.get(db);
+	if (!committer) {
+		committer = new GroupCommitter(db);
+		committers.set(db, committer);
+	}
+	return committer.run(work);
+}
