@@ -11,7 +11,7 @@ import { whenStored } from './db/storage-full';
 import { loadDeviceIdentity, type DeviceIdentity } from './device-identity';
 import { applyEmergencyResult } from './emergency';
 import { recordLostEdits } from './store/store-sync';
-import { applyRevocations, importIssued, type ImportResult } from './licenses/license-store';
+import { applyRevocations, importIssued, prepareIssued, type ImportResult } from './licenses/license-store';
 import {
 	activationResultOf,
 	flushOutbox,
@@ -19,7 +19,8 @@ import {
 	resumeAfterSignIn,
 	SYNC_TAG,
 	type AppliedItem,
-	type FlushOutcome
+	type FlushOutcome,
+	type ResultWriter
 } from './sync/outbox';
 import type { TrustedKeys } from '$lib/protocol/vendor-keys';
 import { loadTrustedKeys, updateTrustedKeys } from './trusted-keys';
@@ -54,24 +55,24 @@ async function importContext(manager: LicenseManager, refreshKeys: boolean) {
 }
 
 /**
- * Stores what a batch of applied operations brought (also run by the service worker): the license
- * files of every activation and refresh verified and stored together, then the revocations that no
- * later file in the batch supersedes — the same end state as handling the items one by one.
+ * Prepares what a batch of applied operations brought (also run by the service worker): the license
+ * files of every activation and refresh are verified now; the returned writes store them together,
+ * then the revocations that no later file in the batch supersedes — the same end state as handling
+ * the items one by one. The writes are IndexedDB work only, so the outbox runs them in the
+ * transaction that marks the batch done.
  */
 export async function handleApplied(
 	manager: LicenseManager,
 	applied: AppliedItem[],
 	trustedKeys: () => Promise<TrustedKeys> = () => updateTrustedKeys(manager.db, manager.api)
-): Promise<void> {
+): Promise<ResultWriter> {
 	const files: IssuedLicense[] = [];
 	const revocations = new Map<string, RevokedLicense>();
-	for (const { item, result } of applied) {
-		if (item.type === 'emergency-report') {
-			await applyEmergencyResult(manager, result);
-			continue;
-		}
-		if (item.type === 'store-edit') {
-			await recordLostEdits(manager.db, result);
+	const others: AppliedItem[] = [];
+	for (const entry of applied) {
+		const { item, result } = entry;
+		if (item.type === 'emergency-report' || item.type === 'store-edit') {
+			others.push(entry);
 			continue;
 		}
 		const response = activationResultOf(result);
@@ -80,15 +81,24 @@ export async function handleApplied(
 			files.push(file);
 			revocations.delete(file.licenseNumber);
 		}
-		for (const entry of response.revoked) revocations.set(entry.licenseNumber, entry);
+		for (const revoked of response.revoked) revocations.set(revoked.licenseNumber, revoked);
 	}
-	if (files.length > 0)
-		await importIssued(manager.db, files, {
-			trustedKeys: await trustedKeys(),
-			devicePublicKey: manager.identity.signer.publicKey,
-			now: Date.now()
-		});
-	if (revocations.size > 0) await applyRevocations(manager.db, [...revocations.values()]);
+	const storeFiles =
+		files.length > 0
+			? await prepareIssued(manager.db, files, {
+					trustedKeys: await trustedKeys(),
+					devicePublicKey: manager.identity.signer.publicKey,
+					now: Date.now()
+				})
+			: null;
+	return async () => {
+		for (const { item, result } of others) {
+			if (item.type === 'emergency-report') await applyEmergencyResult(manager, result);
+			else await recordLostEdits(manager.db, result);
+		}
+		if (storeFiles) await storeFiles();
+		if (revocations.size > 0) await applyRevocations(manager.db, [...revocations.values()]);
+	};
 }
 
 /** Asks the browser to run the outbox from the service worker when the connection returns. */

@@ -9,7 +9,7 @@ import {
 import { testDevice, testTrustedKeys } from '../../../../tests/fixtures/test-keys';
 import { formatLicenseFile } from '$lib/protocol/license-file';
 import { LicenseManagerDatabase } from '../db/database';
-import { importLicenses, storeVerified } from './license-store';
+import { importLicenses, prepareIssued, storeVerified } from './license-store';
 
 const context = {
 	trustedKeys: testTrustedKeys,
@@ -76,5 +76,34 @@ describe('importing a batch of license files', () => {
 		);
 		expect(results).toMatchObject([{ ok: true, replaced: false }]);
 		expect((await db.licenses.get(SERVER_LICENSE))?.expansions).toEqual(license.expansions);
+	});
+});
+
+describe('preparing a server answer’s files for a transaction of the caller’s', () => {
+	it('verifies first and stores nothing until the writes run, then only the files that verify', async () => {
+		const db = new LicenseManagerDatabase(`license-store-${++count}`);
+		const good = formatLicenseFile(await exampleLicense({ issuedAt: EXAMPLE_TIME }));
+		const damaged = formatLicenseFile(
+			await exampleLicense({ licenseNumber: WEB_EXPANSION, product: 'WEB' })
+		).replace('Quantity: 1', 'Quantity: 2');
+		const write = await prepareIssued(
+			db,
+			[
+				{ licenseNumber: SERVER_LICENSE, fileName: 'a.license4d', file: good },
+				{ licenseNumber: WEB_EXPANSION, fileName: 'b.license4d', file: damaged }
+			],
+			context
+		);
+		expect(await db.licenses.count()).toBe(0);
+		// The caller's transaction: a failure in it stores none of the files.
+		await expect(
+			db.transaction('rw', db.tables, async () => {
+				await write();
+				throw new Error('the page crashed');
+			})
+		).rejects.toThrow('the page crashed');
+		expect(await db.licenses.count()).toBe(0);
+		await db.transaction('rw', db.tables, write);
+		expect((await db.licenses.toArray()).map((row) => row.licenseNumber)).toEqual([SERVER_LICENSE]);
 	});
 });

@@ -151,6 +151,25 @@ export async function importIssued(
 	return results.filter((result) => result.ok || result.error.code !== 'license_already_loaded');
 }
 
+/**
+ * importIssued in two steps, for a caller that stores inside a transaction of its own: the
+ * signatures are checked now (outside any transaction), and the returned function stores the files
+ * that passed (IndexedDB work only). Files that fail are left out, as importIssued leaves them.
+ */
+export async function prepareIssued(
+	db: LicenseManagerDatabase,
+	issued: IssuedLicense[],
+	context: ImportContext
+): Promise<() => Promise<void>> {
+	const verified = await Promise.all(issued.map((file) => verifyIncoming(file.file, context)));
+	const files = verified.flatMap((outcome, i) =>
+		outcome.ok ? [{ license: outcome.license, text: outcome.text, source: issued[i]!.fileName }] : []
+	);
+	return async () => {
+		if (files.length > 0) await storeVerified(db, files, context.now);
+	};
+}
+
 /** Marks licenses the server says this device may no longer use; they stay visible, never deleted. */
 export async function applyRevocations(db: LicenseManagerDatabase, revoked: RevokedLicense[]): Promise<void> {
 	await db.transaction('rw', db.licenses, async () => {

@@ -1,6 +1,8 @@
 // The outbox against a fake server that applies each operation id at most once (as the real one
 // does), over a faulty network: dropped requests, dropped answers, duplicated deliveries and a
-// crash between the server's commit and its reply. Model-based: random command sequences.
+// crash between the server's commit and its reply. Model-based: random command sequences, with
+// small batches so that the pipeline (the next batch sent while the previous one's results are
+// stored) runs in most of them.
 import 'fake-indexeddb/auto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -8,12 +10,18 @@ import type { SyncOperation, SyncResult } from '$lib/protocol/api';
 import type { ApiOutcome } from '../api/api-client';
 import type { ServerApi } from '../api/server-api';
 import { LicenseManagerDatabase } from '../db/database';
-import { flushOutbox, newOutboxItem, retryItem } from './outbox';
+import { flushOutbox, newOutboxItem, retryItem, type AppliedItem } from './outbox';
 
 type Fault = 'none' | 'drop-request' | 'drop-answer' | 'duplicate' | 'server-error';
 
 class FakeServer {
 	applied = new Map<string, number>();
+	/** Ids in the order the server first applied them. */
+	order: string[] = [];
+	/** Every request's ids, in the order they arrived. */
+	requests: string[][] = [];
+	inFlight = 0;
+	maxInFlight = 0;
 	fault: Fault = 'none';
 	/** Operations the server rejects for good. */
 	poison = new Set<string>();
@@ -24,7 +32,10 @@ class FakeServer {
 		return operations.map((op) => {
 			if (this.poison.has(op.id))
 				return { id: op.id, status: 'rejected', error: { code: 'no_free_seat', message: 'No free seat.' } };
-			if (!this.applied.has(op.id)) this.applied.set(op.id, 1);
+			if (!this.applied.has(op.id)) {
+				this.applied.set(op.id, 1);
+				this.order.push(op.id);
+			}
 			return { id: op.id, status: 'applied', result: { ok: true } };
 		});
 	}
@@ -33,23 +44,35 @@ class FakeServer {
 		const sync = async (
 			operations: SyncOperation[]
 		): Promise<ApiOutcome<{ results: SyncResult[]; serverTime: number }>> => {
-			if (this.gate) await this.gate;
-			switch (this.fault) {
-				case 'drop-request':
-					return { kind: 'unreachable', reason: 'dropped' };
-				case 'drop-answer':
-					this.apply(operations); // committed, but the answer never arrives
-					return { kind: 'unreachable', reason: 'answer lost' };
-				case 'server-error':
-					return { kind: 'refused', status: 500, error: { code: 'server_error', message: 'boom' } };
-				case 'duplicate':
-					this.apply(operations);
-					return { kind: 'ok', value: { results: this.apply(operations), serverTime: 0 } };
-				default:
-					return { kind: 'ok', value: { results: this.apply(operations), serverTime: 0 } };
+			this.requests.push(operations.map((op) => op.id));
+			this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+			try {
+				if (this.gate) await this.gate;
+				// An answer takes a few turns of the event loop, as over a network.
+				for (let i = 0; i < 3; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+				return this.answer(operations);
+			} finally {
+				this.inFlight--;
 			}
 		};
 		return { sync } as unknown as ServerApi;
+	}
+
+	private answer(operations: SyncOperation[]): ApiOutcome<{ results: SyncResult[]; serverTime: number }> {
+		switch (this.fault) {
+			case 'drop-request':
+				return { kind: 'unreachable', reason: 'dropped' };
+			case 'drop-answer':
+				this.apply(operations); // committed, but the answer never arrives
+				return { kind: 'unreachable', reason: 'answer lost' };
+			case 'server-error':
+				return { kind: 'refused', status: 500, error: { code: 'server_error', message: 'boom' } };
+			case 'duplicate':
+				this.apply(operations);
+				return { kind: 'ok', value: { results: this.apply(operations), serverTime: 0 } };
+			default:
+				return { kind: 'ok', value: { results: this.apply(operations), serverTime: 0 } };
+		}
 	}
 }
 
@@ -76,14 +99,19 @@ describe('outbox', () => {
 					),
 					{ maxLength: 50 }
 				),
-				async (commands) => {
+				fc.integer({ min: 1, max: 4 }),
+				async (commands, batchSize) => {
 					const db = new LicenseManagerDatabase(`outbox-model-${++databases}`);
 					const server = new FakeServer();
 					const api = server.api();
 					let clock = 1_000;
 					const handled = new Map<string, number>();
+					const handledOrder: string[] = [];
 					const onApplied = async (applied: { item: { id: string } }[]) => {
-						for (const { item } of applied) handled.set(item.id, (handled.get(item.id) ?? 0) + 1);
+						for (const { item } of applied) {
+							handled.set(item.id, (handled.get(item.id) ?? 0) + 1);
+							handledOrder.push(item.id);
+						}
 					};
 					const ids: string[] = [];
 					for (const command of commands) {
@@ -98,11 +126,15 @@ describe('outbox', () => {
 							await db.outbox.where('state').equals('queued').modify({ state: 'sending' });
 						} else {
 							server.fault = command.fault;
-							await flushOutbox(db, api, onApplied, { now: () => clock, force: true });
+							await flushOutbox(db, api, onApplied, { now: () => clock, force: true, batchSize });
 						}
 					}
 					server.fault = 'none';
-					await flushOutbox(db, api, onApplied, { now: () => clock + 10 * 60_000, force: true });
+					await flushOutbox(db, api, onApplied, {
+						now: () => clock + 10 * 60_000,
+						force: true,
+						batchSize
+					});
 
 					const items = await db.outbox.toArray();
 					expect(items).toHaveLength(ids.length);
@@ -118,6 +150,13 @@ describe('outbox', () => {
 							expect(handled.get(id)).toBe(1);
 						}
 					}
+					// In queue order: the server applied them, and the page stored their results, oldest
+					// first; and one request at a time, never two batches at once.
+					const inQueueOrder = ids.filter((id) => !server.poison.has(id));
+					expect(server.order).toEqual(inQueueOrder);
+					expect(handledOrder).toEqual(inQueueOrder);
+					expect(server.maxInFlight).toBeLessThanOrEqual(1);
+					for (const request of server.requests) expect(request.length).toBeLessThanOrEqual(batchSize);
 					db.close();
 				}
 			),
@@ -134,7 +173,7 @@ describe('outbox', () => {
 		await db.outbox.add(newOutboxItem('refresh', { request: 'x' }, 1));
 		const first = flushOutbox(db, server.api(), async () => {}, { now: () => 2, force: true });
 		// Wait until the first batch is in flight, then queue another item and ask again.
-		await expect.poll(() => db.outbox.where('state').equals('sending').count()).toBe(1);
+		await expect.poll(() => server.requests.length).toBe(1);
 		const late = newOutboxItem('refresh', { request: 'y' }, 2);
 		await db.outbox.add(late);
 		const second = flushOutbox(db, server.api(), async () => {}, { now: () => 3, force: true });
@@ -176,5 +215,103 @@ describe('outbox', () => {
 		expect(early.sent).toBe(0);
 		const due = await flushOutbox(db, server.api(), async () => {}, { now: () => first!.nextAttemptAt });
 		expect(due.applied).toBe(1);
+	});
+});
+
+describe('outbox pipeline', () => {
+	/** Each item's count of stored results, kept in the database so a rolled-back write does not count. */
+	const storedCount = (db: LicenseManagerDatabase, id: string) =>
+		db.settings.get(`stored:${id}`).then((row) => (row?.value as number | undefined) ?? 0);
+
+	function countingHandler(db: LicenseManagerDatabase, hooks: { onWrite?: (batch: string[]) => void } = {}) {
+		return async (applied: AppliedItem[]) => async () => {
+			const ids = applied.map(({ item }) => item.id);
+			for (const id of ids)
+				await db.settings.put({ key: `stored:${id}`, value: (await storedCount(db, id)) + 1 });
+			hooks.onWrite?.(ids);
+		};
+	}
+
+	async function queue(db: LicenseManagerDatabase, count: number) {
+		const items = Array.from({ length: count }, (_, i) =>
+			newOutboxItem('refresh', { request: `r${i}` }, 10 + i)
+		);
+		await db.outbox.bulkAdd(items);
+		return items.map((item) => item.id);
+	}
+
+	it('sends the next batch while the previous one’s results are stored, in queue order', async () => {
+		const db = new LicenseManagerDatabase(`outbox-pipeline-${++databases}`);
+		const server = new FakeServer();
+		const ids = await queue(db, 7);
+		const requestsAtWrite: number[] = [];
+		const outcome = await flushOutbox(
+			db,
+			server.api(),
+			countingHandler(db, { onWrite: () => requestsAtWrite.push(server.requests.length) }),
+			{ now: () => 100, batchSize: 3 }
+		);
+		expect(outcome.applied).toBe(7);
+		expect(server.requests).toEqual([ids.slice(0, 3), ids.slice(3, 6), ids.slice(6)]);
+		// Batch 1's results were stored once batch 2 was on its way, and so on; never two requests at once.
+		expect(requestsAtWrite).toEqual([2, 3, 3]);
+		expect(server.maxInFlight).toBe(1);
+		for (const id of ids) {
+			expect((await db.outbox.get(id))?.state).toBe('done');
+			expect(await storedCount(db, id)).toBe(1);
+		}
+	});
+
+	it('a crash while a batch’s results are stored loses nothing and doubles nothing', async () => {
+		const db = new LicenseManagerDatabase(`outbox-pipeline-crash-${++databases}`);
+		const server = new FakeServer();
+		const ids = await queue(db, 9);
+		let crashes = 1;
+		const handler = countingHandler(db, {
+			onWrite: (batch) => {
+				// The page dies while storing the second batch, the third already sent.
+				if (batch[0] === ids[3] && crashes-- > 0) throw new Error('the page crashed');
+			}
+		});
+		await expect(flushOutbox(db, server.api(), handler, { now: () => 100, batchSize: 3 })).rejects.toThrow(
+			'the page crashed'
+		);
+		// Results and states commit together: the second batch is neither stored nor done.
+		for (const id of ids.slice(3, 6)) {
+			expect((await db.outbox.get(id))?.state).toBe('queued');
+			expect(await storedCount(db, id)).toBe(0);
+		}
+		// The third batch reached the server, which applied it; the page never stored its answer.
+		expect(ids.slice(6).every((id) => server.applied.has(id))).toBe(true);
+		expect((await db.outbox.get(ids[6]!))?.state).toBe('queued');
+
+		await flushOutbox(db, server.api(), handler, { now: () => 200, batchSize: 3 });
+		for (const id of ids) {
+			expect((await db.outbox.get(id))?.state).toBe('done');
+			expect(await storedCount(db, id)).toBe(1);
+			expect(server.applied.get(id)).toBe(1);
+		}
+		expect(server.order).toEqual(ids);
+	});
+
+	it('skips items not due yet and damaged rows past the first page, in queue order', async () => {
+		const db = new LicenseManagerDatabase(`outbox-pipeline-due-${++databases}`);
+		const server = new FakeServer();
+		const items = Array.from({ length: 8 }, (_, i) => ({
+			...newOutboxItem('refresh', { request: `r${i}` }, 10 + i),
+			// Every third item waits for its next attempt.
+			nextAttemptAt: i % 3 === 0 ? 1_000 : 10
+		}));
+		await db.outbox.bulkAdd(items);
+		const damaged = { ...newOutboxItem('refresh', { request: 'x' }, 12), attempts: -1 };
+		await db.outbox.add(damaged);
+		const outcome = await flushOutbox(db, server.api(), async () => {}, { now: () => 100, batchSize: 2 });
+		const due = items.filter((_, i) => i % 3 !== 0).map((item) => item.id);
+		expect(outcome.applied).toBe(due.length);
+		expect(server.order).toEqual(due);
+		expect(server.requests.every((request) => request.length <= 2)).toBe(true);
+		for (const [i, item] of items.entries())
+			expect((await db.outbox.get(item.id))?.state).toBe(i % 3 === 0 ? 'queued' : 'done');
+		expect((await db.outbox.get(damaged.id))?.state).toBe('queued');
 	});
 });

@@ -36,10 +36,18 @@ export interface AppliedItem {
 }
 
 /**
- * What the page does with the results of a batch's applied items, in queue order (store the
- * licenses they brought, …): called once per batch, so their work can share one transaction.
+ * The writes a ResultHandler prepared: IndexedDB work only (no network, no WebCrypto), run inside
+ * the transaction that marks the batch done, so the results and the items' states commit together.
  */
-export type ResultHandler = (applied: AppliedItem[]) => Promise<void>;
+export type ResultWriter = () => Promise<void>;
+
+/**
+ * What the page does with the results of a batch's applied items, in queue order (store the
+ * licenses they brought, …): called once per batch. Work that is not IndexedDB (verifying
+ * signatures, fetching keys) happens here; the writes are returned as a ResultWriter, which the
+ * outbox runs in the batch's one transaction. A handler may also write by itself and return nothing.
+ */
+export type ResultHandler = (applied: AppliedItem[]) => Promise<ResultWriter | void>;
 
 export interface FlushOutcome {
 	sent: number;
@@ -49,32 +57,69 @@ export interface FlushOutcome {
 	unreachable: boolean;
 }
 
+export interface FlushOptions {
+	now?: () => number;
+	force?: boolean;
+	/** Items per request (tests use small batches to exercise the pipeline). */
+	batchSize?: number;
+}
+
 function backoff(attempts: number): number {
 	return Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** Math.min(attempts, 16));
 }
 
-/**
- * The next batch: the oldest due items, read through the [state+createdAt] index so a long queue
- * costs one batch's worth of reads, not the whole queue's. A damaged row is skipped.
- */
-async function dueItems(db: LicenseManagerDatabase, now: number, force: boolean): Promise<OutboxItem[]> {
-	// 'sending' items are ones a crash interrupted: the server dedupes by id, so they go again.
-	const states: OutboxItem['state'][] = ['queued', 'sending'];
-	const rows = await Promise.all(
-		states.map((state) =>
-			db.outbox
-				.where('[state+createdAt]')
-				.between([state, Dexie.minKey], [state, Dexie.maxKey])
-				.filter((row) => outboxItemSchema.safeParse(row).success && (force || row.nextAttemptAt <= now))
-				.limit(MAX_SYNC_BATCH)
-				.toArray()
-		)
+function isDue(row: OutboxItem, now: number, force: boolean, inHand: ReadonlySet<string>): boolean {
+	return (
+		!inHand.has(row.id) && outboxItemSchema.safeParse(row).success && (force || row.nextAttemptAt <= now)
 	);
+}
+
+/**
+ * The oldest `size` due items in one state, read through the [state+createdAt] index so a long
+ * queue costs one batch's worth of reads, not the whole queue's. The index's keys come first, in
+ * one request, so that the rows of the batch in flight are not read again; only when rows it
+ * skipped (not due yet, damaged) leave the batch short while more rows follow does it walk the
+ * index row by row instead (a cursor costs a round trip per row).
+ */
+async function dueInState(
+	db: LicenseManagerDatabase,
+	state: OutboxItem['state'],
+	size: number,
+	now: number,
+	force: boolean,
+	inHand: ReadonlySet<string>
+): Promise<OutboxItem[]> {
+	const range = () =>
+		db.outbox.where('[state+createdAt]').between([state, Dexie.minKey], [state, Dexie.maxKey]);
+	const limit = size + inHand.size;
+	const keys = await range().limit(limit).primaryKeys();
+	const wanted = keys.filter((key) => !inHand.has(key)).slice(0, size);
+	const rows = await db.outbox.bulkGet(wanted);
+	const due = rows.filter((row): row is OutboxItem => row !== undefined && isDue(row, now, force, inHand));
+	if (due.length === wanted.length && (due.length === size || keys.length < limit)) return due;
+	return range()
+		.filter((row) => isDue(row, now, force, inHand))
+		.limit(size)
+		.toArray();
+}
+
+/** The next batch: the oldest due items that are not already in flight. A damaged row is skipped. */
+async function dueItems(
+	db: LicenseManagerDatabase,
+	size: number,
+	now: number,
+	force: boolean,
+	inHand: ReadonlySet<string>
+): Promise<OutboxItem[]> {
+	// Earlier versions marked items 'sending' while in flight; one a crash left so goes again (the
+	// server dedupes by id).
+	const states: OutboxItem['state'][] = ['queued', 'sending'];
+	const rows = await Promise.all(states.map((state) => dueInState(db, state, size, now, force, inHand)));
 	return rows
 		.flat()
 		.map((row) => outboxItemSchema.parse(row))
 		.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
-		.slice(0, MAX_SYNC_BATCH);
+		.slice(0, size);
 }
 
 /** How the server's result for an item changes it in the outbox. */
@@ -94,66 +139,134 @@ function changesFor(item: OutboxItem, result: SyncResult, now: number): Partial<
 	};
 }
 
-/** Sends one batch of due items. */
-async function flushOnce(
+/** A batch on its way: its items, when they were read, and the server's answer to come. */
+interface Batch {
+	items: OutboxItem[];
+	now: number;
+	answer: ReturnType<ServerApi['sync']>;
+}
+
+type BatchOutcome = Omit<FlushOutcome, 'unreachable'>;
+
+/**
+ * Stores the server's answer to a batch in one transaction: the results of its applied items (the
+ * handler's writes), every item's new state and the sync time. The handler prepares before the
+ * transaction opens (IndexedDB transactions end when they wait on anything else).
+ */
+async function settle(
 	db: LicenseManagerDatabase,
-	api: ServerApi,
-	onApplied: ResultHandler,
-	now: number,
-	force: boolean
-): Promise<FlushOutcome & { more: boolean }> {
-	const outcome = { sent: 0, applied: 0, rejected: 0, needsSignIn: 0, unreachable: false, more: false };
-	const items = await dueItems(db, now, force);
-	if (items.length === 0) return outcome;
-	await db.outbox.bulkUpdate(items.map((item) => ({ key: item.id, changes: { state: 'sending' as const } })));
-	const answer = await api.sync(items.map(({ id, type, payload }) => ({ id, type, payload })));
-	if (answer.kind !== 'ok') {
-		// Not sent, or the whole batch failed on the server: all of it goes again later.
-		const lastError =
-			answer.kind === 'refused'
-				? answer.error
-				: { code: 'unreachable', message: 'The activation server cannot be reached.' };
-		await db.outbox.bulkUpdate(
-			items.map((item) => ({
-				key: item.id,
-				changes: {
-					state: 'queued' as const,
-					attempts: item.attempts + 1,
-					nextAttemptAt: now + backoff(item.attempts),
-					lastError
-				}
-			}))
-		);
-		return { ...outcome, unreachable: answer.kind === 'unreachable' };
-	}
-	const byId = new Map(answer.value.results.map((result) => [result.id, result]));
+	batch: Batch,
+	answer: { results: SyncResult[]; serverTime: number; signedTime?: string },
+	onApplied: ResultHandler
+): Promise<BatchOutcome> {
+	const outcome: BatchOutcome = { sent: 0, applied: 0, rejected: 0, needsSignIn: 0 };
+	const byId = new Map(answer.results.map((result) => [result.id, result]));
 	const applied: AppliedItem[] = [];
 	const updates: { key: string; changes: Partial<OutboxItem> }[] = [];
-	for (const item of items) {
+	for (const item of batch.items) {
 		const result = byId.get(item.id);
 		if (!result) {
 			updates.push({ key: item.id, changes: { state: 'queued' } });
 			continue;
 		}
 		if (result.status === 'applied') applied.push({ item, result: result.result });
-		updates.push({ key: item.id, changes: changesFor(item, result, now) });
+		updates.push({ key: item.id, changes: changesFor(item, result, batch.now) });
 		outcome.sent++;
 		if (result.status === 'applied') outcome.applied++;
 		else if (result.status === 'rejected') outcome.rejected++;
 		else outcome.needsSignIn++;
 	}
-	// The results are handled before the items are marked done: a crash in between sends them
+	const write = applied.length > 0 ? await onApplied(applied) : undefined;
+	// Results and states commit together: a crash before the commit leaves the items to be sent
 	// again, and the server answers a repeated item the same way.
-	if (applied.length > 0) await onApplied(applied);
-	await db.transaction('rw', db.outbox, db.syncState, async () => {
+	await db.transaction('rw', db.tables, async () => {
+		if (write) await write();
 		await db.outbox.bulkUpdate(updates);
 		await db.syncState.bulkPut([
-			{ key: 'lastSuccessfulSyncAt', value: now },
-			{ key: 'serverTime', value: answer.value.serverTime }
+			{ key: 'lastSuccessfulSyncAt', value: batch.now },
+			{ key: 'serverTime', value: answer.serverTime }
 		]);
-		if (answer.value.signedTime) await keepServerTime(db, answer.value.signedTime, now);
+		if (answer.signedTime) await keepServerTime(db, answer.signedTime, batch.now);
 	});
-	return { ...outcome, more: items.length === MAX_SYNC_BATCH };
+	return outcome;
+}
+
+/** A batch that was not answered (not sent, or failed as a whole on the server) goes again later. */
+async function requeue(db: LicenseManagerDatabase, batch: Batch, lastError: OutboxItem['lastError']) {
+	await db.outbox.bulkUpdate(
+		batch.items.map((item) => ({
+			key: item.id,
+			changes: {
+				state: 'queued' as const,
+				attempts: item.attempts + 1,
+				nextAttemptAt: batch.now + backoff(item.attempts),
+				lastError
+			}
+		}))
+	);
+}
+
+const send = (api: ServerApi, items: OutboxItem[], now: number): Batch => ({
+	items,
+	now,
+	answer: api.sync(items.map(({ id, type, payload }) => ({ id, type, payload })))
+});
+
+/**
+ * Sends every due item, batch after batch, pipelined: while the server works on a batch, the page
+ * stores the previous batch's results and reads the next batch, which goes out as soon as this one
+ * is answered. The server still gets the batches one after the other in queue order (one request
+ * at a time), and the results are stored in that order.
+ *
+ * Items are not marked while in flight (a batch is two hundred rows to write again, for nothing a
+ * crash needs: an item the server may have applied is simply sent again, and answered the same).
+ */
+async function flushPass(
+	db: LicenseManagerDatabase,
+	api: ServerApi,
+	onApplied: ResultHandler,
+	options: Required<Pick<FlushOptions, 'now' | 'force' | 'batchSize'>>
+): Promise<FlushOutcome> {
+	const { force, batchSize: size } = options;
+	const total: FlushOutcome = { sent: 0, applied: 0, rejected: 0, needsSignIn: 0, unreachable: false };
+	const now = options.now();
+	const items = await dueItems(db, size, now, force, new Set());
+	if (items.length === 0) return total;
+	let batch = send(api, items, now);
+	for (;;) {
+		// The next batch is read while the server works on this one; this one's items are left out.
+		const nextNow = options.now();
+		const nextItems =
+			batch.items.length === size
+				? await dueItems(db, size, nextNow, force, new Set(batch.items.map((item) => item.id)))
+				: [];
+		const answer = await batch.answer;
+		if (answer.kind !== 'ok') {
+			await requeue(
+				db,
+				batch,
+				answer.kind === 'refused'
+					? answer.error
+					: { code: 'unreachable', message: 'The activation server cannot be reached.' }
+			);
+			total.unreachable = answer.kind === 'unreachable';
+			return total;
+		}
+		const next = nextItems.length > 0 ? send(api, nextItems, nextNow) : null;
+		try {
+			const outcome = await settle(db, batch, answer.value, onApplied);
+			total.sent += outcome.sent;
+			total.applied += outcome.applied;
+			total.rejected += outcome.rejected;
+			total.needsSignIn += outcome.needsSignIn;
+		} catch (error) {
+			// The next batch is left to finish on the server; its items go again with the next flush.
+			await next?.answer.catch(() => {});
+			throw error;
+		}
+		if (!next) return total;
+		batch = next;
+	}
 }
 
 interface Flight {
@@ -165,7 +278,7 @@ interface Flight {
 const flights = new WeakMap<LicenseManagerDatabase, Flight>();
 
 /**
- * Sends every due item, batch after batch. One flush at a time per database in a page, and across
+ * Sends every due item (see flushPass). One flush at a time per database in a page, and across
  * pages and the service worker through a Web Lock where the browser has them. A flush asked for
  * while one runs makes that one go round once more, so nothing queued meanwhile waits for the next
  * trigger.
@@ -174,26 +287,19 @@ export function flushOutbox(
 	db: LicenseManagerDatabase,
 	api: ServerApi,
 	onApplied: ResultHandler,
-	options: { now?: () => number; force?: boolean } = {}
+	options: FlushOptions = {}
 ): Promise<FlushOutcome> {
-	const now = options.now ?? Date.now;
 	const current = flights.get(db);
 	if (current) {
 		current.again = true;
 		return current.running;
 	}
-	const pass = async (): Promise<FlushOutcome> => {
-		const total: FlushOutcome = { sent: 0, applied: 0, rejected: 0, needsSignIn: 0, unreachable: false };
-		for (;;) {
-			const batch = await flushOnce(db, api, onApplied, now(), options.force ?? false);
-			total.sent += batch.sent;
-			total.applied += batch.applied;
-			total.rejected += batch.rejected;
-			total.needsSignIn += batch.needsSignIn;
-			total.unreachable ||= batch.unreachable;
-			if (!batch.more || batch.unreachable) return total;
-		}
+	const settings = {
+		now: options.now ?? Date.now,
+		force: options.force ?? false,
+		batchSize: options.batchSize ?? MAX_SYNC_BATCH
 	};
+	const pass = () => flushPass(db, api, onApplied, settings);
 	const flight: Flight = { again: false, running: Promise.resolve(null as unknown as FlushOutcome) };
 	flight.running = (async () => {
 		try {

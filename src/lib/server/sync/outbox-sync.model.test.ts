@@ -55,7 +55,7 @@ const FAULTS: Fault[] = [
 
 type Command =
 	| { kind: 'enqueue'; refusedForGood: boolean }
-	| { kind: 'flush'; fault: Fault; cut: number }
+	| { kind: 'flush'; fault: Fault; cut: number; batchSize: number }
 	| { kind: 'page-crash' };
 
 const command: fc.Arbitrary<Command> = fc.oneof(
@@ -68,7 +68,9 @@ const command: fc.Arbitrary<Command> = fc.oneof(
 		arbitrary: fc.record({
 			kind: fc.constant('flush' as const),
 			fault: fc.constantFrom(...FAULTS),
-			cut: fc.nat(5)
+			cut: fc.nat(5),
+			// Small batches, so the pipeline (the next batch sent while one's results are stored) runs.
+			batchSize: fc.integer({ min: 1, max: 8 })
 		})
 	},
 	{ weight: 1, arbitrary: fc.record({ kind: fc.constant('page-crash' as const) }) }
@@ -82,12 +84,12 @@ const command: fc.Arbitrary<Command> = fc.oneof(
 const REGRESSIONS: Command[][] = [
 	[
 		{ kind: 'enqueue', refusedForGood: false },
-		{ kind: 'flush', fault: 'crash-mid-batch', cut: 0 }
+		{ kind: 'flush', fault: 'crash-mid-batch', cut: 0, batchSize: 200 }
 	],
 	[
 		{ kind: 'enqueue', refusedForGood: true },
-		{ kind: 'flush', fault: 'stale-copy-later', cut: 0 },
-		{ kind: 'flush', fault: 'none', cut: 0 }
+		{ kind: 'flush', fault: 'stale-copy-later', cut: 0, batchSize: 200 },
+		{ kind: 'flush', fault: 'none', cut: 0, batchSize: 200 }
 	]
 ];
 
@@ -189,8 +191,8 @@ describeEachDatabase('outbox and sync service over a faulty network (model-based
 				};
 				const queued: { id: string; deviceId: string | null }[] = [];
 				let clock = NOW;
-				const flush = async () => {
-					await flushOutbox(outbox, api, onApplied, { now: () => clock, force: true });
+				const flush = async (batchSize?: number) => {
+					await flushOutbox(outbox, api, onApplied, { now: () => clock, force: true, batchSize });
 					for (const item of await outbox.outbox.where('state').equals('failed').toArray())
 						network.state.failed.add(item.id);
 				};
@@ -219,7 +221,7 @@ describeEachDatabase('outbox and sync service over a faulty network (model-based
 						} else {
 							network.state.fault = step.fault;
 							network.state.cut = step.cut;
-							await flush();
+							await flush(step.batchSize);
 						}
 					}
 					// The network heals; stale copies still in it arrive too.
