@@ -55,7 +55,17 @@ export function createDatabase(config: DatabaseConfig, options: DatabaseOptions 
 	sqlite.pragma(`busy_timeout = ${Math.round(options.busyTimeoutMs ?? 5000)}`);
 	sqlite.pragma('foreign_keys = ON');
 	sqlite.pragma('synchronous = NORMAL');
-	return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+	const cached = withStatementCache(sqlite);
+	const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
+	sqliteConnections.set(db, cached);
+	return db;
+}
+
+const sqliteConnections = new WeakMap<Db, SQLite.Database>();
+
+/** The SQLite connection behind a database made by createDatabase (with its statement cache). */
+export function sqliteConnectionOf(db: Db): SQLite.Database | undefined {
+	return sqliteConnections.get(db);
 }
 
 const STATEMENT_CACHE_SIZE = 256;

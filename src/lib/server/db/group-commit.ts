@@ -6,8 +6,9 @@
 // result is handed out only after its batch has committed, so nothing is answered that is not
 // stored. PostgreSQL gives each unit its own transaction: it locks row by row, and several app nodes
 // write at once.
-import { sql } from 'kysely';
-import { isPostgres } from './database';
+import type SQLite from 'better-sqlite3';
+import { execute, holdsConnection, statement } from './compiled';
+import { sqliteConnectionOf } from './database';
 import type { Db } from './schema';
 
 /** Most units in one transaction: keeps a batch short enough not to hold up the requests behind it. */
@@ -21,11 +22,18 @@ interface Unit {
 
 type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
 
+const SAVEPOINT = statement('savepoint unit');
+const ROLLBACK_TO_SAVEPOINT = statement('rollback to unit');
+const RELEASE_SAVEPOINT = statement('release unit');
+
 class GroupCommitter {
 	private readonly waiting: Unit[] = [];
 	private writing = false;
 
-	constructor(private readonly db: Db) {}
+	constructor(
+		private readonly db: Db,
+		private readonly connection: SQLite.Database
+	) {}
 
 	run<T>(work: (trx: Db) => Promise<T>): Promise<T> {
 		return new Promise<T>((resolve, reject) => {
@@ -47,15 +55,16 @@ class GroupCommitter {
 		const settled: Settled[] = [];
 		try {
 			await this.db.transaction().execute(async (trx) => {
+				holdsConnection(trx, this.connection);
 				for (const unit of batch) {
-					await sql`savepoint unit`.execute(trx);
+					await execute(trx, SAVEPOINT, []);
 					try {
 						settled.push({ ok: true, value: await unit.work(trx) });
 					} catch (error) {
-						await sql`rollback to unit`.execute(trx);
+						await execute(trx, ROLLBACK_TO_SAVEPOINT, []);
 						settled.push({ ok: false, error });
 					}
-					await sql`release unit`.execute(trx);
+					await execute(trx, RELEASE_SAVEPOINT, []);
 				}
 			});
 		} catch (error) {
@@ -79,10 +88,11 @@ const committers = new WeakMap<Db, GroupCommitter>();
  * `atomically` itself: it would wait for its own batch.
  */
 export function atomically<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
-	if (isPostgres(db)) return db.transaction().execute(work);
+	const connection = sqliteConnectionOf(db);
+	if (!connection) return db.transaction().execute(work);
 	let committer = committers.get(db);
 	if (!committer) {
-		committer = new GroupCommitter(db);
+		committer = new GroupCommitter(db, connection);
 		committers.set(db, committer);
 	}
 	return committer.run(work);
