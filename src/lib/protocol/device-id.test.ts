@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { keyPairFromSeed } from './ed25519';
-import { DEVICE_ID_PATTERN, deviceIdOf, normalizeDeviceId } from './device-id';
+import { keyPairFromSeed } from './ed25519-tweetnacl';
+import { DEVICE_ID_PATTERN, normalizeDeviceId } from './device-id';
+import { deviceIdOf } from './sync-ids';
 
 const publicKey = fc.uint8Array({ minLength: 32, maxLength: 32 });
 

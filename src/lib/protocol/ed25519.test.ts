@@ -1,14 +1,8 @@
 import fc from 'fast-check';
 import nacl from 'tweetnacl';
 import { describe, expect, it } from 'vitest';
-import {
-	createNativeBackend,
-	createNodeBackend,
-	ed25519Backend,
-	keyPairFromSeed,
-	nodeCrypto,
-	tweetnaclBackend
-} from './ed25519';
+import { createNativeBackend, createNodeBackend, ed25519Backend, nodeCrypto } from './ed25519';
+import { keyPairFromSeed, tweetnaclBackend } from './ed25519-tweetnacl';
 
 // Both native paths: WebCrypto (browsers) and node:crypto key objects (the server).
 const natives = [createNativeBackend(globalThis.crypto.subtle), createNodeBackend(nodeCrypto()!)];
