@@ -17,7 +17,7 @@ const ED25519 = { name: 'Ed25519' } as const;
 /** A new identity: a WebCrypto Ed25519 key where `subtle` has one, a tweetnacl key otherwise. */
 export async function newIdentityRow(
 	now: number,
-	subtle: SubtleCrypto | undefined = globalThis.crypto?.subtle
+	{ subtle }: { subtle?: SubtleCrypto } = { subtle: globalThis.crypto?.subtle }
 ): Promise<IdentityRow> {
 	try {
 		if (!subtle) throw new Error('no WebCrypto');

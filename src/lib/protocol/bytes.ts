@@ -53,7 +53,7 @@ export async function digestSha512(
 	if (runtime.node) return new Uint8Array(runtime.node.createHash('sha512').update(bytes).digest());
 	if (runtime.subtle)
 		return new Uint8Array(await runtime.subtle.digest('SHA-512', bytes as Uint8Array<ArrayBuffer>));
-	return (await import('./sync-ids')).sha512(bytes);
+	return (await import('./sync-ids')).tweetnaclSha512(bytes);
 }
 
 export function toHex(bytes: Uint8Array): string {

@@ -185,8 +185,18 @@ async function agreesWithReference(native: Ed25519Backend): Promise<boolean> {
 	);
 }
 
+let givenFallback: Ed25519Backend | undefined;
+
+/**
+ * Gives the tweetnacl backend up front, for a service worker: import() is not allowed there, and
+ * the build (SvelteKit's with rolldown) leaves it in the worker's code.
+ */
+export function provideFallbackBackend(backend: Ed25519Backend | undefined): void {
+	givenFallback = backend;
+}
+
 async function fallback(): Promise<Ed25519Backend> {
-	return (await import('./ed25519-tweetnacl')).tweetnaclBackend;
+	return givenFallback ?? (await import('./ed25519-tweetnacl')).tweetnaclBackend;
 }
 
 /** What a runtime offers for Ed25519: node:crypto, WebCrypto, either or neither. */

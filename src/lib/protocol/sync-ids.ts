@@ -9,6 +9,11 @@ export function sha512(bytes: Uint8Array): Uint8Array {
 	return nodeHash ? new Uint8Array(nodeHash.createHash('sha512').update(bytes).digest()) : nacl.hash(bytes);
 }
 
+/** tweetnacl's SHA-512: the last resort of digestSha512 (bytes.ts), where no native hash exists. */
+export function tweetnaclSha512(bytes: Uint8Array): Uint8Array {
+	return nacl.hash(bytes);
+}
+
 /** The device id of an Ed25519 public key. */
 export function deviceIdOf(publicKey: Uint8Array): string {
 	checkDeviceKeySize(publicKey);
