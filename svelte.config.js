@@ -11,7 +11,7 @@ const config = {
 		// types, JSON errors), and the app has no form actions, so SvelteKit's check is switched off
 		// ('*' is its documented way to do that) rather than run twice.
 		csrf: { trustedOrigins: ['*'] },
-		// Registered by the layout through workbox-window, which offers updates with a prompt.
+		// Registered by the layout (src/lib/client/sw-registration.ts), which offers updates with a prompt.
 		serviceWorker: { register: false },
 		typescript: {
 			config: (config) => {

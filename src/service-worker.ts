@@ -9,6 +9,14 @@ import { build, files, prerendered, version } from '$service-worker';
 import { database } from '$lib/client/db/database';
 import { flush, openLicenseManager } from '$lib/client/license-manager';
 import { SYNC_TAG } from '$lib/client/sync/outbox';
+// import() is not allowed in a service worker, and the build leaves the lazy imports of the pages'
+// modules in this worker's code: what they load is bundled here instead (the answers' schemas,
+// then resolved within the bundle) or given up front (tweetnacl, for browsers without Ed25519).
+import '$lib/client/api/response-schemas';
+import { provideFallbackBackend } from '$lib/protocol/ed25519';
+import { tweetnaclBackend } from '$lib/protocol/ed25519-tweetnacl';
+
+provideFallbackBackend(tweetnaclBackend);
 
 const worker = self as unknown as ServiceWorkerGlobalScope;
 const CACHE = `airlock-shell-${version}`;

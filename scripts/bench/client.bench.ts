@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeBase64url } from '../../src/lib/protocol/base64url';
 import { decodeBase64url } from '../../src/lib/protocol/base64url';
-import { deviceIdOf } from '../../src/lib/protocol/device-id';
-import { keyPairFromSeed, tweetnaclBackend } from '../../src/lib/protocol/ed25519';
+import { deviceIdOf } from '../../src/lib/protocol/sync-ids';
+import { keyPairFromSeed, tweetnaclBackend } from '../../src/lib/protocol/ed25519-tweetnacl';
 import {
 	formatLicenseFile,
 	licenseFileName,
@@ -19,7 +19,8 @@ import {
 	signLicense
 } from '../../src/lib/protocol/license-file';
 import { generateLicenseNumber } from '../../src/lib/protocol/license-number';
-import { keyIdOf, type PublishedKeySet } from '../../src/lib/protocol/vendor-keys';
+import { type PublishedKeySet } from '../../src/lib/protocol/vendor-keys';
+import { keyIdOf } from '../../src/lib/protocol/sync-ids';
 import { parseConfig } from '../../src/lib/server/config';
 import { openServerContext } from '../../src/lib/server/context';
 import { createAccount } from '../../src/lib/server/services/account.service';

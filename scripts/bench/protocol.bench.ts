@@ -1,12 +1,7 @@
 // Protocol benchmarks: Ed25519 with tweetnacl and the native path; reg.txt plus its QR code.
 import QRCode from 'qrcode';
-import {
-	createNodeBackend,
-	keyPairFromSeed,
-	nodeCrypto,
-	signerFromKeyPair,
-	tweetnaclBackend
-} from '../../src/lib/protocol/ed25519';
+import { createNodeBackend, nodeCrypto, signerFromKeyPair } from '../../src/lib/protocol/ed25519';
+import { keyPairFromSeed, tweetnaclBackend } from '../../src/lib/protocol/ed25519-tweetnacl';
 import { requestQrUrl } from '../../src/lib/protocol/qr-payload';
 import { createRegistrationRequest, formatRegFile } from '../../src/lib/protocol/reg-file';
 import { formatNumber, measureRate, type Row } from './measure';

@@ -5,7 +5,7 @@ import { expect, test, type APIRequestContext, type APIResponse } from '@playwri
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { activationResponseSchema, syncResponseSchema } from '../../src/lib/protocol/api';
-import { deviceIdOf } from '../../src/lib/protocol/device-id';
+import { deviceIdOf } from '../../src/lib/protocol/sync-ids';
 import { storeLicensesResponseSchema, storeProjectsResponseSchema } from '../../src/lib/protocol/store';
 import { createTestAccount, createTestLicense, type TestAccount, type TestLicense } from './support/admin';
 import { apiClient, errorCode } from './support/api-client';

@@ -1,12 +1,14 @@
 // Emergency Activation through the HTTP API: the owner's emergency code, the emergency-report sync
 // operation (no session: the device signature is the credential), and the signed server time.
 import { expect, test } from '@playwright/test';
-import { generateKeyPair, signerFromKeyPair } from '../../src/lib/protocol/ed25519';
-import { deviceIdOf } from '../../src/lib/protocol/device-id';
+import { signerFromKeyPair } from '../../src/lib/protocol/ed25519';
+import { generateKeyPair } from '../../src/lib/protocol/ed25519-tweetnacl';
+import { deviceIdOf } from '../../src/lib/protocol/sync-ids';
 import { generateLicenseNumber } from '../../src/lib/protocol/license-number';
 import { emergencyCodeResponseSchema, verifyEmergencyCode } from '../../src/lib/protocol/emergency-code';
 import { createEmergencyUse, emergencyReportResultSchema } from '../../src/lib/protocol/emergency-license';
-import { syncResponseWithTimeSchema, verifyServerTime } from '../../src/lib/protocol/server-time';
+import { syncResponseWithTimeSchema } from '../../src/lib/protocol/api';
+import { verifyServerTime } from '../../src/lib/protocol/server-time';
 import { createTestAccount, createTestLicense } from './support/admin';
 import { apiClient, publishedTrustedKeys } from './support/api-client';
 

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deviceIdOf } from '../../src/lib/protocol/device-id';
+import { deviceIdOf } from '../../src/lib/protocol/sync-ids';
 import { createTestAccount, createTestLicense, type TestAccount } from './support/admin';
 import { apiClient, baseURL, errorCode } from './support/api-client';
 import { newTestDevice } from './support/device';

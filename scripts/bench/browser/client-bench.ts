@@ -5,7 +5,8 @@ import { LicenseManagerDatabase } from '$lib/client/db/database';
 import { flush, openLicenseManager, type LicenseManager } from '$lib/client/license-manager';
 import { newOutboxItem } from '$lib/client/sync/outbox';
 import { decodeBase64url, encodeBase64url } from '$lib/protocol/base64url';
-import { ed25519Backend, keyPairFromSeed, tweetnaclBackend } from '$lib/protocol/ed25519';
+import { ed25519Backend } from '$lib/protocol/ed25519';
+import { keyPairFromSeed, tweetnaclBackend } from '$lib/protocol/ed25519-tweetnacl';
 import { createRegistrationRequest, formatRegFile } from '$lib/protocol/reg-file';
 import type { PublishedKeySet } from '$lib/protocol/vendor-keys';
 

@@ -1,12 +1,15 @@
 // What every screen shows, as runes: the licenses, the outbox and the connection, kept live from
 // IndexedDB (Dexie liveQuery), so a change made by another tab or the service worker shows at once.
+// Every page starts here, so it imports nothing it does not need at start: the workflows (and zod,
+// and the formats) load when there is work for them (license-manager.ts).
 import { liveQuery } from 'dexie';
+import { database, type LicenseManagerDatabase } from './db/database';
 import type { LicenseRow, OutboxItem } from './db/schemas';
 import { outboxItemSchema } from './db/schemas';
 import { isStorageFull } from './db/storage-full';
-import { flush, openLicenseManager, type LicenseManager } from './license-manager';
-import { readLicenses } from './licenses/license-store';
 import type { LicenseClock } from './licenses/license-view';
+import { readLicenses } from './licenses/license-rows';
+import { openLicenseManager, type LicenseManager } from './manager';
 import { checkServer } from './server-status';
 import { readClock } from './time/clock-store';
 
@@ -17,6 +20,8 @@ class AppState {
 	manager = $state<LicenseManager | null>(null);
 	startError = $state<string | null>(null);
 	licenses = $state<LicenseRow[]>([]);
+	/** Whether `licenses` and `clock` hold what is stored (not the empty start values). */
+	licensesRead = $state(false);
 	outbox = $state<OutboxItem[]>([]);
 	lastSyncAt = $state<number | null>(null);
 	/** The truth about the connection: a failed request counts, not only navigator.onLine. */
@@ -37,14 +42,30 @@ class AppState {
 
 	private async open(): Promise<void> {
 		this.online = navigator.onLine;
+		// The list is what the first view is for: its rows and the clock they are judged by are read
+		// while the identity opens, not after.
+		const db = database();
+		let latest: LicenseRow[] = [];
+		let firstRead = () => {};
+		const rowsRead = new Promise<void>((resolve) => (firstRead = resolve));
+		liveQuery(() => readLicenses(db)).subscribe((rows) => {
+			latest = rows;
+			if (this.licensesRead) this.licenses = rows;
+			firstRead();
+		});
+		const clockRead = this.readClockOf(db);
 		try {
-			this.manager = await openLicenseManager({ onReachability: (reachable) => (this.online = reachable) });
+			this.manager = await openLicenseManager({
+				db,
+				onReachability: (reachable) => (this.online = reachable)
+			});
 		} catch (error) {
 			this.startError = error instanceof Error ? error.message : String(error);
 			return;
 		}
-		const { db } = this.manager;
-		liveQuery(() => readLicenses(db)).subscribe((rows) => (this.licenses = rows));
+		await Promise.all([rowsRead, clockRead]);
+		this.licenses = latest;
+		this.licensesRead = true;
 		liveQuery(async () =>
 			(await db.outbox.orderBy('createdAt').toArray()).flatMap((row) =>
 				outboxItemSchema.safeParse(row).success ? [row] : []
@@ -53,7 +74,6 @@ class AppState {
 		liveQuery(() => db.syncState.get('lastSuccessfulSyncAt')).subscribe(
 			(row) => (this.lastSyncAt = typeof row?.value === 'number' ? row.value : null)
 		);
-		await this.readClock();
 		setInterval(() => void this.readClock(), CLOCK_INTERVAL_MS);
 		window.addEventListener('online', () => void this.sync(true));
 		window.addEventListener('offline', () => (this.online = false));
@@ -66,8 +86,10 @@ class AppState {
 
 	/** Reads the device clock into the trusted clock (and any signed server time received). */
 	async readClock(): Promise<void> {
-		if (!this.manager) return;
-		const { db } = this.manager;
+		if (this.manager) await this.readClockOf(this.manager.db);
+	}
+
+	private async readClockOf(db: LicenseManagerDatabase): Promise<void> {
 		try {
 			this.clock = (await readClock(db, Date.now())).verdict;
 		} catch (error) {
@@ -96,6 +118,7 @@ class AppState {
 			// time, and keeps the trusted keys current for verifying license files offline.
 			await checkServer(this.manager);
 		} else {
+			const { flush } = await import('./license-manager');
 			await flush(this.manager, force);
 		}
 		await this.readClock();

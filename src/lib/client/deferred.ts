@@ -15,7 +15,7 @@ import {
 	type StoredLicenseSummary
 } from './licenses/import-decision';
 import { storeVerified, type ImportResult } from './licenses/license-store';
-import type { LicenseManager } from './license-manager';
+import type { LicenseManager } from './manager';
 import { loadTrustedKeys } from './trusted-keys';
 
 export interface GeneratedRequest {

@@ -1,8 +1,9 @@
 // This device's identity: an Ed25519 key pair made here at first start. Where the browser has
 // WebCrypto Ed25519 the private key is a non-extractable CryptoKey (it can sign, never be read out,
-// and IndexedDB stores it as such); elsewhere it is a tweetnacl secret key.
-import { deviceIdOf } from '$lib/protocol/device-id';
-import { generateKeyPair, signerFromKeyPair, type Signer } from '$lib/protocol/ed25519';
+// and IndexedDB stores it as such); elsewhere it is a tweetnacl secret key. tweetnacl is loaded only
+// then: the home page opens the identity at every start.
+import { computeDeviceId } from '$lib/protocol/device-id';
+import { signerFromKeyPair, type Signer } from '$lib/protocol/ed25519';
 import type { LicenseManagerDatabase } from './db/database';
 import { IDENTITY_ROW_ID, identityRowSchema, type IdentityRow } from './db/schemas';
 
@@ -13,13 +14,18 @@ export interface DeviceIdentity {
 
 const ED25519 = { name: 'Ed25519' } as const;
 
-async function newIdentityRow(now: number): Promise<IdentityRow> {
+/** A new identity: a WebCrypto Ed25519 key where `subtle` has one, a tweetnacl key otherwise. */
+export async function newIdentityRow(
+	now: number,
+	{ subtle }: { subtle?: SubtleCrypto } = { subtle: globalThis.crypto?.subtle }
+): Promise<IdentityRow> {
 	try {
-		const pair = (await crypto.subtle.generateKey(ED25519, false, ['sign', 'verify'])) as CryptoKeyPair;
-		const publicKey = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
+		if (!subtle) throw new Error('no WebCrypto');
+		const pair = (await subtle.generateKey(ED25519, false, ['sign', 'verify'])) as CryptoKeyPair;
+		const publicKey = new Uint8Array(await subtle.exportKey('raw', pair.publicKey));
 		return {
 			id: IDENTITY_ROW_ID,
-			deviceId: deviceIdOf(publicKey),
+			deviceId: await computeDeviceId(publicKey),
 			publicKey,
 			keyKind: 'webcrypto',
 			privateKey: pair.privateKey,
@@ -27,10 +33,10 @@ async function newIdentityRow(now: number): Promise<IdentityRow> {
 		};
 	} catch {
 		// No WebCrypto Ed25519 in this browser: fall back to a tweetnacl key.
-		const pair = generateKeyPair();
+		const pair = (await import('$lib/protocol/ed25519-tweetnacl')).generateKeyPair();
 		return {
 			id: IDENTITY_ROW_ID,
-			deviceId: deviceIdOf(pair.publicKey),
+			deviceId: await computeDeviceId(pair.publicKey),
 			publicKey: pair.publicKey,
 			keyKind: 'tweetnacl',
 			secretKey: pair.secretKey,

@@ -6,7 +6,7 @@ import type { ApiError } from '$lib/protocol/api';
 import { emergencyCodeResponseSchema, type EmergencyCodeResponse } from '$lib/protocol/emergency-code';
 import type { LicenseManagerDatabase } from './db/database';
 import { rememberEmergencyForbidden } from './emergency';
-import type { LicenseManager } from './license-manager';
+import type { LicenseManager } from './manager';
 
 const SETTING_PREFIX = 'emergencyCode:';
 

@@ -9,7 +9,7 @@ import {
 	emergencyReportResultSchema,
 	formatEmergencyUse
 } from '$lib/protocol/emergency-license';
-import type { LicenseManager } from './license-manager';
+import type { LicenseManager } from './manager';
 import type { LicenseRow } from './db/schemas';
 import type { LicenseClock } from './licenses/license-view';
 import { newOutboxItem } from './sync/outbox';

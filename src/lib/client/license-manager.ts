@@ -1,14 +1,12 @@
 // The License Manager's workflows — Instant Activation, Refresh, the outbox — over the local
 // database, the device identity and the server API. Components call these and render the outcome.
+// Pages load this module when a workflow runs: opening the License Manager (manager.ts) is all the
+// home page needs at start.
 import type { ApiError, IssuedLicense, RevokedLicense } from '$lib/protocol/api';
 import { parseLicenseNumber } from '$lib/protocol/license-number';
 import { normalizeEmail } from '$lib/protocol/fields';
 import { createRegistrationRequest, formatRegFile } from '$lib/protocol/reg-file';
-import { createApiClient } from './api/api-client';
-import { serverApi, type ServerApi } from './api/server-api';
-import { database, type LicenseManagerDatabase } from './db/database';
 import { whenStored } from './db/storage-full';
-import { loadDeviceIdentity, type DeviceIdentity } from './device-identity';
 import { applyEmergencyResult } from './emergency';
 import { recordLostEdits } from './store/store-sync';
 import { applyRevocations, importIssued, prepareIssued, type ImportResult } from './licenses/license-store';
@@ -24,28 +22,12 @@ import {
 } from './sync/outbox';
 import type { TrustedKeys } from '$lib/protocol/vendor-keys';
 import { loadTrustedKeys, updateTrustedKeys } from './trusted-keys';
+import type { LicenseManager } from './manager';
 
 export type WorkflowOutcome =
 	{ kind: 'done'; imported: ImportResult[] } | { kind: 'queued' } | { kind: 'refused'; error: ApiError };
 
-export interface LicenseManager {
-	db: LicenseManagerDatabase;
-	identity: DeviceIdentity;
-	api: ServerApi;
-}
-
-export interface OpenOptions {
-	db?: LicenseManagerDatabase;
-	onReachability?: (reachable: boolean) => void;
-	fetch?: typeof globalThis.fetch;
-}
-
-export async function openLicenseManager(options: OpenOptions = {}): Promise<LicenseManager> {
-	const db = options.db ?? database();
-	const identity = await loadDeviceIdentity(db);
-	const api = serverApi(createApiClient({ onReachability: options.onReachability, fetch: options.fetch }));
-	return { db, identity, api };
-}
+export { openLicenseManager, type LicenseManager, type OpenOptions } from './manager';
 
 async function importContext(manager: LicenseManager, refreshKeys: boolean) {
 	const trustedKeys = refreshKeys

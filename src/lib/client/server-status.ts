@@ -4,7 +4,7 @@
 import { vendorContactsSchema, type HealthResponse, type VendorContacts } from '$lib/protocol/health';
 import type { ApiOutcome } from './api/api-client';
 import type { LicenseManagerDatabase } from './db/database';
-import type { LicenseManager } from './license-manager';
+import type { LicenseManager } from './manager';
 import { keepServerTime } from './time/clock-store';
 import { updateTrustedKeys } from './trusted-keys';
 

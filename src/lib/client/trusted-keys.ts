@@ -22,13 +22,15 @@ export async function loadTrustedKeys(db: LicenseManagerDatabase): Promise<Trust
 export async function updateTrustedKeys(db: LicenseManagerDatabase, api: ServerApi): Promise<TrustedKeys> {
 	const outcome = await api.keys();
 	if (outcome.kind !== 'ok') return loadTrustedKeys(db);
-	return db.transaction('rw', db.settings, async () => {
+	const merged = await db.transaction('rw', db.settings, async () => {
 		const stored = publishedKeySetSchema.safeParse((await db.settings.get(SETTING))?.value);
 		const byKid = new Map<string, PublishedKeySet['keys'][number]>();
 		for (const key of stored.success ? stored.data.keys : []) byKid.set(key.kid, key);
 		for (const key of outcome.value.keys) byKid.set(key.kid, key);
 		const merged: PublishedKeySet = { keys: [...byKid.values()] };
 		await db.settings.put({ key: SETTING, value: merged });
-		return trustedKeysFrom(merged);
+		return merged;
 	});
+	// Hashed outside the transaction: IndexedDB would not wait for WebCrypto.
+	return trustedKeysFrom(merged);
 }

@@ -4,20 +4,11 @@
 import { z } from 'zod';
 import { MAX_LICENSE_FILE_CHARS } from './license-file';
 import { MAX_REG_FILE_CHARS } from './reg-file';
+import { MAX_SERVER_TIME_CHARS } from './server-time';
 
 export const API_PREFIX = '/api/v1';
 
-/** Every error body: a stable code for programs and a sentence for people. */
-export const apiErrorSchema = z.object({
-	error: z.object({
-		code: z.string(),
-		message: z.string(),
-		field: z.string().optional(),
-		/** For errors about one license of a request. */
-		licenseNumber: z.string().optional()
-	})
-});
-export type ApiError = z.infer<typeof apiErrorSchema>['error'];
+export { apiErrorSchema, type ApiError } from './api-error';
 
 export const credentialsSchema = z.object({
 	email: z.string().trim().toLowerCase().min(3).max(254),
@@ -79,3 +70,9 @@ export type SyncResult = z.infer<typeof syncResultSchema>;
 
 export const syncResponseSchema = z.object({ results: z.array(syncResultSchema), serverTime: z.number() });
 export type SyncResponse = z.infer<typeof syncResponseSchema>;
+
+/** The sync response with the optional signed time (`POST /api/v1/sync`; server-time.ts). */
+export const syncResponseWithTimeSchema = syncResponseSchema.extend({
+	signedTime: z.string().max(MAX_SERVER_TIME_CHARS).optional()
+});
+export type SyncResponseWithTime = z.infer<typeof syncResponseWithTimeSchema>;

@@ -1,5 +1,4 @@
 // Small byte helpers shared by the formats.
-import nacl from 'tweetnacl';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -34,14 +33,27 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 	return diff === 0;
 }
 
-const nodeHash = (
-	globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
-).process?.getBuiltinModule?.('node:crypto') as
-	{ createHash(algorithm: 'sha512'): { update(data: Uint8Array): { digest(): Uint8Array } } } | undefined;
+export type NodeHash = {
+	createHash(algorithm: 'sha512'): { update(data: Uint8Array): { digest(): Uint8Array } };
+};
 
-/** SHA-512, synchronous: node:crypto on Node (the server hashes on every request), tweetnacl elsewhere. */
-export function sha512(bytes: Uint8Array): Uint8Array {
-	return nodeHash ? new Uint8Array(nodeHash.createHash('sha512').update(bytes).digest()) : nacl.hash(bytes);
+/** node:crypto where this runs on Node (the server hashes on every request), else undefined. */
+export const nodeHash = (
+	globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+).process?.getBuiltinModule?.('node:crypto') as NodeHash | undefined;
+
+/**
+ * SHA-512 without loading tweetnacl: node:crypto on Node, WebCrypto in browsers and service workers,
+ * tweetnacl (sync-ids.ts) only where neither exists. Synchronous code uses sync-ids.ts instead.
+ */
+export async function digestSha512(
+	bytes: Uint8Array,
+	runtime: { node?: NodeHash; subtle?: SubtleCrypto } = { node: nodeHash, subtle: globalThis.crypto?.subtle }
+): Promise<Uint8Array> {
+	if (runtime.node) return new Uint8Array(runtime.node.createHash('sha512').update(bytes).digest());
+	if (runtime.subtle)
+		return new Uint8Array(await runtime.subtle.digest('SHA-512', bytes as Uint8Array<ArrayBuffer>));
+	return (await import('./sync-ids')).tweetnaclSha512(bytes);
 }
 
 export function toHex(bytes: Uint8Array): string {

@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { keyPairFromSeed } from './ed25519';
-import { DEVICE_ID_PATTERN, deviceIdOf, normalizeDeviceId } from './device-id';
+import { keyPairFromSeed } from './ed25519-tweetnacl';
+import { computeDeviceId, DEVICE_ID_PATTERN, normalizeDeviceId } from './device-id';
+import { createHash } from 'node:crypto';
+import { digestSha512, utf8 } from './bytes';
+import { deviceIdOf, keyIdOf, sha512 } from './sync-ids';
+import { computeKeyId } from './vendor-keys';
 
 const publicKey = fc.uint8Array({ minLength: 32, maxLength: 32 });
 
@@ -29,5 +33,27 @@ describe('device ids', () => {
 
 	it('refuses a key of the wrong size', () => {
 		expect(() => deviceIdOf(new Uint8Array(31))).toThrow(RangeError);
+	});
+});
+
+describe('ids hashed without tweetnacl', () => {
+	it('computeDeviceId and computeKeyId give the synchronous ids', async () => {
+		await fc.assert(
+			fc.asyncProperty(publicKey, async (key) => {
+				expect(await computeDeviceId(key)).toBe(deviceIdOf(key));
+				expect(await computeKeyId(key)).toBe(keyIdOf(key));
+			}),
+			{ numRuns: 50 }
+		);
+		await expect(computeDeviceId(new Uint8Array(31))).rejects.toThrow(RangeError);
+	});
+
+	it('SHA-512 is the same from node:crypto, WebCrypto and tweetnacl (where neither exists)', async () => {
+		const bytes = utf8('airlock');
+		const expected = createHash('sha512').update(bytes).digest();
+		expect(await digestSha512(bytes)).toEqual(new Uint8Array(expected));
+		expect(await digestSha512(bytes, { subtle: globalThis.crypto.subtle })).toEqual(new Uint8Array(expected));
+		expect(await digestSha512(bytes, {})).toEqual(new Uint8Array(expected));
+		expect(sha512(bytes)).toEqual(new Uint8Array(expected));
 	});
 });

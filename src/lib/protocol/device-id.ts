@@ -8,16 +8,24 @@ import {
 	firstInvalidSymbol,
 	hasValidCheckCharacter
 } from './check-character';
-import { sha512 } from './bytes';
+import { digestSha512 } from './bytes';
 import { PUBLIC_KEY_BYTES } from './ed25519';
 
 const DERIVED_SYMBOLS = 11;
 export const DEVICE_ID_PATTERN = /^[2-9A-HJ-NP-TV-Z]{4}-[2-9A-HJ-NP-TV-Z]{4}-[2-9A-HJ-NP-TV-Z]{4}$/;
 
-/** The device id of an Ed25519 public key. */
-export function deviceIdOf(publicKey: Uint8Array): string {
+export function checkDeviceKeySize(publicKey: Uint8Array): void {
 	if (publicKey.length !== PUBLIC_KEY_BYTES) throw new RangeError('a device public key has 32 bytes');
-	const digest = sha512(publicKey);
+}
+
+/** The device id of an Ed25519 public key, hashed without tweetnacl (sync-ids.ts has it synchronously). */
+export async function computeDeviceId(publicKey: Uint8Array): Promise<string> {
+	checkDeviceKeySize(publicKey);
+	return deviceIdFromDigest(await digestSha512(publicKey));
+}
+
+/** The device id of a public key given SHA-512(public key). */
+export function deviceIdFromDigest(digest: Uint8Array): string {
 	// Big-endian unsigned value of the first 8 bytes, written in base 31, most significant symbol first.
 	let value = 0n;
 	for (let i = 0; i < 8; i++) value = (value << 8n) | BigInt(digest[i]!);

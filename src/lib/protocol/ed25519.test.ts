@@ -5,10 +5,12 @@ import {
 	createNativeBackend,
 	createNodeBackend,
 	ed25519Backend,
-	keyPairFromSeed,
+	KNOWN_ANSWER,
 	nodeCrypto,
-	tweetnaclBackend
+	provideFallbackBackend,
+	selectBackend
 } from './ed25519';
+import { keyPairFromSeed, tweetnaclBackend } from './ed25519-tweetnacl';
 
 // Both native paths: WebCrypto (browsers) and node:crypto key objects (the server).
 const natives = [createNativeBackend(globalThis.crypto.subtle), createNodeBackend(nodeCrypto()!)];
@@ -51,5 +53,57 @@ describe('Ed25519', () => {
 			expect(await backend.verify(m, sig, pair.publicKey.slice(0, 31))).toBe(false);
 			expect(await backend.verify(m, sig, new Uint8Array(32).fill(255))).toBe(false);
 		}
+	});
+});
+
+describe('Ed25519 backend selection', () => {
+	it('the known answer the native backend is checked against is what tweetnacl gives (RFC 8032 TEST 2)', () => {
+		const pair = keyPairFromSeed(KNOWN_ANSWER.secretKey.subarray(0, 32));
+		expect(pair.publicKey).toEqual(KNOWN_ANSWER.publicKey);
+		expect(nacl.sign.detached(KNOWN_ANSWER.message, pair.secretKey)).toEqual(KNOWN_ANSWER.signature);
+	});
+
+	it('picks WebCrypto where it has Ed25519, and node:crypto first on Node', async () => {
+		expect((await selectBackend({ subtle: globalThis.crypto.subtle })).name).toBe('native');
+		expect((await selectBackend({ node: nodeCrypto()!, subtle: globalThis.crypto.subtle })).name).toBe(
+			'native'
+		);
+	});
+
+	it('falls back to tweetnacl without WebCrypto, without its Ed25519, or when it gives a wrong answer', async () => {
+		expect((await selectBackend({})).name).toBe('tweetnacl');
+		const noEd25519 = {
+			importKey: () => Promise.reject(new DOMException('Unrecognized name', 'NotSupportedError'))
+		} as unknown as SubtleCrypto;
+		expect((await selectBackend({ subtle: noEd25519 })).name).toBe('tweetnacl');
+		const real = globalThis.crypto.subtle;
+		const wrong = {
+			importKey: real.importKey.bind(real),
+			verify: real.verify.bind(real),
+			sign: async () => new Uint8Array(64).buffer
+		} as unknown as SubtleCrypto;
+		expect((await selectBackend({ subtle: wrong })).name).toBe('tweetnacl');
+	});
+
+	it('the fallback it picks signs and verifies like the native one', async () => {
+		const fallback = await selectBackend({});
+		const pair = keyPairFromSeed(new Uint8Array(32).fill(3));
+		const m = new Uint8Array([9, 8, 7]);
+		const signature = await fallback.sign(m, pair.secretKey);
+		expect(await natives[0]!.verify(m, signature, pair.publicKey)).toBe(true);
+		expect(await fallback.verify(m, signature, pair.publicKey)).toBe(true);
+	});
+});
+
+describe('Ed25519 fallback given up front (service worker)', () => {
+	it('is used instead of import()ing tweetnacl', async () => {
+		const given = { ...tweetnaclBackend };
+		provideFallbackBackend(given);
+		try {
+			expect(await selectBackend({})).toBe(given);
+		} finally {
+			provideFallbackBackend(undefined);
+		}
+		expect(await selectBackend({})).toBe(tweetnaclBackend);
 	});
 });

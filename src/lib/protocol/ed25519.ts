@@ -1,8 +1,8 @@
 // Ed25519 signing and verification, the one place every format signs and verifies through.
 // Native Ed25519 (WebCrypto in browsers, service workers and Node) is used where the runtime has it,
 // tweetnacl otherwise; both produce identical signatures (Ed25519 is deterministic), the native path
-// is much faster (npm run bench).
-import nacl from 'tweetnacl';
+// is much faster (npm run bench). tweetnacl is loaded only when the fallback is needed
+// (ed25519-tweetnacl.ts): it would otherwise cost every page that verifies anything ~10 KB gzip.
 import { encodeBase64url } from './base64url';
 import { concatBytes } from './bytes';
 
@@ -26,44 +26,6 @@ export interface Ed25519Backend {
 	readonly name: 'native' | 'tweetnacl';
 	sign(message: Uint8Array, secretKey: Uint8Array): Promise<Uint8Array>;
 	verify(message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): Promise<boolean>;
-}
-
-export function generateKeyPair(): Ed25519KeyPair {
-	return nacl.sign.keyPair();
-}
-
-export function keyPairFromSeed(seed: Uint8Array): Ed25519KeyPair {
-	if (seed.length !== SEED_BYTES) throw new RangeError(`an Ed25519 seed has ${SEED_BYTES} bytes`);
-	return nacl.sign.keyPair.fromSeed(seed);
-}
-
-export const tweetnaclBackend: Ed25519Backend = {
-	name: 'tweetnacl',
-	async sign(message, secretKey) {
-		return nacl.sign.detached(message, secretKey);
-	},
-	async verify(message, signature, publicKey) {
-		if (signature.length !== SIGNATURE_BYTES || publicKey.length !== PUBLIC_KEY_BYTES) return false;
-		// tweetnacl accepts S ≥ L, which gives every signature a second form; the native path and
-		// RFC 8032 do not, and one license must have exactly one accepted encoding.
-		if (!isCanonicalScalar(signature.subarray(32))) return false;
-		return nacl.sign.detached.verify(message, signature, publicKey);
-	}
-};
-
-// L, the order of the Ed25519 base point, little-endian.
-const GROUP_ORDER = Uint8Array.from([
-	0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10
-]);
-
-/** Whether a 32-byte little-endian scalar is below L. */
-export function isCanonicalScalar(scalar: Uint8Array): boolean {
-	for (let i = 31; i >= 0; i--) {
-		if (scalar[i]! < GROUP_ORDER[i]!) return true;
-		if (scalar[i]! > GROUP_ORDER[i]!) return false;
-	}
-	return false;
 }
 
 const ED25519 = { name: 'Ed25519' } as const;
@@ -212,42 +174,81 @@ export function nodeCrypto(): NodeCrypto | undefined {
 
 let selected: Promise<Ed25519Backend> | undefined;
 
-/** Uses a native backend only if it agrees with the reference implementation. */
+// RFC 8032, section 7.1, TEST 2: a known answer instead of a comparison with tweetnacl, so probing
+// the native backend does not load the fallback it is meant to spare.
+const KNOWN_SEED = '4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb';
+const KNOWN_PUBLIC_KEY = '3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c';
+const KNOWN_MESSAGE = '72';
+const KNOWN_SIGNATURE =
+	'92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da' +
+	'085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00';
+
+function fromHex(hex: string): Uint8Array {
+	return Uint8Array.from(hex.match(/../g)!, (pair) => parseInt(pair, 16));
+}
+
+/** The RFC 8032 vector the native backend is checked against (exported for its test). */
+export const KNOWN_ANSWER = {
+	secretKey: concatBytes(fromHex(KNOWN_SEED), fromHex(KNOWN_PUBLIC_KEY)),
+	publicKey: fromHex(KNOWN_PUBLIC_KEY),
+	message: fromHex(KNOWN_MESSAGE),
+	signature: fromHex(KNOWN_SIGNATURE)
+} as const;
+
+/** Uses a native backend only if it signs and verifies the known answer exactly. */
 async function agreesWithReference(native: Ed25519Backend): Promise<boolean> {
-	const pair = keyPairFromSeed(new Uint8Array(SEED_BYTES).fill(7));
-	const message = new Uint8Array([1, 2, 3]);
-	const signature = await native.sign(message, pair.secretKey);
-	const expected = nacl.sign.detached(message, pair.secretKey);
+	const { secretKey, publicKey, message, signature } = KNOWN_ANSWER;
+	const signed = await native.sign(message, secretKey);
 	return (
-		signature.every((byte, i) => byte === expected[i]) &&
-		(await native.verify(message, signature, pair.publicKey))
+		signed.length === signature.length &&
+		signed.every((byte, i) => byte === signature[i]) &&
+		(await native.verify(message, signature, publicKey))
 	);
 }
 
-async function probeNative(): Promise<Ed25519Backend> {
-	const node = nodeCrypto();
-	if (node) {
+let givenFallback: Ed25519Backend | undefined;
+
+/**
+ * Gives the tweetnacl backend up front, for a service worker: import() is not allowed there, and
+ * the build (SvelteKit's with rolldown) leaves it in the worker's code.
+ */
+export function provideFallbackBackend(backend: Ed25519Backend | undefined): void {
+	givenFallback = backend;
+}
+
+async function fallback(): Promise<Ed25519Backend> {
+	return givenFallback ?? (await import('./ed25519-tweetnacl')).tweetnaclBackend;
+}
+
+/** What a runtime offers for Ed25519: node:crypto, WebCrypto, either or neither. */
+export interface CryptoRuntime {
+	node?: NodeCrypto;
+	subtle?: SubtleCrypto;
+}
+
+/** The first native backend of the runtime that gives the known answer, tweetnacl otherwise. */
+export async function selectBackend(runtime: CryptoRuntime): Promise<Ed25519Backend> {
+	if (runtime.node) {
 		try {
-			const backend = createNodeBackend(node);
+			const backend = createNodeBackend(runtime.node);
 			if (await agreesWithReference(backend)) return backend;
 		} catch {
 			// An OpenSSL without Ed25519: try WebCrypto, then tweetnacl.
 		}
 	}
-	const subtle = globalThis.crypto?.subtle;
-	if (!subtle) return tweetnaclBackend;
+	if (!runtime.subtle) return fallback();
 	try {
-		const native = createNativeBackend(subtle);
+		const native = createNativeBackend(runtime.subtle);
 		if (await agreesWithReference(native)) return native;
 	} catch {
 		// The runtime has WebCrypto without Ed25519: fall through to tweetnacl.
 	}
-	return tweetnaclBackend;
+	return fallback();
 }
 
 /** The fastest backend this runtime offers (probed once). */
 export function ed25519Backend(): Promise<Ed25519Backend> {
-	selected ??= probeNative();
+	selected ??= selectBackend({ node: nodeCrypto(), subtle: globalThis.crypto?.subtle });
 	return selected;
 }
 

@@ -5,13 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { EXAMPLE_TIME, exampleLicense, exampleRequest } from '../../../tests/fixtures/protocol-builders';
 import { testDevice, testTrustedKeys } from '../../../tests/fixtures/test-keys';
 import { decodeBase64url, encodeBase64url } from './base64url';
-import {
-	createNativeBackend,
-	createNodeBackend,
-	isCanonicalScalar,
-	nodeCrypto,
-	tweetnaclBackend
-} from './ed25519';
+import { createNativeBackend, createNodeBackend, nodeCrypto } from './ed25519';
+import { isCanonicalScalar, tweetnaclBackend } from './ed25519-tweetnacl';
 import { licenseSignedBytes, parseLicenseFile, verifyLicenseFile } from './license-file';
 import {
 	LICENSE_QR_PREFIX,

@@ -5,7 +5,8 @@ import { EXAMPLE_TIME, SERVER_LICENSE } from '../../../tests/fixtures/protocol-b
 import { testTrustedKeys } from '../../../tests/fixtures/test-keys';
 import { decodeBase64url, encodeBase64url } from './base64url';
 import { fromUtf8 } from './bytes';
-import { generateKeyPair, sign } from './ed25519';
+import { sign } from './ed25519';
+import { generateKeyPair } from './ed25519-tweetnacl';
 import {
 	EMERGENCY_CODE_PREFIX,
 	emergencyCodeSignedBytes,
@@ -16,7 +17,7 @@ import {
 	signEmergencyCode,
 	verifyEmergencyCode
 } from './emergency-code';
-import { keyIdOf } from './vendor-keys';
+import { keyIdOf } from './sync-ids';
 
 const options = { trustedKeys: testTrustedKeys, now: EXAMPLE_TIME };
 const golden = (name: string) =>

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { exampleCode, exampleUse } from '../../../tests/fixtures/emergency-builders';
 import { EXAMPLE_TIME, SERVER_LICENSE } from '../../../tests/fixtures/protocol-builders';
 import { otherTestDevice, testDevice, testTrustedKeys } from '../../../tests/fixtures/test-keys';
-import { signerFromKeyPair, generateKeyPair, sign } from './ed25519';
+import { signerFromKeyPair, sign } from './ed25519';
+import { generateKeyPair } from './ed25519-tweetnacl';
 import { DAY_MS, formatEmergencyCode } from './emergency-code';
 import {
 	createEmergencyUse,
@@ -15,7 +16,7 @@ import {
 	type EmergencyUse,
 	type EmergencyUsePayload
 } from './emergency-license';
-import { keyIdOf } from './vendor-keys';
+import { keyIdOf } from './sync-ids';
 
 const options = { trustedKeys: testTrustedKeys, now: EXAMPLE_TIME };
 const golden = (name: string) =>

@@ -1,22 +1,41 @@
 // `GET /api/v1/health`: whether the activation server and its database answer, which version it
 // runs, its time (signed, for the trusted clock) and whom to contact — the vendor's support details
 // from its configuration, shown on the troubleshooting page and kept for when the server is away.
-import { z } from 'zod';
+// Checked without zod (shape.ts): the License Manager asks for it at every start.
 import { MAX_SERVER_TIME_CHARS } from './server-time';
+import { array, INVALID, literal, number, object, parser, string, type Check, type Output } from './shape';
 
-export const vendorContactsSchema = z.object({
-	name: z.string().min(1).max(100),
-	supportUrl: z.url({ protocol: /^https?$/ }).max(2000),
-	phones: z.array(z.object({ region: z.string().min(2).max(3), number: z.string().min(1).max(40) })).max(50)
+/** An absolute http(s) URL, as zod's `z.url({ protocol: /^https?$/ })`: trimmed, tabs and newlines dropped. */
+export const httpUrl: Check<string> = (value) => {
+	if (typeof value !== 'string') return INVALID;
+	const trimmed = value.trim();
+	// Without `://`, the URL parser would accept `http:example.com` as a URL of that host.
+	if (!/^https?:\/\//i.test(trimmed)) return INVALID;
+	const url = URL.canParse(trimmed) ? new URL(trimmed) : null;
+	if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) return INVALID;
+	return trimmed.replace(/[\t\n\r]/g, '');
+};
+
+const vendorContacts = object({
+	name: string({ min: 1, max: 100 }),
+	supportUrl: (value: unknown) => {
+		const url = httpUrl(value);
+		return url !== INVALID && url.length <= 2000 ? url : INVALID;
+	},
+	phones: array(object({ region: string({ min: 2, max: 3 }), number: string({ min: 1, max: 40 }) }), {
+		max: 50
+	})
 });
-export type VendorContacts = z.infer<typeof vendorContactsSchema>;
+export const vendorContactsSchema = parser('vendor contacts', vendorContacts);
+export type VendorContacts = Output<typeof vendorContacts>;
 
-export const healthResponseSchema = z.object({
-	status: z.literal('ok'),
+const healthResponse = object({
+	status: literal('ok'),
 	/** The build the server runs (the same string as the License Manager's app version). */
-	version: z.string().min(1).max(100),
-	serverTime: z.number(),
-	signedTime: z.string().max(MAX_SERVER_TIME_CHARS),
-	vendor: vendorContactsSchema
+	version: string({ min: 1, max: 100 }),
+	serverTime: number(),
+	signedTime: string({ max: MAX_SERVER_TIME_CHARS }),
+	vendor: vendorContacts
 });
-export type HealthResponse = z.infer<typeof healthResponseSchema>;
+export const healthResponseSchema = parser('health answer', healthResponse);
+export type HealthResponse = Output<typeof healthResponse>;

@@ -8,7 +8,8 @@ import {
 	WEB_EXPANSION
 } from '../../../tests/fixtures/protocol-builders';
 import { otherTestDevice, testDevice, testTrustedKeys, testVendor } from '../../../tests/fixtures/test-keys';
-import { generateKeyPair, sign } from './ed25519';
+import { sign } from './ed25519';
+import { generateKeyPair } from './ed25519-tweetnacl';
 import {
 	formatLicenseFile,
 	ISSUED_AT_TOLERANCE_MS,
@@ -17,7 +18,7 @@ import {
 	signLicense,
 	verifyLicenseFile
 } from './license-file';
-import { keyIdOf } from './vendor-keys';
+import { keyIdOf } from './sync-ids';
 import { examplePayload } from '../../../tests/fixtures/protocol-builders';
 
 const options = { trustedKeys: testTrustedKeys, devicePublicKey: testDevice.publicKey, now: EXAMPLE_TIME };

@@ -7,7 +7,8 @@
 import { fieldLines, readArmor, signedBytesOf, writeArmor, type ArmorError, type ArmorSpec } from './armor';
 import { encodeBase64url } from './base64url';
 import { bytesEqual } from './bytes';
-import { DEVICE_ID_PATTERN, deviceIdOf } from './device-id';
+import { DEVICE_ID_PATTERN } from './device-id';
+import { deviceIdOf } from './sync-ids';
 import { verify } from './ed25519';
 import {
 	decodeKey,

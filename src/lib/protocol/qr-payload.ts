@@ -9,7 +9,7 @@
 import { decodeBase64url, encodeBase64url } from './base64url';
 import { ByteReader, ByteWriter, TruncatedInputError } from './binary';
 import { toHex } from './bytes';
-import { deviceIdOf } from './device-id';
+import { deviceIdOf } from './sync-ids';
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from './ed25519';
 import { NONCE_BYTES } from './fields';
 import {

@@ -3,7 +3,8 @@
 import { fieldLines, readArmor, signedBytesOf, writeArmor, type ArmorError, type ArmorSpec } from './armor';
 import { encodeBase64url } from './base64url';
 import { randomBytes } from './bytes';
-import { DEVICE_ID_PATTERN, deviceIdOf } from './device-id';
+import { DEVICE_ID_PATTERN } from './device-id';
+import { deviceIdOf } from './sync-ids';
 import { verify, type Signer } from './ed25519';
 import {
 	decodeKey,

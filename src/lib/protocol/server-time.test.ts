@@ -3,9 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { testVendorSigner } from '../../../tests/fixtures/emergency-builders';
 import { EXAMPLE_TIME } from '../../../tests/fixtures/protocol-builders';
 import { testTrustedKeys } from '../../../tests/fixtures/test-keys';
-import { generateKeyPair, sign } from './ed25519';
-import { signServerTime, syncResponseWithTimeSchema, verifyServerTime } from './server-time';
-import { keyIdOf } from './vendor-keys';
+import { sign } from './ed25519';
+import { generateKeyPair } from './ed25519-tweetnacl';
+import { syncResponseWithTimeSchema } from './api';
+import { signServerTime, verifyServerTime } from './server-time';
+import { keyIdOf } from './sync-ids';
 
 const options = { trustedKeys: testTrustedKeys };
 

@@ -6,8 +6,6 @@
 //
 //   AIRLOCK-T1.<milliseconds since the epoch, decimal>.<kid>.<base64url signature>
 //   signed bytes: UTF-8("airlock/time/v1\nServer-Time: <ms>\nKey-Id: <kid>\n")
-import { z } from 'zod';
-import { syncResponseSchema } from './api';
 import { decodeBase64url, encodeBase64url } from './base64url';
 import { utf8 } from './bytes';
 import { verify } from './ed25519';
@@ -77,9 +75,3 @@ export async function verifyServerTime(
 		return failure('server_time_bad_signature', 'The server time statement’s signature does not match.');
 	return { ok: true, serverTime, kid };
 }
-
-/** The sync response with the optional signed time (`POST /api/v1/sync`). */
-export const syncResponseWithTimeSchema = syncResponseSchema.extend({
-	signedTime: z.string().max(MAX_SERVER_TIME_CHARS).optional()
-});
-export type SyncResponseWithTime = z.infer<typeof syncResponseWithTimeSchema>;

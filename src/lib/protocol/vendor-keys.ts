@@ -1,13 +1,16 @@
 // The vendor's signing keys as clients see them: a set of trusted public keys, each named by its key
 // id (`kid`), so keys can be rotated while files signed by older keys still verify.
-import { z } from 'zod';
 import { decodeBase64url } from './base64url';
-import { sha512, toHex } from './bytes';
+import { digestSha512, toHex } from './bytes';
 import { PUBLIC_KEY_BYTES } from './ed25519';
+import { array, literal, object, oneOf, parser, string, type Output } from './shape';
 
-/** The key id of a public key: the first 8 bytes of SHA-512(public key), as 16 lower-case hex digits. */
-export function keyIdOf(publicKey: Uint8Array): string {
-	return toHex(sha512(publicKey).subarray(0, 8));
+/**
+ * The key id of a public key: the first 8 bytes of SHA-512(public key), as 16 lower-case hex digits
+ * (hashed without tweetnacl; sync-ids.ts has keyIdOf, the same synchronously).
+ */
+export async function computeKeyId(publicKey: Uint8Array): Promise<string> {
+	return toHex((await digestSha512(publicKey)).subarray(0, 8));
 }
 
 export const KEY_ID_PATTERN = /^[0-9a-f]{16}$/;
@@ -20,26 +23,28 @@ export interface TrustedKey {
 /** Trusted keys by kid. */
 export type TrustedKeys = ReadonlyMap<string, TrustedKey>;
 
-export const publishedKeySchema = z.object({
-	kid: z.string().regex(KEY_ID_PATTERN),
-	alg: z.literal('Ed25519'),
-	publicKey: z.string().length(43),
-	status: z.enum(['active', 'verify-only']),
-	createdAt: z.string()
+// Checked without zod (shape.ts): the License Manager reads these at every start.
+const publishedKey = object({
+	kid: string({ pattern: KEY_ID_PATTERN }),
+	alg: literal('Ed25519'),
+	publicKey: string({ min: 43, max: 43 }),
+	status: oneOf(['active', 'verify-only']),
+	createdAt: string()
 });
+const publishedKeySet = object({ keys: array(publishedKey, { max: 64 }) });
 
 /** The body of `GET /api/v1/keys`. */
-export const publishedKeySetSchema = z.object({ keys: z.array(publishedKeySchema).max(64) });
+export const publishedKeySetSchema = parser('key set', publishedKeySet);
 
-export type PublishedKey = z.infer<typeof publishedKeySchema>;
-export type PublishedKeySet = z.infer<typeof publishedKeySetSchema>;
+export type PublishedKey = Output<typeof publishedKey>;
+export type PublishedKeySet = Output<typeof publishedKeySet>;
 
 /** Turns a published key set into trusted keys, dropping any entry whose kid does not match its key. */
-export function trustedKeysFrom(published: PublishedKeySet): TrustedKeys {
+export async function trustedKeysFrom(published: PublishedKeySet): Promise<TrustedKeys> {
 	const keys = new Map<string, TrustedKey>();
 	for (const entry of published.keys) {
 		const publicKey = decodeBase64url(entry.publicKey);
-		if (publicKey?.length === PUBLIC_KEY_BYTES && keyIdOf(publicKey) === entry.kid) {
+		if (publicKey?.length === PUBLIC_KEY_BYTES && (await computeKeyId(publicKey)) === entry.kid) {
 			keys.set(entry.kid, { kid: entry.kid, publicKey });
 		}
 	}

@@ -18,7 +18,7 @@ export async function apiClient(account?: TestAccount): Promise<APIRequestContex
 
 /** The trusted keys as a License Manager would get them. */
 export async function publishedTrustedKeys(api: APIRequestContext) {
-	return trustedKeysFrom(publishedKeySetSchema.parse(await (await api.get('/api/v1/keys')).json()));
+	return await trustedKeysFrom(publishedKeySetSchema.parse(await (await api.get('/api/v1/keys')).json()));
 }
 
 /** "status code" of an answer, e.g. "409 no_free_seat" (just "200" when there is no error). */

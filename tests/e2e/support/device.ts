@@ -1,5 +1,6 @@
 // A simulated License Manager device for API tests: its own key pair, signing real requests.
-import { generateKeyPair, signerFromKeyPair } from '../../../src/lib/protocol/ed25519';
+import { signerFromKeyPair } from '../../../src/lib/protocol/ed25519';
+import { generateKeyPair } from '../../../src/lib/protocol/ed25519-tweetnacl';
 import {
 	createRegistrationRequest,
 	formatRegFile,

@@ -53,4 +53,26 @@ describe('API client', () => {
 			error: { code: 'unexpected_response' }
 		});
 	});
+
+	it('loads a lazy schema only when an answer is to be checked', async () => {
+		let loads = 0;
+		const lazy = async () => {
+			loads++;
+			return schema;
+		};
+		const ok = createApiClient({ fetch: fakeFetch(() => Response.json({ value: 2 })) });
+		expect(await ok.get('/x', lazy)).toEqual({ kind: 'ok', value: { value: 2 } });
+		expect(loads).toBe(1);
+		const down = createApiClient({
+			fetch: fakeFetch(() => {
+				throw new TypeError('Failed to fetch');
+			})
+		});
+		expect((await down.get('/x', lazy)).kind).toBe('unreachable');
+		const refused = createApiClient({
+			fetch: fakeFetch(() => Response.json({ error: { code: 'c', message: 'm' } }, { status: 409 }))
+		});
+		expect((await refused.get('/x', lazy)).kind).toBe('refused');
+		expect(loads).toBe(1);
+	});
 });

@@ -1,8 +1,7 @@
 // The License Manager's HTTP client for /api/v1. Every call ends in one of three outcomes, because
 // the UI must tell them apart: the server answered (ok), the server refused with a specific error,
 // or the server could not be reached (offline: queue the work, suggest Deferred Activation).
-import type { z } from 'zod';
-import { apiErrorSchema, type ApiError } from '$lib/protocol/api';
+import { apiErrorSchema, type ApiError } from '$lib/protocol/api-error';
 
 export type ApiOutcome<T> =
 	| { kind: 'ok'; value: T }
@@ -17,6 +16,17 @@ export interface ApiClientOptions {
 	onReachability?: (reachable: boolean) => void;
 	timeoutMs?: number;
 }
+
+/** What checks an answer: a zod schema or a shape.ts parser. */
+export interface ResponseSchema<T> {
+	safeParse(value: unknown): { success: true; data: T } | { success: false };
+}
+
+/**
+ * A schema, or how to load it: most answers are checked with zod schemas, loaded only once an answer
+ * arrives, so a page pays for zod when it calls the server for more than its health and keys.
+ */
+export type SchemaSource<T> = ResponseSchema<T> | (() => Promise<ResponseSchema<T>>);
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 
@@ -35,12 +45,12 @@ export function createApiClient(options: ApiClientOptions = {}) {
 	const base = options.origin ?? '';
 	const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
-	async function call<S extends z.ZodType>(
+	async function call<T>(
 		method: 'GET' | 'POST' | 'DELETE',
 		path: string,
-		schema: S | null,
+		schema: SchemaSource<T> | null,
 		body?: unknown
-	): Promise<ApiOutcome<z.infer<S>>> {
+	): Promise<ApiOutcome<T>> {
 		let response: Response;
 		try {
 			response = await doFetch(`${base}${path}`, {
@@ -76,17 +86,17 @@ export function createApiClient(options: ApiClientOptions = {}) {
 				error: parsed.success ? parsed.data.error : unexpected(response.status)
 			};
 		}
-		if (schema === null) return { kind: 'ok', value: undefined as z.infer<S> };
-		const parsed = schema.safeParse(json);
+		if (schema === null) return { kind: 'ok', value: undefined as T };
+		const parsed = (typeof schema === 'function' ? await schema() : schema).safeParse(json);
 		return parsed.success
 			? { kind: 'ok', value: parsed.data }
 			: { kind: 'refused', status: response.status, error: unexpected(response.status) };
 	}
 
 	return {
-		get: <S extends z.ZodType>(path: string, schema: S) => call('GET', path, schema),
-		post: <S extends z.ZodType>(path: string, body: unknown, schema: S) => call('POST', path, schema, body),
-		delete: (path: string) => call('DELETE', path, null)
+		get: <T>(path: string, schema: SchemaSource<T>) => call('GET', path, schema),
+		post: <T>(path: string, body: unknown, schema: SchemaSource<T>) => call('POST', path, schema, body),
+		delete: (path: string) => call<undefined>('DELETE', path, null)
 	};
 }
 

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { verify } from '$lib/protocol/ed25519';
-import { deviceIdOf } from '$lib/protocol/device-id';
+import { deviceIdOf } from '$lib/protocol/sync-ids';
 import { loadDeviceIdentity } from '../device-identity';
 import { readLicenses } from '../licenses/license-store';
 import { LicenseManagerDatabase } from './database';

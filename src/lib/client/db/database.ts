@@ -2,15 +2,8 @@
 // version adds a `version(n).stores()` below the others (with an `upgrade()` when data changes),
 // never edits an old one, so every device can upgrade from whatever it has.
 import Dexie, { type EntityTable } from 'dexie';
-import type {
-	IdentityRow,
-	KeyValueRow,
-	LicenseRow,
-	OutboxItem,
-	StoreConflictRow,
-	StoreLicenseRow,
-	StoreProjectRow
-} from './schemas';
+import type { IdentityRow, KeyValueRow, LicenseRow, OutboxItem } from './schemas';
+import type { StoreConflictRow, StoreLicenseRow, StoreProjectRow } from './store-schemas';
 
 export const DATABASE_NAME = 'airlock-license-manager';
 

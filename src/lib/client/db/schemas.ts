@@ -1,106 +1,116 @@
 // Row schemas of the local database. IndexedDB is storage the app does not fully control (another
 // version of the app, an extension or a user with devtools can write to it), so every row read back
-// is parsed with these schemas; the row types are inferred from them.
-import { z } from 'zod';
-import { projectStateSchema, storeConflictSchema, storeLicenseSchema } from '$lib/protocol/store';
+// is parsed with these schemas; the row types are inferred from them. They are checked without zod
+// (shape.ts) because the home page reads them at every start; the store's rows, read only by the
+// store's pages, are in store-schemas.ts.
+import {
+	array,
+	custom,
+	json,
+	literal,
+	nullable,
+	number,
+	object,
+	oneOf,
+	optional,
+	parser,
+	string,
+	union,
+	type Output
+} from '$lib/protocol/shape';
 
-const bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, { message: 'not bytes' });
-const epochMs = z.number().int().nonnegative();
+const bytes = custom((value): value is Uint8Array => value instanceof Uint8Array);
+const epochMs = number({ int: true, min: 0 });
 
 /** A WebCrypto key, checked structurally so the schema also loads where `CryptoKey` is not a global. */
-const cryptoKey = z.custom<CryptoKey>(
-	(value) =>
+const cryptoKey = custom(
+	(value): value is CryptoKey =>
 		typeof value === 'object' &&
 		value !== null &&
 		typeof (value as { type?: unknown }).type === 'string' &&
-		typeof (value as { algorithm?: unknown }).algorithm === 'object',
-	{ message: 'not a CryptoKey' }
+		typeof (value as { algorithm?: unknown }).algorithm === 'object'
 );
 
 export const IDENTITY_ROW_ID = 'device';
 
-export const identityRowSchema = z.discriminatedUnion('keyKind', [
-	z.object({
-		id: z.literal(IDENTITY_ROW_ID),
-		deviceId: z.string(),
-		publicKey: bytes,
-		// Non-extractable: the private key can sign but can never be read out of the browser.
-		keyKind: z.literal('webcrypto'),
-		privateKey: cryptoKey,
-		createdAt: epochMs
-	}),
-	z.object({
-		id: z.literal(IDENTITY_ROW_ID),
-		deviceId: z.string(),
-		publicKey: bytes,
-		// Only where the browser has no WebCrypto Ed25519: tweetnacl's 64-byte secret key.
-		keyKind: z.literal('tweetnacl'),
-		secretKey: bytes,
-		createdAt: epochMs
-	})
-]);
-export type IdentityRow = z.infer<typeof identityRowSchema>;
+const webCryptoIdentity = object({
+	id: literal(IDENTITY_ROW_ID),
+	deviceId: string(),
+	publicKey: bytes,
+	// Non-extractable: the private key can sign but can never be read out of the browser.
+	keyKind: literal('webcrypto'),
+	privateKey: cryptoKey,
+	createdAt: epochMs
+});
+const tweetnaclIdentity = object({
+	id: literal(IDENTITY_ROW_ID),
+	deviceId: string(),
+	publicKey: bytes,
+	// Only where the browser has no WebCrypto Ed25519: tweetnacl's 64-byte secret key.
+	keyKind: literal('tweetnacl'),
+	secretKey: bytes,
+	createdAt: epochMs
+});
+export type IdentityRow = Output<typeof webCryptoIdentity> | Output<typeof tweetnaclIdentity>;
+export const identityRowSchema = parser<IdentityRow>(
+	'identity',
+	union<IdentityRow>(webCryptoIdentity, tweetnaclIdentity)
+);
 
-export const licenseKindSchema = z.enum(['standard', 'temporary', 'emergency']);
-export const licenseStatusSchema = z.enum(['active', 'expired', 'revoked', 'deactivated']);
+export const licenseKinds = ['standard', 'temporary', 'emergency'] as const;
+export const licenseStatuses = ['active', 'expired', 'revoked', 'deactivated'] as const;
 
-export const licenseRowSchema = z.object({
-	licenseNumber: z.string(),
+const licenseRow = object({
+	licenseNumber: string(),
 	/** The signed license file exactly as received, so it can be re-verified or exported later. */
-	fileText: z.string(),
-	product: z.string(),
-	productName: z.string(),
-	quantity: z.number().int().positive(),
-	kind: licenseKindSchema,
+	fileText: string(),
+	product: string(),
+	productName: string(),
+	quantity: number({ int: true, min: 1 }),
+	kind: oneOf(licenseKinds),
 	/** The license this one expands, or null for an application license. */
-	parent: z.string().nullable(),
-	expansions: z.array(z.string()),
-	email: z.string(),
-	deviceId: z.string(),
+	parent: nullable(string()),
+	expansions: array(string()),
+	email: string(),
+	deviceId: string(),
 	issuedAt: epochMs,
-	expiresAt: epochMs.nullable(),
-	kid: z.string(),
+	expiresAt: nullable(epochMs),
+	kid: string(),
 	storedAt: epochMs,
-	status: licenseStatusSchema,
+	status: oneOf(licenseStatuses),
 	/** Why the license may no longer be used, in the server's words (revoked or deactivated). */
-	statusReason: z.string().optional()
+	statusReason: optional(string())
 });
-export type LicenseRow = z.infer<typeof licenseRowSchema>;
+export const licenseRowSchema = parser('license row', licenseRow);
+export type LicenseRow = Output<typeof licenseRow>;
 
-export const outboxTypeSchema = z.enum(['instant-activation', 'refresh', 'emergency-report', 'store-edit']);
-export type OutboxType = z.infer<typeof outboxTypeSchema>;
+export const outboxTypes = ['instant-activation', 'refresh', 'emergency-report', 'store-edit'] as const;
+export type OutboxType = (typeof outboxTypes)[number];
 
-export const outboxStateSchema = z.enum(['queued', 'sending', 'done', 'failed', 'needs-sign-in']);
-export type OutboxState = z.infer<typeof outboxStateSchema>;
+export const outboxStates = ['queued', 'sending', 'done', 'failed', 'needs-sign-in'] as const;
+export type OutboxState = (typeof outboxStates)[number];
 
-export const outboxErrorSchema = z.object({ code: z.string(), message: z.string() });
-export type OutboxError = z.infer<typeof outboxErrorSchema>;
+const outboxError = object({ code: string(), message: string() });
+export type OutboxError = Output<typeof outboxError>;
 
-const jsonValue: z.ZodType<unknown> = z.json();
-
-export const outboxItemSchema = z.object({
+const outboxItem = object({
 	/** Client-generated (crypto.randomUUID): the server applies each id at most once. */
-	id: z.string().min(1),
-	type: outboxTypeSchema,
-	payload: jsonValue,
+	id: string({ min: 1 }),
+	type: oneOf(outboxTypes),
+	payload: json,
 	createdAt: epochMs,
-	state: outboxStateSchema,
-	attempts: z.number().int().nonnegative(),
+	state: oneOf(outboxStates),
+	attempts: number({ int: true, min: 0 }),
 	nextAttemptAt: epochMs,
-	lastError: outboxErrorSchema.nullable(),
+	lastError: nullable(outboxError),
 	/** What the server answered for an applied item, kept for the UI. */
-	result: jsonValue.optional()
+	result: optional(json)
 });
-export type OutboxItem = z.infer<typeof outboxItemSchema>;
+export const outboxItemSchema = parser('outbox item', outboxItem);
+export type OutboxItem = Output<typeof outboxItem>;
 
 /** Key/value rows: the value is parsed by the schema of its key (see settings.ts, sync-state.ts). */
-export const keyValueRowSchema = z.object({ key: z.string(), value: z.unknown() });
-export type KeyValueRow = z.infer<typeof keyValueRowSchema>;
-
-/** The store's rows are the server's answers as they came (parsed again when read back). */
-export const storeLicenseRowSchema = storeLicenseSchema;
-export type StoreLicenseRow = z.infer<typeof storeLicenseRowSchema>;
-export const storeProjectRowSchema = projectStateSchema;
-export type StoreProjectRow = z.infer<typeof storeProjectRowSchema>;
-export const storeConflictRowSchema = storeConflictSchema.extend({ dismissed: z.boolean() });
-export type StoreConflictRow = z.infer<typeof storeConflictRowSchema>;
+export interface KeyValueRow {
+	key: string;
+	value: unknown;
+}

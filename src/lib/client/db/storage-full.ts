@@ -2,7 +2,7 @@
 // browser's QuotaExceededError on (sometimes wrapped as `inner`); workflows turn it into a
 // specific, actionable refusal instead of an unhandled rejection.
 import type { ApiError } from '$lib/protocol/api';
-import { t } from '$lib/i18n';
+import { t } from '$lib/i18n/shell';
 
 export function isStorageFull(error: unknown): boolean {
 	for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {

@@ -1,16 +1,19 @@
 // Storing verified license files on this device. Each file is decided on its own (import-decision.ts):
-// a file that fails stores nothing, and never blocks the others.
+// a file that fails stores nothing, and never blocks the others. Reading and removing them, which the
+// home page does without loading the formats, is in license-rows.ts.
 import type { IssuedLicense, RevokedLicense } from '$lib/protocol/api';
 import type { SignedLicense } from '$lib/protocol/license-file';
 import type { TrustedKeys } from '$lib/protocol/vendor-keys';
 import type { LicenseManagerDatabase } from '../db/database';
-import { licenseRowSchema, type LicenseRow } from '../db/schemas';
+import type { LicenseRow } from '../db/schemas';
 import {
 	decideAgainstStored,
 	verifyIncoming,
 	type ImportError,
 	type StoredLicenseSummary
 } from './import-decision';
+
+export { readLicenses, removeLicense } from './license-rows';
 
 export interface ImportContext {
 	trustedKeys: TrustedKeys;
@@ -40,15 +43,6 @@ function rowOf(license: SignedLicense, text: string, now: number): LicenseRow {
 		storedAt: now,
 		status: 'active'
 	};
-}
-
-/** Every stored license, each row checked: a damaged row is left out, never crashes the list. */
-export async function readLicenses(db: LicenseManagerDatabase): Promise<LicenseRow[]> {
-	const rows = await db.licenses.toArray();
-	return rows.flatMap((row) => {
-		const parsed = licenseRowSchema.safeParse(row);
-		return parsed.success ? [parsed.data] : [];
-	});
 }
 
 /** One file to import: its text (license file or QR text) and where it came from (shown with errors). */
@@ -179,8 +173,4 @@ export async function applyRevocations(db: LicenseManagerDatabase, revoked: Revo
 			});
 		}
 	});
-}
-
-export async function removeLicense(db: LicenseManagerDatabase, licenseNumber: string): Promise<void> {
-	await db.licenses.delete(licenseNumber);
 }

@@ -4,7 +4,7 @@ import { liveQuery, type Subscription } from 'dexie';
 import { projectNameSchema, storeEditPayloadSchema, type StoreEdit } from '$lib/protocol/store';
 import type { ApiError } from '$lib/protocol/api';
 import { app } from '../app-state.svelte';
-import type { StoreConflictRow, StoreLicenseRow, StoreProjectRow } from '../db/schemas';
+import type { StoreConflictRow, StoreLicenseRow, StoreProjectRow } from '../db/store-schemas';
 import { resumeAfterSignIn } from '../sync/outbox';
 import { buildStoreView } from './store-view';
 import { dismissConflict, pullStore, queueStoreEdit, readStoreCopy } from './store-sync';

@@ -19,7 +19,7 @@ import {
 	type StoreConflictRow,
 	type StoreLicenseRow,
 	type StoreProjectRow
-} from '../db/schemas';
+} from '../db/store-schemas';
 import { newOutboxItem } from '../sync/outbox';
 
 const CLOCK_KEY = 'storeClock';

@@ -1,8 +1,8 @@
 // The trusted clock's state, kept in IndexedDB so a restart (or clearing nothing but the page) does
 // not reset the high-water mark. Signed server times arrive with each sync and each health check;
 // they are verified against the trusted vendor keys before they count.
-import { z } from 'zod';
 import { verifyServerTime } from '$lib/protocol/server-time';
+import { nullable, number, object, parser, string, type Check } from '$lib/protocol/shape';
 import type { LicenseManagerDatabase } from '../db/database';
 import { loadTrustedKeys } from '../trusted-keys';
 import {
@@ -18,17 +18,24 @@ const CLOCK_KEY = 'clock';
 /** A signed server time received (by the page or the service worker) and not yet applied. */
 const PENDING_SERVER_TIME_KEY = 'pendingServerTime';
 
-const epochMs = z.number().int();
-const clockStateSchema = z.object({
-	markMs: epochMs,
-	lastCorrectedMs: epochMs,
-	offsetMs: epochMs,
-	frozenMs: z.number().int().nonnegative(),
-	serverTimeMs: epochMs.nullable(),
-	serverTimeReceivedAtMs: epochMs.nullable()
-}) satisfies z.ZodType<ClockState>;
+// Checked without zod (shape.ts): the clock is read at every start.
+const epochMs = number({ int: true });
+const clockStateSchema = parser(
+	'clock state',
+	object({
+		markMs: epochMs,
+		lastCorrectedMs: epochMs,
+		offsetMs: epochMs,
+		frozenMs: number({ int: true, min: 0 }),
+		serverTimeMs: nullable(epochMs),
+		serverTimeReceivedAtMs: nullable(epochMs)
+	}) satisfies Check<ClockState>
+);
 
-const pendingServerTimeSchema = z.object({ statement: z.string(), receivedAt: epochMs });
+const pendingServerTimeSchema = parser(
+	'pending server time',
+	object({ statement: string(), receivedAt: epochMs })
+);
 
 export interface ClockReading {
 	state: ClockState;

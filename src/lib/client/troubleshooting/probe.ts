@@ -3,8 +3,8 @@
 import { version as appVersion } from '$app/environment';
 import { messageSW } from 'workbox-window';
 import { outboxItemSchema } from '../db/schemas';
-import type { LicenseManager } from '../license-manager';
-import { readLicenses } from '../licenses/license-store';
+import type { LicenseManager } from '../manager';
+import { readLicenses } from '../licenses/license-rows';
 import { checkServer } from '../server-status';
 import { readClock } from '../time/clock-store';
 import { deviceClockSkew } from '../time/trusted-clock';

@@ -1,6 +1,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { createRegistrationRequest, type RegistrationRequest } from '$lib/protocol/reg-file';
-import { generateKeyPair, signerFromKeyPair, type Ed25519KeyPair } from '$lib/protocol/ed25519';
+import { signerFromKeyPair, type Ed25519KeyPair } from '$lib/protocol/ed25519';
+import { generateKeyPair } from '$lib/protocol/ed25519-tweetnacl';
 import { verifyLicenseFile } from '$lib/protocol/license-file';
 import type { ActivationResponse } from '$lib/protocol/api';
 import { describeEachDatabase } from '../testing/databases';

@@ -4,7 +4,8 @@
 // race, through the built server, is in tests/e2e/reliability.e2e.ts).
 import { beforeAll, expect, it } from 'vitest';
 import { createRegistrationRequest } from '$lib/protocol/reg-file';
-import { generateKeyPair, signerFromKeyPair, type Signer } from '$lib/protocol/ed25519';
+import { signerFromKeyPair, type Signer } from '$lib/protocol/ed25519';
+import { generateKeyPair } from '$lib/protocol/ed25519-tweetnacl';
 import { describeEachDatabase } from '../testing/databases';
 import { createAccount } from '../services/account.service';
 import { createLicense, ensureCatalogue } from '../services/catalogue.service';

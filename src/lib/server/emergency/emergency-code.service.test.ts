@@ -1,6 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
 import { verifyEmergencyCode } from '$lib/protocol/emergency-code';
-import { generateKeyPair } from '$lib/protocol/ed25519';
+import { generateKeyPair } from '$lib/protocol/ed25519-tweetnacl';
 import { generateLicenseNumber } from '$lib/protocol/license-number';
 import { describeEachDatabase } from '../testing/databases';
 import { ensureCatalogue } from '../services/catalogue.service';

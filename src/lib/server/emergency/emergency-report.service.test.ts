@@ -1,10 +1,10 @@
 import { beforeAll, expect, it } from 'vitest';
-import { generateKeyPair } from '$lib/protocol/ed25519';
+import { generateKeyPair } from '$lib/protocol/ed25519-tweetnacl';
 import { encodeBase64url } from '$lib/protocol/base64url';
 import { describeEachDatabase } from '../testing/databases';
 import { ensureCatalogue } from '../services/catalogue.service';
 import { findEmergencyUse } from '../repositories/emergency-uses.repository';
-import { deviceIdOf } from '$lib/protocol/device-id';
+import { deviceIdOf } from '$lib/protocol/sync-ids';
 import { generateLicenseNumber } from '$lib/protocol/license-number';
 import type { Db } from '../db/schema';
 import { reportEmergencyUse } from './emergency-report.service';

@@ -3,7 +3,7 @@ import { sign, type Ed25519KeyPair } from '$lib/protocol/ed25519';
 import { signEmergencyCode, type EmergencyCode } from '$lib/protocol/emergency-code';
 import { createEmergencyUse } from '$lib/protocol/emergency-license';
 import { signerFromKeyPair } from '$lib/protocol/ed25519';
-import { keyIdOf } from '$lib/protocol/vendor-keys';
+import { keyIdOf } from '$lib/protocol/sync-ids';
 import type { Db } from '../db/schema';
 import { createAccount } from '../services/account.service';
 import { createLicense, type CreateLicenseInput } from '../services/catalogue.service';

@@ -5,7 +5,8 @@ import nacl from 'tweetnacl';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeBase64url, encodeBase64url } from '$lib/protocol/base64url';
 import { utf8 } from '$lib/protocol/bytes';
-import { keyIdOf, publishedKeySetSchema, trustedKeysFrom } from '$lib/protocol/vendor-keys';
+import { publishedKeySetSchema, trustedKeysFrom } from '$lib/protocol/vendor-keys';
+import { keyIdOf } from '$lib/protocol/sync-ids';
 import { parseConfig } from '../config';
 import { describeEachDatabase } from '../testing/databases';
 import {
@@ -89,7 +90,7 @@ describeEachDatabase('signing keys', (getDb) => {
 		expect(published.keys.find((k) => k.kid === before.kid)?.status).toBe('verify-only');
 		expect(published.keys.filter((k) => k.status === 'active')).toHaveLength(1);
 		expect(published.keys[0]?.kid).toBe(after.kid);
-		const trusted = trustedKeysFrom(published);
+		const trusted = await trustedKeysFrom(published);
 		expect(nacl.sign.detached.verify(message, oldSignature, trusted.get(before.kid)!.publicKey)).toBe(true);
 
 		const file = JSON.parse(readFileSync(join(config.dataDir, KEY_FILE_NAME), 'utf8'));

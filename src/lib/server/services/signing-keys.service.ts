@@ -7,8 +7,10 @@ import { chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSyn
 import { join } from 'node:path';
 import { z } from 'zod';
 import { decodeBase64url, encodeBase64url } from '$lib/protocol/base64url';
-import { keyPairFromSeed, SEED_BYTES, type Signer } from '$lib/protocol/ed25519';
-import { keyIdOf, type PublishedKeySet } from '$lib/protocol/vendor-keys';
+import { SEED_BYTES, type Signer } from '$lib/protocol/ed25519';
+import { keyPairFromSeed } from '$lib/protocol/ed25519-tweetnacl';
+import { type PublishedKeySet } from '$lib/protocol/vendor-keys';
+import { keyIdOf } from '$lib/protocol/sync-ids';
 import type { ServerConfig } from '../config';
 import type { Db } from '../db/schema';
 import {

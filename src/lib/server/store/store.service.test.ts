@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRegistrationRequest } from '$lib/protocol/reg-file';
-import { generateKeyPair, signerFromKeyPair, type Ed25519KeyPair } from '$lib/protocol/ed25519';
+import { signerFromKeyPair, type Ed25519KeyPair } from '$lib/protocol/ed25519';
+import { generateKeyPair } from '$lib/protocol/ed25519-tweetnacl';
 import type { Stamp, StoreEdit } from '$lib/protocol/store';
 import { describeEachDatabase } from '../testing/databases';
 import { ensureCatalogue } from '../services/catalogue.service';

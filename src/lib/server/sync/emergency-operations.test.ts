@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
-import { generateKeyPair } from '$lib/protocol/ed25519';
+import { generateKeyPair } from '$lib/protocol/ed25519-tweetnacl';
 import { encodeBase64url } from '$lib/protocol/base64url';
 import { describeEachDatabase } from '../testing/databases';
 import { ensureCatalogue } from '../services/catalogue.service';

@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
-import { syncRequestSchema } from '$lib/protocol/api';
-import { signServerTime, type SyncResponseWithTime } from '$lib/protocol/server-time';
+import { syncRequestSchema, type SyncResponseWithTime } from '$lib/protocol/api';
+import { signServerTime } from '$lib/protocol/server-time';
 import { applySyncBatch } from '$lib/server/sync/sync.service';
 import { getServerContext } from '$lib/server/context';
 import { readJson } from '$lib/server/http/body';

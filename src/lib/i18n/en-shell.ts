@@ -1,0 +1,112 @@
+// The strings of the app shell and the home page (layout, status bar, Active Licenses, the clock
+// and storage warnings): the first view loads only these. Every other string is in en.ts.
+export const enShell = {
+	appName: 'Airlock License Manager',
+	appShortName: 'Airlock',
+	skipToContent: 'Skip to content',
+	common: { next: 'Next' },
+	nav: {
+		home: 'License Manager',
+		instant: 'Instant Activation',
+		deferred: 'Deferred Activation',
+		emergency: 'Emergency Activation',
+		refresh: 'Refresh',
+		licenseList: 'License list',
+		projects: 'Projects',
+		troubleshooting: 'Troubleshooting'
+	},
+	status: {
+		email: 'User ID (e-mail)',
+		password: 'Password',
+		online: 'Online',
+		offline: 'Offline — working from this device',
+		pending: (count: number) =>
+			count === 1 ? '1 operation waiting for the server' : `${count} operations waiting for the server`,
+		nothingPending: 'Nothing waiting for the server',
+		failed: (count: number) =>
+			count === 1 ? '1 operation refused by the server' : `${count} operations refused by the server`,
+		lastSync: (when: string) => `Last sync ${when}`,
+		neverSynced: 'Not synced yet',
+		queue: 'Queued operations',
+		signInToFinish: 'Sign in to finish the queued operations',
+		signIn: 'Sign in',
+		signInUnreachable: 'The activation server cannot be reached. Try again when you are online.',
+		retry: 'Retry',
+		states: {
+			queued: 'Queued',
+			sending: 'Sending…',
+			done: 'Done',
+			failed: 'Failed',
+			'needs-sign-in': 'Sign in to finish'
+		},
+		types: {
+			'instant-activation': 'Instant Activation',
+			refresh: 'Refresh',
+			'emergency-report': 'Emergency Activation report',
+			'store-edit': 'License list change'
+		},
+		storagePersistent: 'Storage: kept by the browser',
+		storageBestEffort: 'Storage: may be cleared by the browser when space runs low'
+	},
+	pwa: {
+		offlineReady: 'Ready to work offline: this License Manager now opens without a network.',
+		updateAvailable: 'A new version is available',
+		reload: 'Reload',
+		install: 'Install the License Manager',
+		dismiss: 'Dismiss'
+	},
+	home: {
+		title: 'License Manager',
+		activeLicenses: 'Active Licenses',
+		noLicenses: 'No license is active on this device yet.',
+		chooseMode: 'Choose an activation mode. We recommend Instant Activation.',
+		device: (id: string) => `This device: ${id}`,
+		columns: {
+			product: 'Product',
+			number: 'License number',
+			kind: 'Kind',
+			expansions: 'Expansions',
+			expiry: 'Expires',
+			device: 'Device'
+		},
+		current: 'current',
+		never: 'Never',
+		daysLeft: (days: number) => (days === 1 ? '1 day left' : `${days} days left`),
+		expired: 'Expired',
+		deactivated: 'Deactivated: its seat was released',
+		revoked: 'No longer valid for this device',
+		details: 'Details',
+		remove: 'Remove',
+		confirmRemove: (number: string) =>
+			`Remove license ${number} from this device? You can load it again later.`,
+		refresh: 'Refresh',
+		refreshHelp: 'Gets new and updated licenses and expansions for this device from the server.',
+		refreshDone: (count: number) =>
+			count === 0
+				? 'Refresh done: everything is up to date.'
+				: `Refresh done: ${count} license file(s) updated.`,
+		refreshQueued:
+			'The server cannot be reached: Refresh is queued and will run when the connection returns.',
+		refreshNothing: 'There is nothing to refresh yet: activate a license first.'
+	},
+	clock: {
+		setBack: (when: string) =>
+			`Your computer’s clock was set back: it is behind a time this License Manager has already seen (${when}). Time-limited licenses (emergency, temporary, expiring) are treated as expired until the clock is right again or a sync with the server confirms the time.`,
+		setBackRepeatedly:
+			'Your computer’s clock was set back several times. Time-limited licenses (emergency, temporary, expiring) are treated as expired until a sync with the server confirms the time: connect to the internet, then choose Refresh.',
+		expiringSoon: (count: number) =>
+			count === 1
+				? '1 license ends soon: renew it with Refresh, or contact your vendor.'
+				: `${count} licenses end soon: renew them with Refresh, or contact your vendor.`,
+		hoursLeft: (hours: number) => (hours === 1 ? '1 hour left' : `${hours} hours left`),
+		notTrusted: 'Not usable: the clock was set back'
+	},
+	storageFull: {
+		queue:
+			'This browser has no room left to store the activation for later, so nothing was queued. Free up space (remove other sites’ data or files from this device), then activate again.',
+		license:
+			'The license was activated, but this browser has no room left to store it on this device, so nothing was stored. Free up space (remove other sites’ data or files from this device), then click Refresh to get it.',
+		refresh:
+			'This browser has no room left to store what Refresh brought, so nothing was stored. Free up space (remove other sites’ data or files from this device), then click Refresh again.'
+	}
+} as const;
