@@ -61,6 +61,16 @@ describeEachDatabase('atomically (group commit on SQLite)', (getDb, kind, getTes
 	});
 
 	if (kind === 'sqlite') {
+		it('writes the units made ready in the same turn of the event loop together', async () => {
+			const db = getDb();
+			const other = getTestDatabase().reopen();
+			const units = Array.from({ length: 5 }, (_, i) => atomically(db, (trx) => insertKey(trx, `turn-${i}`)));
+			await units[0];
+			// Committed together: when the first is answered, another connection sees all five.
+			expect(await storedKeys(other, 'turn-')).toHaveLength(5);
+			await Promise.all(units);
+		});
+
 		it(`writes the units that wait behind a batch together, at most ${MAX_UNITS_PER_BATCH} per transaction`, async () => {
 			const db = getDb();
 			const other = getTestDatabase().reopen();
@@ -68,12 +78,15 @@ describeEachDatabase('atomically (group commit on SQLite)', (getDb, kind, getTes
 				let open!: () => void;
 				return { opened: new Promise<void>((resolve) => (open = resolve)), open: () => open() };
 			};
+			const firstStarted = gate();
 			const firstBatch = gate();
 			const secondBatch = gate();
 			const first = atomically(db, async (trx) => {
+				firstStarted.open();
 				await firstBatch.opened;
 				return insertKey(trx, 'batch-000');
 			});
+			await firstStarted.opened;
 			const count = MAX_UNITS_PER_BATCH + 6;
 			const waiting = Array.from({ length: count }, (_, i) =>
 				atomically(db, async (trx) => {

@@ -1,7 +1,8 @@
 // Group commit for SQLite. On one SQLite connection a write transaction's begin and commit (which
 // appends to the WAL, and now and then checkpoints it) cost more than the statements of a whole
-// activation, and transactions run one after another anyway. So the units of work that arrive while
-// a batch is being written wait for it, and are then written together in one transaction, each in a
+// activation, and transactions run one after another anyway. So the units of work that arrive in
+// the same turn of the event loop, or while a batch is being written, are written together in one
+// transaction, each in a
 // savepoint of its own: a unit that fails is rolled back alone, the others still commit. A unit's
 // result is handed out only after its batch has committed, so nothing is answered that is not
 // stored. PostgreSQL gives each unit its own transaction: it locks row by row, and several app nodes
@@ -38,7 +39,12 @@ class GroupCommitter {
 	run<T>(work: (trx: Db) => Promise<T>): Promise<T> {
 		return new Promise<T>((resolve, reject) => {
 			this.waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
-			if (!this.writing) void this.writeAll();
+			if (!this.writing) {
+				this.writing = true;
+				// Starts on the next turn of the event loop, so that the units made ready by the same
+				// turn's I/O (answers from the thread pool, other requests' bodies) join this batch.
+				setImmediate(() => void this.writeAll());
+			}
 		});
 	}
 
