@@ -183,6 +183,26 @@ export async function measureActivations(
 	}
 }
 
+/**
+ * The ceiling the framework sets: the lightest endpoint of the same built server (the published
+ * keys, one small read) under the same load. An activation cannot be faster than this.
+ */
+async function measureLightestEndpoint(port: number, options: LoadOptions): Promise<number> {
+	const dataDir = mkdtempSync(join(tmpdir(), 'airlock-bench-'));
+	const server = await startAppServer(port, { DATA_DIR: dataDir, SEED_DEMO: 'false' });
+	try {
+		const result = await autocannon({
+			url: `${server.url}/api/v1/keys`,
+			connections: options.connections,
+			duration: options.seconds
+		});
+		return result.requests.average;
+	} finally {
+		await server.stop();
+		rmSync(dataDir, { recursive: true, force: true });
+	}
+}
+
 export async function activationBenchmarks(
 	options: LoadOptions = { connections: 50, seconds: 10 }
 ): Promise<Row[]> {
@@ -197,6 +217,7 @@ export async function activationBenchmarks(
 		options
 	);
 	await baselineServer.stop();
+	const lightest = await measureLightestEndpoint(BENCH_PORTS.sqlite, options);
 	const sqlite = await measureActivations('sqlite', BENCH_PORTS.sqlite, options);
 	const postgres = await measureActivations('postgres', BENCH_PORTS.postgres, options);
 
@@ -209,6 +230,14 @@ export async function activationBenchmarks(
 		met
 	});
 	return [
+		{
+			what: `requests / s to the server's lightest endpoint, GET /api/v1/keys (${options.connections} connections, ${options.seconds} s): the framework's ceiling for any route`,
+			value: formatNumber(lightest),
+			baseline: formatNumber(baseline.requestsPerSecond),
+			ratio: `${formatNumber(lightest / baseline.requestsPerSecond, 2)} ×`,
+			target: '–',
+			met: null
+		},
 		row(
 			'SQLite',
 			sqlite,

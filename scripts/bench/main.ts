@@ -89,7 +89,10 @@ ${table}
   server's own count of applied requests (none lost, none doubled).
 - **Activations per second**: autocannon, 50 connections, distinct devices with real signed requests,
   through the real HTTP route of the built server (\`POST /api/v1/activations\`, signed in). Baseline:
-  a bare \`node:http\` server that only reads the body and signs, same run.
+  a bare \`node:http\` server that only reads the body and signs, same run. Next to it, the same
+  server's lightest endpoint (\`GET /api/v1/keys\`) under the same load: the most any route of a
+  SvelteKit server can answer on this machine, which bounds what an activation (which also verifies
+  the request's signature, writes it to the database and signs the files) can reach.
 - **License list with 10,000 licenses**: the store's License list page in Chromium holding 10,000
   licenses; a keystroke in the search until the list on screen shows the result (median and p95),
   against the same page with 100 licenses.
