@@ -1,7 +1,13 @@
 // Activation and refresh requests queued while the License Manager was offline. They need no
 // operation record: the signed request's nonce already makes them idempotent.
 import { signedRequestBodySchema } from '$lib/protocol/api';
-import { activate, refresh, type ActivationOutcome } from '../activation/activation.service';
+import type { RegistrationRequest } from '$lib/protocol/reg-file';
+import {
+	activate,
+	refresh,
+	type ActivationContext,
+	type ActivationOutcome
+} from '../activation/activation.service';
 import { ApiFailure } from '../http/api-error';
 import { parseSignedRequestText } from '../http/signed-request';
 import type { OperationHandler, OperationOutcome } from './operation';
@@ -12,7 +18,8 @@ function fromOutcome(outcome: ActivationOutcome): OperationOutcome {
 		: { status: 'rejected', error: { code: outcome.error.code, message: outcome.error.message } };
 }
 
-async function requestFrom(payload: unknown) {
+/** Reads a queued signed request (and verifies its signature); an ApiFailure when it is damaged. */
+export async function requestFrom(payload: unknown) {
 	const body = signedRequestBodySchema.safeParse(payload);
 	if (!body.success)
 		throw new ApiFailure({
@@ -22,13 +29,22 @@ async function requestFrom(payload: unknown) {
 	return parseSignedRequestText(body.data.request);
 }
 
+/** Applies a queued Instant Activation whose request was read by requestFrom. */
+export async function applyInstantActivation(
+	ctx: ActivationContext,
+	request: RegistrationRequest,
+	account: { id: string; email: string }
+): Promise<OperationOutcome> {
+	return fromOutcome(await activate(ctx, { request, path: 'instant', account }));
+}
+
 export const instantActivationOperation: OperationHandler = async (ctx, payload, account) => {
 	if (!account)
 		return {
 			status: 'needs-sign-in',
 			error: { code: 'not_signed_in', message: 'Sign in to finish this activation.' }
 		};
-	return fromOutcome(await activate(ctx, { request: await requestFrom(payload), path: 'instant', account }));
+	return applyInstantActivation(ctx, await requestFrom(payload), account);
 };
 
 export const refreshOperation: OperationHandler = async (ctx, payload) =>
