@@ -1,33 +1,15 @@
 // The statements of the activation hot path, as compiled SQL (see db/compiled.ts for why).
 import { execute as run, statement } from '../db/compiled';
 import type { Db, License, NewActivation, Product, RequestRecord } from '../db/schema';
+import { splitJoined, type LicenseProductRow } from '../repositories/licenses.repository';
 
 const LICENSE_COLUMNS = `l.number, l.product_code, l.account_id, l.seats, l.quantity, l.kind, l.expires_at,
 	l.renewal_days, l.deferred_allowed, l.emergency_allowed, l.parent_number, l.revision, l.created_at,
 	l.updated_at, p.name as product_name, p.kind as product_kind, p.default_quantity as product_default_quantity`;
 
-type LicenseRow = License & {
-	product_name: string;
-	product_kind: Product['kind'];
-	product_default_quantity: number;
-};
-
 export interface LicenseEntry {
 	license: License;
 	product: Product;
-}
-
-function entryOf(row: LicenseRow): LicenseEntry {
-	const { product_name, product_kind, product_default_quantity, ...license } = row;
-	return {
-		license,
-		product: {
-			code: license.product_code,
-			name: product_name,
-			kind: product_kind,
-			default_quantity: product_default_quantity
-		}
-	};
 }
 
 // PostgreSQL locks the license row for the seat check; SQLite's writer already holds the database.
@@ -42,13 +24,13 @@ const EXPANSIONS = statement(
 
 /** The license (its row locked until the transaction ends) and its product, if it exists. */
 export async function lockLicense(trx: Db, number: string): Promise<LicenseEntry | undefined> {
-	const row = (await run<LicenseRow>(trx, LICENSE, [number])).rows[0];
-	return row && entryOf(row);
+	const row = (await run<LicenseProductRow>(trx, LICENSE, [number])).rows[0];
+	return row && splitJoined(row);
 }
 
 /** The expansions attached to a license, oldest first. */
 export async function expansionsOf(trx: Db, number: string): Promise<LicenseEntry[]> {
-	return (await run<LicenseRow>(trx, EXPANSIONS, [number])).rows.map(entryOf);
+	return (await run<LicenseProductRow>(trx, EXPANSIONS, [number])).rows.map(splitJoined);
 }
 
 const SEATS = statement(

@@ -63,9 +63,15 @@ export interface LicenseWithExpansions {
 	expansions: { license: License; product: Product }[];
 }
 
-function splitJoined(
-	row: License & { product_name: string; product_kind: Product['kind']; product_default_quantity: number }
-) {
+/** A license row joined with its product's columns (as product_name, product_kind, …). */
+export type LicenseProductRow = License & {
+	product_name: string;
+	product_kind: Product['kind'];
+	product_default_quantity: number;
+};
+
+/** Splits a joined row into the license and its product. */
+export function splitJoined(row: LicenseProductRow): { license: License; product: Product } {
 	const { product_name, product_kind, product_default_quantity, ...license } = row;
 	return {
 		license,
