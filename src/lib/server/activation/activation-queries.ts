@@ -1,37 +1,7 @@
-// The statements of the activation hot path, as compiled SQL (see db/compiled.ts for why).
+// The statements of the activation hot path, as compiled SQL (see db/compiled.ts for why); the
+// license reads it shares with Refresh are in licenses.repository.ts.
 import { execute as run, statement } from '../db/compiled';
-import type { Db, License, NewActivation, Product, RequestRecord } from '../db/schema';
-import { splitJoined, type LicenseProductRow } from '../repositories/licenses.repository';
-
-const LICENSE_COLUMNS = `l.number, l.product_code, l.account_id, l.seats, l.quantity, l.kind, l.expires_at,
-	l.renewal_days, l.deferred_allowed, l.emergency_allowed, l.parent_number, l.revision, l.created_at,
-	l.updated_at, p.name as product_name, p.kind as product_kind, p.default_quantity as product_default_quantity`;
-
-export interface LicenseEntry {
-	license: License;
-	product: Product;
-}
-
-// PostgreSQL locks the license row for the seat check; SQLite's writer already holds the database.
-const LICENSE = statement(
-	`select ${LICENSE_COLUMNS} from licenses l join products p on p.code = l.product_code where l.number = ?`,
-	' for update of l'
-);
-const EXPANSIONS = statement(
-	`select ${LICENSE_COLUMNS} from licenses l join products p on p.code = l.product_code
-	where l.parent_number = ? order by l.created_at, l.number`
-);
-
-/** The license (its row locked until the transaction ends) and its product, if it exists. */
-export async function lockLicense(trx: Db, number: string): Promise<LicenseEntry | undefined> {
-	const row = (await run<LicenseProductRow>(trx, LICENSE, [number])).rows[0];
-	return row && splitJoined(row);
-}
-
-/** The expansions attached to a license, oldest first. */
-export async function expansionsOf(trx: Db, number: string): Promise<LicenseEntry[]> {
-	return (await run<LicenseProductRow>(trx, EXPANSIONS, [number])).rows.map(splitJoined);
-}
+import type { Db, NewActivation, RequestRecord } from '../db/schema';
 
 const SEATS = statement(
 	`select count(*) as used, max(case when device_id = ? then id end) as held

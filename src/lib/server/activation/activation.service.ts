@@ -16,16 +16,13 @@ import { encodeBase64url } from '$lib/protocol/base64url';
 import { atomically } from '../db/group-commit';
 import type { Db } from '../db/schema';
 import { touchActivation } from '../repositories/activations.repository';
-import { getLicenseWithExpansions, type LicenseWithExpansions } from '../repositories/licenses.repository';
 import {
 	expansionsOf,
-	insertActivation,
-	lockLicense,
-	markReissued,
-	seatsOf,
-	storeAnswer,
-	storedAnswer
-} from './activation-queries';
+	findLicenseEntry,
+	getLicenseWithExpansions,
+	type LicenseWithExpansions
+} from '../repositories/licenses.repository';
+import { insertActivation, markReissued, seatsOf, storeAnswer, storedAnswer } from './activation-queries';
 import { isExpired, issueLicenseFiles, type LicenseSigner } from './license-issuer';
 import { deviceActivationsForAccount } from './device-activations';
 
@@ -153,7 +150,7 @@ async function takeSeat(
 	path: ActivationPath,
 	now: number
 ): Promise<LicenseWithExpansions> {
-	const entry = await lockLicense(trx, number);
+	const entry = await findLicenseEntry(trx, number, { lock: true });
 	if (!entry || entry.license.account_id !== account.id) {
 		refuse(
 			'license_not_found',

@@ -2,11 +2,10 @@
 // appends to the WAL, and now and then checkpoints it) cost more than the statements of a whole
 // activation, and transactions run one after another anyway. So the units of work that arrive in
 // the same turn of the event loop, or while a batch is being written, are written together in one
-// transaction, each in a
-// savepoint of its own: a unit that fails is rolled back alone, the others still commit. A unit's
-// result is handed out only after its batch has committed, so nothing is answered that is not
-// stored. PostgreSQL gives each unit its own transaction: it locks row by row, and several app nodes
-// write at once.
+// transaction, each in a savepoint of its own: a unit that fails is rolled back alone, the others
+// still commit. A unit's result is handed out only after its batch has committed, so nothing is
+// answered that is not stored. PostgreSQL gives each unit its own transaction: it locks row by row,
+// and several app nodes write at once.
 import type SQLite from 'better-sqlite3';
 import { execute, holdsConnection, statement } from './compiled';
 import { sqliteConnectionOf } from './database';
@@ -49,7 +48,6 @@ class GroupCommitter {
 	}
 
 	private async writeAll(): Promise<void> {
-		this.writing = true;
 		try {
 			while (this.waiting.length > 0) await this.writeBatch(this.waiting.splice(0, MAX_UNITS_PER_BATCH));
 		} finally {

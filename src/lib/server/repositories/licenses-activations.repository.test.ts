@@ -16,6 +16,7 @@ import {
 	attachExpansion,
 	bumpRevision,
 	findLicense,
+	findLicenseEntry,
 	findProduct,
 	getLicenseWithExpansions,
 	insertLicense,
@@ -25,7 +26,7 @@ import {
 	listProducts,
 	type NewLicenseFields
 } from './licenses.repository';
-import { lockLicense, seatsOf, insertActivation as claimSeat } from '../activation/activation-queries';
+import { seatsOf, insertActivation as claimSeat } from '../activation/activation-queries';
 
 let sequence = 0;
 
@@ -171,7 +172,7 @@ describeEachDatabase('licenses and activations', (getDb, kind, getTestDatabase) 
 		const nodes = kind === 'postgres' ? [db, getTestDatabase().reopen()] : [db];
 		const claim = (node: Db, deviceId: string) =>
 			node.transaction().execute(async (trx) => {
-				const entry = await lockLicense(trx, number);
+				const entry = await findLicenseEntry(trx, number, { lock: true });
 				if (!entry) throw new Error('license vanished');
 				const { used } = await seatsOf(trx, number, deviceId);
 				// Give the other transaction every chance to interleave between the count and the insert.
@@ -194,7 +195,7 @@ describeEachDatabase('licenses and activations', (getDb, kind, getTestDatabase) 
 		);
 		expect(results.filter((result) => result === 'claimed')).toHaveLength(2);
 		expect(await countActiveSeats(db, number)).toBe(2);
-		expect(await lockLicense(db, 'SRV-ZZZZ-ZZZZ-ZZZZ')).toBeUndefined();
+		expect(await findLicenseEntry(db, 'SRV-ZZZZ-ZZZZ-ZZZZ', { lock: true })).toBeUndefined();
 		expect((await findLicense(db, number))?.seats).toBe(2);
 	});
 });

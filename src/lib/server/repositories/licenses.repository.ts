@@ -1,5 +1,6 @@
 // The catalogue: products and the licenses sold for them, with expansions attached to a parent.
 import { generateLicenseNumber } from '$lib/protocol/license-number';
+import { execute, statement } from '../db/compiled';
 import type { Db, License, NewLicense, NewProduct, Product } from '../db/schema';
 
 /** Gave up generating a license number: every try collided, which means something else is wrong. */
@@ -57,21 +58,24 @@ export async function findLicense(db: Db, number: string): Promise<License | und
 	return db.selectFrom('licenses').selectAll().where('number', '=', number).executeTakeFirst();
 }
 
-export interface LicenseWithExpansions {
+/** A license and its product. */
+export interface LicenseEntry {
 	license: License;
 	product: Product;
-	expansions: { license: License; product: Product }[];
+}
+
+export interface LicenseWithExpansions extends LicenseEntry {
+	expansions: LicenseEntry[];
 }
 
 /** A license row joined with its product's columns (as product_name, product_kind, …). */
-export type LicenseProductRow = License & {
+type LicenseProductRow = License & {
 	product_name: string;
 	product_kind: Product['kind'];
 	product_default_quantity: number;
 };
 
-/** Splits a joined row into the license and its product. */
-export function splitJoined(row: LicenseProductRow): { license: License; product: Product } {
+function splitJoined(row: LicenseProductRow): LicenseEntry {
 	const { product_name, product_kind, product_default_quantity, ...license } = row;
 	return {
 		license,
@@ -84,16 +88,30 @@ export function splitJoined(row: LicenseProductRow): { license: License; product
 	};
 }
 
-function withProduct(db: Db) {
-	return db
-		.selectFrom('licenses')
-		.innerJoin('products', 'products.code', 'licenses.product_code')
-		.selectAll('licenses')
-		.select([
-			'products.name as product_name',
-			'products.kind as product_kind',
-			'products.default_quantity as product_default_quantity'
-		]);
+// Every activation and refresh reads these: compiled SQL (db/compiled.ts).
+const WITH_PRODUCT = `select l.number, l.product_code, l.account_id, l.seats, l.quantity, l.kind,
+	l.expires_at, l.renewal_days, l.deferred_allowed, l.emergency_allowed, l.parent_number, l.revision,
+	l.created_at, l.updated_at, p.name as product_name, p.kind as product_kind,
+	p.default_quantity as product_default_quantity
+	from licenses l join products p on p.code = l.product_code`;
+const LICENSE = statement(`${WITH_PRODUCT} where l.number = ?`);
+// PostgreSQL locks the license row for a seat check; SQLite's writer already holds the database.
+const LOCKED_LICENSE = statement(`${WITH_PRODUCT} where l.number = ?`, ' for update of l');
+const EXPANSIONS = statement(`${WITH_PRODUCT} where l.parent_number = ? order by l.created_at, l.number`);
+
+/** The license and its product, if it exists; with `lock`, its row is locked until the transaction ends. */
+export async function findLicenseEntry(
+	db: Db,
+	number: string,
+	{ lock = false }: { lock?: boolean } = {}
+): Promise<LicenseEntry | undefined> {
+	const row = (await execute<LicenseProductRow>(db, lock ? LOCKED_LICENSE : LICENSE, [number])).rows[0];
+	return row && splitJoined(row);
+}
+
+/** The expansions attached to a license, oldest first. */
+export async function expansionsOf(db: Db, number: string): Promise<LicenseEntry[]> {
+	return (await execute<LicenseProductRow>(db, EXPANSIONS, [number])).rows.map(splitJoined);
 }
 
 /** A license with its product and the expansions attached to it (oldest first). */
@@ -101,14 +119,8 @@ export async function getLicenseWithExpansions(
 	db: Db,
 	number: string
 ): Promise<LicenseWithExpansions | undefined> {
-	const row = await withProduct(db).where('licenses.number', '=', number).executeTakeFirst();
-	if (!row) return undefined;
-	const expansions = await withProduct(db)
-		.where('licenses.parent_number', '=', number)
-		.orderBy('licenses.created_at')
-		.orderBy('licenses.number')
-		.execute();
-	return { ...splitJoined(row), expansions: expansions.map(splitJoined) };
+	const entry = await findLicenseEntry(db, number);
+	return entry && { ...entry, expansions: await expansionsOf(db, number) };
 }
 
 /** An account's licenses, expansions included, oldest first. */
