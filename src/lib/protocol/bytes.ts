@@ -42,6 +42,11 @@ export const nodeHash = (
 	globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
 ).process?.getBuiltinModule?.('node:crypto') as NodeHash | undefined;
 
+/** SHA-512 by node:crypto. */
+export function nodeSha512(node: NodeHash, bytes: Uint8Array): Uint8Array {
+	return new Uint8Array(node.createHash('sha512').update(bytes).digest());
+}
+
 /**
  * SHA-512 without loading tweetnacl: node:crypto on Node, WebCrypto in browsers and service workers,
  * tweetnacl (sync-ids.ts) only where neither exists. Synchronous code uses sync-ids.ts instead.
@@ -50,10 +55,15 @@ export async function digestSha512(
 	bytes: Uint8Array,
 	runtime: { node?: NodeHash; subtle?: SubtleCrypto } = { node: nodeHash, subtle: globalThis.crypto?.subtle }
 ): Promise<Uint8Array> {
-	if (runtime.node) return new Uint8Array(runtime.node.createHash('sha512').update(bytes).digest());
+	if (runtime.node) return nodeSha512(runtime.node, bytes);
 	if (runtime.subtle)
 		return new Uint8Array(await runtime.subtle.digest('SHA-512', bytes as Uint8Array<ArrayBuffer>));
 	return (await import('./sync-ids')).tweetnaclSha512(bytes);
+}
+
+/** The bytes of a string of hex digit pairs (checked by its caller). */
+export function fromHex(hex: string): Uint8Array {
+	return Uint8Array.from(hex.match(/../g)!, (pair) => parseInt(pair, 16));
 }
 
 export function toHex(bytes: Uint8Array): string {

@@ -4,7 +4,7 @@
 // is much faster (npm run bench). tweetnacl is loaded only when the fallback is needed
 // (ed25519-tweetnacl.ts): it would otherwise cost every page that verifies anything ~10 KB gzip.
 import { encodeBase64url } from './base64url';
-import { concatBytes } from './bytes';
+import { concatBytes, fromHex } from './bytes';
 
 export const PUBLIC_KEY_BYTES = 32;
 export const SEED_BYTES = 32;
@@ -182,10 +182,6 @@ const KNOWN_MESSAGE = '72';
 const KNOWN_SIGNATURE =
 	'92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da' +
 	'085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00';
-
-function fromHex(hex: string): Uint8Array {
-	return Uint8Array.from(hex.match(/../g)!, (pair) => parseInt(pair, 16));
-}
 
 /** The RFC 8032 vector the native backend is checked against (exported for its test). */
 export const KNOWN_ANSWER = {

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { fieldLines, readArmor, signedBytesOf, writeArmor, type ArmorError, type ArmorSpec } from './armor';
 import { decodeBase64url, encodeBase64url } from './base64url';
 import { ByteReader, ByteWriter, TruncatedInputError } from './binary';
-import { toHex } from './bytes';
+import { fromHex, toHex } from './bytes';
 import { SIGNATURE_BYTES, verify } from './ed25519';
 import {
 	decodeNonce,
@@ -173,8 +173,6 @@ export async function signEmergencyCode(
 	return { ...unsigned, signature: await signer.sign(emergencyCodeSignedBytes(unsigned)) };
 }
 
-const kidBytes = (kid: string) => Uint8Array.from(kid.match(/../g)!.map((hex) => parseInt(hex, 16)));
-
 /** The compact text: what is pasted, and what the QR code holds. */
 export function formatEmergencyCode(code: EmergencyCode): string {
 	const bytes = new ByteWriter()
@@ -185,7 +183,7 @@ export function formatEmergencyCode(code: EmergencyCode): string {
 		.u32(code.issuedAt / 1000)
 		.bytes(decodeBase64url(code.codeId)!)
 		.u8(code.maxDays)
-		.bytes(kidBytes(code.kid))
+		.bytes(fromHex(code.kid))
 		.bytes(code.signature)
 		.toBytes();
 	return EMERGENCY_CODE_PREFIX + encodeBase64url(bytes);

@@ -8,7 +8,7 @@
 // The byte layouts are in docs/FORMATS.md.
 import { decodeBase64url, encodeBase64url } from './base64url';
 import { ByteReader, ByteWriter, TruncatedInputError } from './binary';
-import { toHex } from './bytes';
+import { fromHex, toHex } from './bytes';
 import { deviceIdOf } from './sync-ids';
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from './ed25519';
 import { NONCE_BYTES } from './fields';
@@ -131,7 +131,7 @@ export function licenseQrText(license: SignedLicense): string {
 		.u32(license.issuedAt / 1000)
 		.u32(license.expiresAt === null ? 0 : license.expiresAt / 1000)
 		.bytes(decodeBase64url(license.requestNonce)!)
-		.bytes(Uint8Array.from(license.kid.match(/../g)!.map((hex) => parseInt(hex, 16))))
+		.bytes(fromHex(license.kid))
 		.bytes(license.signature);
 	return LICENSE_QR_PREFIX + encodeBase64url(writer.toBytes());
 }

@@ -2,11 +2,11 @@
 // SHA-512 from node:crypto on Node, tweetnacl elsewhere. Code that can wait uses computeDeviceId
 // (device-id.ts) and computeKeyId (vendor-keys.ts), which hash with WebCrypto and need no tweetnacl.
 import nacl from 'tweetnacl';
-import { nodeHash, toHex } from './bytes';
+import { nodeHash, nodeSha512, toHex } from './bytes';
 import { checkDeviceKeySize, deviceIdFromDigest } from './device-id';
 
 export function sha512(bytes: Uint8Array): Uint8Array {
-	return nodeHash ? new Uint8Array(nodeHash.createHash('sha512').update(bytes).digest()) : nacl.hash(bytes);
+	return nodeHash ? nodeSha512(nodeHash, bytes) : tweetnaclSha512(bytes);
 }
 
 /** tweetnacl's SHA-512: the last resort of digestSha512 (bytes.ts), where no native hash exists. */
