@@ -148,6 +148,13 @@ interface Batch {
 
 type BatchOutcome = Omit<FlushOutcome, 'unreachable'>;
 
+function addCounts(total: BatchOutcome, more: BatchOutcome): void {
+	total.sent += more.sent;
+	total.applied += more.applied;
+	total.rejected += more.rejected;
+	total.needsSignIn += more.needsSignIn;
+}
+
 /**
  * Stores the server's answer to a batch in one transaction: the results of its applied items (the
  * handler's writes), every item's new state and the sync time. The handler prepares before the
@@ -254,11 +261,7 @@ async function flushPass(
 		}
 		const next = nextItems.length > 0 ? send(api, nextItems, nextNow) : null;
 		try {
-			const outcome = await settle(db, batch, answer.value, onApplied);
-			total.sent += outcome.sent;
-			total.applied += outcome.applied;
-			total.rejected += outcome.rejected;
-			total.needsSignIn += outcome.needsSignIn;
+			addCounts(total, await settle(db, batch, answer.value, onApplied));
 		} catch (error) {
 			// The next batch is left to finish on the server; its items go again with the next flush.
 			await next?.answer.catch(() => {});
@@ -305,17 +308,12 @@ export function flushOutbox(
 		try {
 			const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
 			const run = () => (locks ? locks.request(OUTBOX_LOCK, pass) : pass());
-			let outcome = await run();
+			const outcome = await run();
 			while (flight.again && !outcome.unreachable) {
 				flight.again = false;
 				const next = await run();
-				outcome = {
-					sent: outcome.sent + next.sent,
-					applied: outcome.applied + next.applied,
-					rejected: outcome.rejected + next.rejected,
-					needsSignIn: outcome.needsSignIn + next.needsSignIn,
-					unreachable: next.unreachable
-				};
+				addCounts(outcome, next);
+				outcome.unreachable = next.unreachable;
 			}
 			return outcome;
 		} finally {
