@@ -59,8 +59,8 @@ test('ten operations queued in version N are sent exactly once after N+1 is depl
 		await context.setOffline(false);
 		await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
 		await expect(page.getByText('A new version is available')).toBeVisible({ timeout: 20_000 });
-		await page.getByRole('button', { name: 'Reload' }).click();
-		await page.waitForEvent('load');
+		// Listening before the click: the reload can finish before a listener added after it.
+		await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Reload' }).click()]);
 		await expect(page.getByText('A new version is available')).toHaveCount(0);
 		// The queue came through the update untouched.
 		await expect(page.getByText(`${QUEUED} operations waiting for the server`)).toBeVisible();

@@ -30,8 +30,8 @@ test('a new version is offered with a prompt, and Reload switches to it', async 
 		await expect(page.getByText('A new version is available')).toBeVisible({ timeout: 20_000 });
 		// Not forced: the page still runs the old version until the user says so.
 		const before = await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL);
-		await page.getByRole('button', { name: 'Reload' }).click();
-		await page.waitForEvent('load');
+		// Listening before the click: the reload can finish before a listener added after it.
+		await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Reload' }).click()]);
 		await expect(page.getByText('A new version is available')).toHaveCount(0);
 		const waiting = await page.evaluate(
 			async () => (await navigator.serviceWorker.getRegistration())?.waiting
