@@ -25,6 +25,8 @@ export interface OpenContextOptions {
 	seedDemo?: boolean;
 	/** SQLite: how long to wait for another process's write lock (default 5 s). */
 	busyTimeoutMs?: number;
+	/** SQLite: checkpoint the log from a worker thread (the server does; tools and tests need not). */
+	checkpointInBackground?: boolean;
 }
 
 /** Opens and prepares everything; the caller owns the result (tests, the admin CLI). */
@@ -33,7 +35,10 @@ export async function openServerContext(
 	options: OpenContextOptions = {}
 ): Promise<ServerContext> {
 	const now = options.now ?? Date.now;
-	const db = createDatabase(config.database, { busyTimeoutMs: options.busyTimeoutMs });
+	const db = createDatabase(config.database, {
+		busyTimeoutMs: options.busyTimeoutMs,
+		checkpointInBackground: options.checkpointInBackground
+	});
 	try {
 		await migrateToLatest(db);
 		await ensureCatalogue(db);
@@ -53,7 +58,7 @@ let shared: Promise<ServerContext> | undefined;
 
 /** The process's context, opened on first use from the environment. */
 export function getServerContext(): Promise<ServerContext> {
-	shared ??= openServerContext(getConfig()).catch((error: unknown) => {
+	shared ??= openServerContext(getConfig(), { checkpointInBackground: true }).catch((error: unknown) => {
 		// Let the next request try again (e.g. PostgreSQL was still starting); the error still surfaces.
 		shared = undefined;
 		throw error;

@@ -7,6 +7,7 @@ import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg';
 import type { DatabaseConfig } from '../config';
 import type { Database, Db } from './schema';
+import { checkpointInBackground } from './wal-checkpointer';
 
 const INT8_OID = 20;
 
@@ -32,6 +33,11 @@ export interface DatabaseOptions {
 	 * blocks its event loop meanwhile); the admin CLI can wait longer behind a busy server.
 	 */
 	busyTimeoutMs?: number;
+	/**
+	 * SQLite only: checkpoint the write-ahead log from a worker thread rather than on this
+	 * connection (db/wal-checkpointer.ts). For the server; short-lived tools leave it to SQLite.
+	 */
+	checkpointInBackground?: boolean;
 }
 
 export function createDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): Db {
@@ -55,7 +61,10 @@ export function createDatabase(config: DatabaseConfig, options: DatabaseOptions 
 	sqlite.pragma(`busy_timeout = ${Math.round(options.busyTimeoutMs ?? 5000)}`);
 	sqlite.pragma('foreign_keys = ON');
 	sqlite.pragma('synchronous = NORMAL');
-	const cached = withStatementCache(sqlite);
+	const checkpoints = options.checkpointInBackground
+		? checkpointInBackground(sqlite, config.file)
+		: undefined;
+	const cached = withStatementCache(sqlite, () => checkpoints?.stop());
 	const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
 	sqliteConnections.set(db, cached);
 	return db;
@@ -76,10 +85,16 @@ const STATEMENT_CACHE_SIZE = 256;
  * so prepared statements are kept by their SQL text and reused; Kysely runs one query at a time
  * on this connection, so a statement is never in use twice at once.
  */
-function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
+function withStatementCache(sqlite: SQLite.Database, onClose: () => void): SQLite.Database {
 	const statements = new Map<string, SQLite.Statement>();
 	return new Proxy(sqlite, {
 		get(target, property, receiver) {
+			if (property === 'close')
+				return () => {
+					target.close();
+					onClose();
+					return receiver;
+				};
 			if (property !== 'prepare') return Reflect.get(target, property, receiver);
 			return (text: string) => {
 				// Take the write lock when a transaction begins (waiting up to busy_timeout): a deferred
