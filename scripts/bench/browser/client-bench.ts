@@ -138,7 +138,10 @@ const bench = {
 				signer: opened.identity.signer,
 				now
 			});
-			items.push(newOutboxItem('instant-activation', { request: formatRegFile(request, portal) }, now + i));
+			// Queued in the past, one millisecond apart (their order): every item is due when the flush
+			// starts. Dated ahead of now, the later ones were not due yet and a fast flush stopped short.
+			const queuedAt = now - count + i;
+			items.push(newOutboxItem('instant-activation', { request: formatRegFile(request, portal) }, queuedAt));
 		}
 		await opened.db.outbox.bulkAdd(items);
 		return opened.db.outbox.count();
