@@ -19,6 +19,7 @@ function license(fields: Partial<License>): License {
 		emergency_allowed: 1,
 		parent_number: null,
 		revision: 1,
+		seats_in_use: 0,
 		created_at: NOW,
 		updated_at: NOW,
 		...fields

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../testing/databases';
-import { migrateToLatest, NewerDatabaseError } from './migrate';
+import { migrateToLatest, migratorFor, NewerDatabaseError } from './migrate';
 import { migrations } from './migrations';
 
 for (const kind of DATABASE_KINDS) {
@@ -98,6 +98,54 @@ for (const kind of DATABASE_KINDS) {
 					.values({ id: 'x4', ...activation, license_number: 'DEV-3333-3333-3333' })
 					.execute()
 			).rejects.toThrow();
+		});
+
+		it('0004 counts the seats already in use, and keeps the count as seats are taken, freed, moved and removed', async () => {
+			opened = await openTestDatabase(kind, { migrate: false });
+			const db = opened.db;
+			expect((await (await migratorFor(db)).migrateTo('0003-projects')).error).toBeUndefined();
+			await sql`insert into accounts (id, email, password_hash, created_at) values ('a1', 'a@b.test', 'x', 1)`.execute(
+				db
+			);
+			await sql`insert into products (code, name, kind, default_quantity) values ('DEV', 'Dev', 'application', 1)`.execute(
+				db
+			);
+			for (const number of ['DEV-1111-1111-1111', 'DEV-2222-2222-2222'])
+				await sql`insert into licenses (number, product_code, account_id, seats, quantity, kind, deferred_allowed,
+					emergency_allowed, created_at, updated_at) values (${number}, 'DEV', 'a1', 10, 1, 'standard', 1, 1, 1, 1)`.execute(
+					db
+				);
+			const activate = (id: string, number: string, releasedAt: number | null = null) =>
+				sql`insert into activations (id, license_number, device_id, device_public_key, account_id,
+					first_activated_at, last_issued_at, last_seen_at, released_at)
+					values (${id}, ${number}, ${`device-${id}`}, 'k', 'a1', 1, 1, 1, ${releasedAt})`.execute(db);
+			await activate('x1', 'DEV-1111-1111-1111');
+			await activate('x2', 'DEV-1111-1111-1111');
+			await activate('x3', 'DEV-1111-1111-1111', 5);
+			await activate('x4', 'DEV-2222-2222-2222');
+			const seatsInUse = async () =>
+				(await db.selectFrom('licenses').select(['number', 'seats_in_use']).orderBy('number').execute()).map(
+					(row) => row.seats_in_use
+				);
+
+			expect(await migrateToLatest(db)).toEqual(['0004-seats-in-use']);
+			expect(await seatsInUse()).toEqual([2, 1]);
+			await activate('x5', 'DEV-1111-1111-1111');
+			expect(await seatsInUse()).toEqual([3, 1]);
+			await activate('x6', 'DEV-1111-1111-1111', 7); // a released one takes no seat
+			expect(await seatsInUse()).toEqual([3, 1]);
+			await db.updateTable('activations').set({ released_at: 9 }).where('id', '=', 'x1').execute();
+			expect(await seatsInUse()).toEqual([2, 1]);
+			await db.updateTable('activations').set({ last_seen_at: 10 }).where('id', '=', 'x2').execute();
+			expect(await seatsInUse()).toEqual([2, 1]);
+			await db
+				.updateTable('activations')
+				.set({ license_number: 'DEV-2222-2222-2222' })
+				.where('id', '=', 'x2')
+				.execute();
+			expect(await seatsInUse()).toEqual([1, 2]);
+			await db.deleteFrom('activations').where('id', 'in', ['x4', 'x3']).execute();
+			expect(await seatsInUse()).toEqual([1, 1]);
 		});
 	});
 }

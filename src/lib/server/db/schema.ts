@@ -60,6 +60,8 @@ export interface LicensesTable {
 	parent_number: string | null;
 	/** Bumped whenever the license or its expansions change, so clients know to refresh. */
 	revision: Generated<number>;
+	/** Live activations of the license, kept by triggers (migration 0004). */
+	seats_in_use: Generated<number>;
 	created_at: number;
 	updated_at: number;
 }

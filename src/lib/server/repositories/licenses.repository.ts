@@ -91,7 +91,7 @@ function splitJoined(row: LicenseProductRow): LicenseEntry {
 // Every activation and refresh reads these: compiled SQL (db/compiled.ts).
 const WITH_PRODUCT = `select l.number, l.product_code, l.account_id, l.seats, l.quantity, l.kind,
 	l.expires_at, l.renewal_days, l.deferred_allowed, l.emergency_allowed, l.parent_number, l.revision,
-	l.created_at, l.updated_at, p.name as product_name, p.kind as product_kind,
+	l.seats_in_use, l.created_at, l.updated_at, p.name as product_name, p.kind as product_kind,
 	p.default_quantity as product_default_quantity
 	from licenses l join products p on p.code = l.product_code`;
 const LICENSE = statement(`${WITH_PRODUCT} where l.number = ?`);

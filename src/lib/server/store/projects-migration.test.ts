@@ -34,7 +34,7 @@ for (const kind of DATABASE_KINDS) {
 					values (${id}, 'DEV-2222-2222-2222', ${`DEVICE-${id}`}, 'k', 'a1', 1, 1, 1, ${released})`.execute(db);
 			}
 
-			expect(await migrateToLatest(db)).toEqual(['0003-projects']);
+			expect(await migrateToLatest(db)).toContain('0003-projects');
 			const rows = await db
 				.selectFrom('activations')
 				.select(['id', 'released_at', 'release_reason'])

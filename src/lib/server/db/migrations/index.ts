@@ -4,9 +4,11 @@ import type { Migration } from 'kysely';
 import * as initial from './0001-initial';
 import * as emergency from './0002-emergency';
 import * as projects from './0003-projects';
+import * as seatsInUse from './0004-seats-in-use';
 
 export const migrations: Record<string, Migration> = {
 	'0001-initial': initial,
 	'0002-emergency': emergency,
-	'0003-projects': projects
+	'0003-projects': projects,
+	'0004-seats-in-use': seatsInUse
 };
