@@ -9,6 +9,8 @@ import { activate, refresh } from '../activation/activation.service';
 import { newAccount, newLicense, NOW, vendor } from '../emergency/testing';
 import { applySyncBatch } from '../sync/sync.service';
 import type { Db } from '../db/schema';
+import { markReissued, seatsOf } from '../activation/activation-queries';
+import { findLicense, findLicenseEntry } from '../repositories/licenses.repository';
 import {
 	applyStoreEdit,
 	EDIT_CLOCK_TOLERANCE_MS,
@@ -50,7 +52,7 @@ async function activateOn(db: Db, device: Ed25519KeyPair, email: string, account
 	return request.deviceId;
 }
 
-describeEachDatabase('store service', (getDb) => {
+describeEachDatabase('store service', (getDb, kind, getTestDatabase) => {
 	beforeAll(() => ensureCatalogue(getDb()));
 
 	describe('license list', () => {
@@ -292,6 +294,31 @@ describeEachDatabase('store service', (getDb) => {
 				licenses: [],
 				revoked: [{ licenseNumber: license.number, reason: 'seat_released' }]
 			});
+		});
+
+		it('waits for an activation that holds the license, never deadlocks with it', async () => {
+			const db = getDb();
+			const account = await newAccount(db);
+			const { license } = await newLicense(db, account.email, { seats: 1 });
+			const deviceId = await activateOn(db, generateKeyPair(), account.email, account.id, license.number);
+			// Another app node (PostgreSQL) releases the seat while this device activates again: the
+			// activation holds the license row, then touches its seat; the release frees that seat,
+			// which changes the license's count of seats in use.
+			const otherNode = kind === 'postgres' ? getTestDatabase().reopen() : db;
+			let release: ReturnType<typeof releaseSeat> | undefined;
+			await db.transaction().execute(async (trx) => {
+				await findLicenseEntry(trx, license.number, { lock: true });
+				release = releaseSeat(
+					otherNode,
+					{ accountId: account.id, licenseNumber: license.number, deviceId },
+					NOW + 5
+				);
+				await new Promise((resolve) => setTimeout(resolve, 300));
+				const seats = await seatsOf(trx, license.number, deviceId);
+				await markReissued(trx, seats.held!, NOW + 4);
+			});
+			expect(await release).toMatchObject({ ok: true });
+			expect((await findLicense(db, license.number))?.seats_in_use).toBe(0);
 		});
 	});
 });

@@ -26,7 +26,7 @@ import type { ApiError } from '$lib/protocol/api';
 import { isPostgres } from '../db/database';
 import type { Db, LicenseLinkRow, ProjectRow } from '../db/schema';
 import { findActiveActivation, releaseActivation } from '../repositories/activations.repository';
-import { findLicense } from '../repositories/licenses.repository';
+import { findLicense, findLicenseEntry } from '../repositories/licenses.repository';
 import {
 	findLink,
 	findProjects,
@@ -247,7 +247,9 @@ export async function releaseSeat(
 	now: number
 ): Promise<StoreOutcome<{ licenseNumber: string; deviceId: string; releasedAt: number }>> {
 	return db.transaction().execute(async (trx) => {
-		const license = await findLicense(trx, input.licenseNumber);
+		// The license row first, as an activation takes it: freeing the seat changes its count of
+		// seats in use, and taking the two rows in the same order keeps the two from deadlocking.
+		const license = (await findLicenseEntry(trx, input.licenseNumber, { lock: true }))?.license;
 		const activation =
 			license && license.account_id === input.accountId
 				? await findActiveActivation(trx, input.licenseNumber, input.deviceId)
