@@ -1,7 +1,7 @@
 // Each license keeps the number of its seats in use. Every activation checked it by counting the
 // license's live activations, which grows with the seats taken: at 1,000 seats in use the count
 // cost an activation about 60 µs, at 5,000 about 250 µs. Triggers keep the count, so every path
-// that takes, frees or removes a seat (the server, the admin CLI, a future one) keeps it true.
+// that takes, frees or removes a seat, now or later, keeps it true.
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
 const BACKFILL = sql`update licenses set seats_in_use = (
