@@ -4,6 +4,7 @@ import { createPrivateKey, sign as nodeSign } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { PKCS8_PREFIX } from '../../src/lib/protocol/ed25519';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -80,7 +81,7 @@ export async function startAppServer(port: number, env: Record<string, string>):
 export async function startSigningBaseline(port: number): Promise<RunningServer> {
 	const seed = new Uint8Array(32).fill(4);
 	const key = createPrivateKey({
-		key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]),
+		key: Buffer.concat([PKCS8_PREFIX, seed]),
 		format: 'der',
 		type: 'pkcs8'
 	});

@@ -29,8 +29,8 @@ export interface Ed25519Backend {
 }
 
 const ED25519 = { name: 'Ed25519' } as const;
-// PKCS#8 wrapping of a raw Ed25519 seed (RFC 8410): the only form WebCrypto imports private keys in.
-const PKCS8_PREFIX = new Uint8Array([
+/** PKCS#8 wrapping of a raw Ed25519 seed (RFC 8410): the only form WebCrypto imports private keys in. */
+export const PKCS8_PREFIX = new Uint8Array([
 	0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20
 ]);
 const KEY_CACHE_LIMIT = 512;

@@ -7,7 +7,7 @@ import { chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSyn
 import { join } from 'node:path';
 import { z } from 'zod';
 import { decodeBase64url, encodeBase64url } from '$lib/protocol/base64url';
-import { SEED_BYTES, type Signer } from '$lib/protocol/ed25519';
+import { PKCS8_PREFIX, SEED_BYTES, type Signer } from '$lib/protocol/ed25519';
 import { keyPairFromSeed } from '$lib/protocol/ed25519-tweetnacl';
 import { type PublishedKeySet } from '$lib/protocol/vendor-keys';
 import { keyIdOf } from '$lib/protocol/sync-ids';
@@ -33,7 +33,6 @@ export class SigningKeyFileError extends Error {
 }
 
 // PKCS#8 wrapping of a raw Ed25519 seed (RFC 8410), the form node:crypto imports.
-const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
 /** A signer for a seed, backed by one node:crypto KeyObject made here and kept in the closure. */
 export function signerFromSeed(
