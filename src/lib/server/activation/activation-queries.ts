@@ -3,23 +3,15 @@
 import { execute as run, statement } from '../db/compiled';
 import type { Db, NewActivation, RequestRecord } from '../db/schema';
 
-// The count is kept on the license (migration 0004); this device's seat is one index lookup. Either
-// way the cost no longer grows with the seats in use.
-const SEATS = statement(
-	`select l.seats_in_use as used, (select a.id from activations a
-		where a.license_number = l.number and a.device_id = ? and a.released_at is null) as held
-	from licenses l where l.number = ?`
+// The seats in use are counted on the license row itself (migration 0004), read with it; this is
+// the one seat lookup left, by index.
+const HELD_SEAT = statement(
+	`select id from activations where license_number = ? and device_id = ? and released_at is null`
 );
 
-/** Seats in use on a license, and the live activation this device holds on it, if any. */
-export async function seatsOf(
-	trx: Db,
-	number: string,
-	deviceId: string
-): Promise<{ used: number; held: string | null }> {
-	const row = (await run<{ used: number | string; held: string | null }>(trx, SEATS, [deviceId, number]))
-		.rows[0]!;
-	return { used: Number(row.used), held: row.held };
+/** The live activation this device holds on the license, if any. */
+export async function heldSeat(trx: Db, number: string, deviceId: string): Promise<string | null> {
+	return (await run<{ id: string }>(trx, HELD_SEAT, [number, deviceId])).rows[0]?.id ?? null;
 }
 
 const INSERT_ACTIVATION = statement(

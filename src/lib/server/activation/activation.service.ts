@@ -22,7 +22,7 @@ import {
 	getLicenseWithExpansions,
 	type LicenseWithExpansions
 } from '../repositories/licenses.repository';
-import { insertActivation, markReissued, seatsOf, storeAnswer, storedAnswer } from './activation-queries';
+import { heldSeat, insertActivation, markReissued, storeAnswer, storedAnswer } from './activation-queries';
 import { isExpired, issueLicenseFiles, type LicenseSigner } from './license-issuer';
 import { deviceActivationsForAccount } from './device-activations';
 
@@ -176,12 +176,12 @@ async function takeSeat(
 	if (isExpired(license, now))
 		refuse('license_expired', `License ${number} has expired. Contact your vendor to renew it.`, number);
 
-	const seats = await seatsOf(trx, number, request.deviceId);
-	if (seats.held) {
+	const held = await heldSeat(trx, number, request.deviceId);
+	if (held) {
 		// The same device activating again gets a fresh file on the seat it already holds.
-		await markReissued(trx, seats.held, now);
+		await markReissued(trx, held, now);
 	} else {
-		if (seats.used >= license.seats) {
+		if (license.seats_in_use >= license.seats) {
 			refuse(
 				'no_free_seat',
 				`All ${license.seats} seat${license.seats === 1 ? '' : 's'} of license ${number} are in use. Release a seat from another device in the License list, or buy more seats.`,

@@ -9,7 +9,7 @@ import { activate, refresh } from '../activation/activation.service';
 import { newAccount, newLicense, NOW, vendor } from '../emergency/testing';
 import { applySyncBatch } from '../sync/sync.service';
 import type { Db } from '../db/schema';
-import { markReissued, seatsOf } from '../activation/activation-queries';
+import { heldSeat, markReissued } from '../activation/activation-queries';
 import { findLicense, findLicenseEntry } from '../repositories/licenses.repository';
 import {
 	applyStoreEdit,
@@ -314,8 +314,7 @@ describeEachDatabase('store service', (getDb, kind, getTestDatabase) => {
 					NOW + 5
 				);
 				await new Promise((resolve) => setTimeout(resolve, 300));
-				const seats = await seatsOf(trx, license.number, deviceId);
-				await markReissued(trx, seats.held!, NOW + 4);
+				await markReissued(trx, (await heldSeat(trx, license.number, deviceId))!, NOW + 4);
 			});
 			expect(await release).toMatchObject({ ok: true });
 			expect((await findLicense(db, license.number))?.seats_in_use).toBe(0);
