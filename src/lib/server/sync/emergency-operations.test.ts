@@ -49,16 +49,15 @@ describeEachDatabase('sync operation emergency-report', (getDb) => {
 		const { license } = await newLicense(db, account.email);
 		const ctx = { db, signer: vendor, now: NOW };
 		const bare = await useText(generateKeyPair(), { licenseNumber: license.number });
-		expect(await emergencyReportOperation(() => false)(ctx, { use: bare }, null)).toMatchObject({
+		const applyWith = async (acceptBareNumber: boolean, use: string) =>
+			(await emergencyReportOperation(() => acceptBareNumber).prepare({ use }))(ctx, null);
+		expect(await applyWith(false, bare)).toMatchObject({
 			status: 'applied',
 			result: { revoked: true, reason: 'emergency_bare_number_refused' }
 		});
-		expect(
-			await emergencyReportOperation(() => true)(
-				ctx,
-				{ use: bare.replace('Product: SRV', 'Product: DEV') },
-				null
-			)
-		).toMatchObject({ status: 'rejected', error: { code: 'emergency_use_malformed' } });
+		expect(await applyWith(true, bare.replace('Product: SRV', 'Product: DEV'))).toMatchObject({
+			status: 'rejected',
+			error: { code: 'emergency_use_malformed' }
+		});
 	});
 });

@@ -1,34 +1,32 @@
 // Emergency uses queued while the License Manager was offline. No session is needed: the device
 // signature inside the report is the credential. Idempotent by itself (a license has one recorded
 // use, and the same report gets the same answer), so no operation record is kept.
-import { emergencyReportPayloadSchema } from '$lib/protocol/emergency-license';
 import { getConfig } from '../config';
 import { reportEmergencyUse } from '../emergency/emergency-report.service';
 import { serverTrustedKeys } from '../emergency/trusted-keys';
-import { ApiFailure } from '../http/api-error';
 import type { OperationHandler } from './operation';
 
 /** The operation, with the vendor's bare-number setting read when it runs (tests pass their own). */
-export function emergencyReportOperation(acceptBareNumber: () => boolean): OperationHandler {
-	return async (ctx, payload) => {
-		const body = emergencyReportPayloadSchema.safeParse(payload);
-		if (!body.success)
-			throw new ApiFailure({
-				code: 'invalid_payload',
-				message: 'The queued emergency activation report is damaged and cannot be sent.'
-			});
-		const outcome = await reportEmergencyUse(
-			{
-				db: ctx.db,
-				now: ctx.now,
-				trustedKeys: await serverTrustedKeys(ctx.db),
-				acceptBareNumber: acceptBareNumber()
-			},
-			body.data.use
-		);
-		return outcome.ok
-			? { status: 'applied', result: outcome.result }
-			: { status: 'rejected', error: { code: outcome.error.code, message: outcome.error.message } };
+export function emergencyReportOperation(
+	acceptBareNumber: () => boolean
+): OperationHandler<'emergency-report'> {
+	return {
+		async prepare(payload) {
+			return async (ctx) => {
+				const outcome = await reportEmergencyUse(
+					{
+						db: ctx.db,
+						now: ctx.now,
+						trustedKeys: await serverTrustedKeys(ctx.db),
+						acceptBareNumber: acceptBareNumber()
+					},
+					payload.use
+				);
+				return outcome.ok
+					? { status: 'applied', result: outcome.result }
+					: { status: 'rejected', error: { code: outcome.error.code, message: outcome.error.message } };
+			};
+		}
 	};
 }
 

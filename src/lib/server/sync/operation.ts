@@ -1,14 +1,34 @@
-// What every kind of queued operation provides to the sync service.
-import type { SyncResult } from '$lib/protocol/api';
+// What every kind of queued operation provides to the sync service, typed by the protocol's table of
+// operations (protocol/operations.ts): a handler for each type, with that type's payload and result.
+import type { ApiError } from '$lib/protocol/api';
+import type { OperationPayload, OperationResult, OperationType } from '$lib/protocol/operations';
 import type { ActivationContext } from '../activation/activation.service';
 
 export type SyncAccount = { id: string; email: string } | null;
 
-/** The outcome of one operation: applied (with a result), rejected for good, or waiting for a sign-in. */
-export type OperationOutcome = Omit<SyncResult, 'id'>;
+/** The outcome of one operation: applied (with its type's result), rejected for good, or waiting for a sign-in. */
+export type OperationOutcome<T extends OperationType = OperationType> =
+	| { status: 'applied'; result: OperationResult<T> }
+	| { status: 'rejected'; error: ApiError }
+	| { status: 'needs-sign-in'; error: ApiError };
 
-export type OperationHandler = (
+/** An operation read and checked (signatures verified), ready to apply to the database. */
+export type PreparedOperation<T extends OperationType> = (
 	ctx: ActivationContext,
-	payload: unknown,
 	account: SyncAccount
-) => Promise<OperationOutcome>;
+) => Promise<OperationOutcome<T>>;
+
+export interface OperationHandler<T extends OperationType> {
+	/**
+	 * The work that needs no database (parsing, signature checks): the sync service runs it for a
+	 * whole batch side by side. Throws an ApiFailure for an operation that can never apply.
+	 */
+	prepare(payload: OperationPayload<T>): Promise<PreparedOperation<T>>;
+	/**
+	 * On SQLite, consecutive operations of this type are started together: the group commit
+	 * (db/group-commit.ts) applies them in the order they were started, in one transaction.
+	 */
+	groupCommit?: boolean;
+}
+
+export type OperationRegistry = { readonly [T in OperationType]: OperationHandler<T> };

@@ -1,10 +1,11 @@
-// Every operation type the sync endpoint accepts, by its wire name (docs/API.md lists them).
+// Every operation type the sync endpoint accepts (docs/API.md lists them): one handler for each type
+// of the protocol's table, checked by the compiler.
 import { instantActivationOperation, refreshOperation } from './activation-operations';
 import { emergencyReport } from './emergency-operations';
-import type { OperationHandler } from './operation';
+import type { OperationRegistry } from './operation';
 import { storeEditOperation } from './store-operations';
 
-export const OPERATIONS: Readonly<Record<string, OperationHandler>> = {
+export const OPERATIONS: OperationRegistry = {
 	'instant-activation': instantActivationOperation,
 	refresh: refreshOperation,
 	'emergency-report': emergencyReport,

@@ -4,19 +4,29 @@
 // sign-in is left unapplied until the client has a session. An unexpected fault fails the whole
 // batch (500): what was applied stays applied, and the client sends the batch again.
 //
-// A run of Instant Activations (what an offline License Manager queues most) is read together
-// (each request's signature is verified in the thread pool, side by side), then applied in queue
-// order. On SQLite they are all started at once: the group commit (db/group-commit.ts) runs them in
-// the order they were started, in one transaction, instead of one transaction each.
+// Every operation is first read against the protocol's table of operations and prepared (its
+// signatures verified in the thread pool), all side by side; then they are applied in queue order.
+// On SQLite a run of operations whose type allows it is started at once: the group commit
+// (db/group-commit.ts) runs them in the order they were started, in one transaction, instead of
+// one transaction each.
 import type { SyncOperation, SyncResult } from '$lib/protocol/api';
+import { readOperation, type KnownOperation, type OperationType } from '$lib/protocol/operations';
 import type { ActivationContext } from '../activation/activation.service';
 import { isPostgres } from '../db/database';
 import { ApiFailure } from '../http/api-error';
-import { applyInstantActivation, requestFrom } from './activation-operations';
-import type { OperationOutcome, SyncAccount } from './operation';
+import type { OperationHandler, OperationOutcome, PreparedOperation, SyncAccount } from './operation';
 import { OPERATIONS } from './operations';
 
-const INSTANT_ACTIVATION = 'instant-activation';
+const DAMAGED: Record<OperationType, string> = {
+	'instant-activation': 'The queued activation is damaged and cannot be sent.',
+	refresh: 'The queued Refresh is damaged and cannot be sent.',
+	'emergency-report': 'The queued emergency activation report is damaged and cannot be sent.',
+	'store-edit': 'The queued License list change is damaged and cannot be sent.'
+};
+
+type Ready =
+	| { kind: 'ready'; type: OperationType; run: PreparedOperation<OperationType> }
+	| { kind: 'done'; outcome: OperationOutcome };
 
 function rejectedFor(error: unknown): OperationOutcome {
 	// An operation that cannot be read will never apply: reject it rather than retry forever.
@@ -24,29 +34,23 @@ function rejectedFor(error: unknown): OperationOutcome {
 	return { status: 'rejected', error: { code: error.error.code, message: error.error.message } };
 }
 
-async function applyActivationRun(
-	ctx: ActivationContext,
-	run: SyncOperation[],
-	account: { id: string; email: string }
-): Promise<SyncResult[]> {
-	const read = await Promise.all(
-		run.map((operation) =>
-			requestFrom(operation.payload).then(
-				(request) => ({ request }),
-				(error: unknown) => ({ outcome: rejectedFor(error) })
-			)
-		)
-	);
-	const apply = (each: (typeof read)[number]): Promise<OperationOutcome> =>
-		'request' in each ? applyInstantActivation(ctx, each.request, account) : Promise.resolve(each.outcome);
-	let outcomes: OperationOutcome[];
-	if (isPostgres(ctx.db)) {
-		outcomes = [];
-		for (const each of read) outcomes.push(await apply(each));
-	} else {
-		outcomes = await Promise.all(read.map(apply));
+async function prepare(operation: SyncOperation): Promise<Ready> {
+	const read = readOperation(operation);
+	if (!read.ok) {
+		const message =
+			read.code === 'unknown_operation'
+				? `This server does not know the operation “${operation.type}”. Update the License Manager.`
+				: DAMAGED[operation.type as OperationType];
+		return { kind: 'done', outcome: { status: 'rejected', error: { code: read.code, message } } };
 	}
-	return run.map((operation, i) => ({ id: operation.id, ...outcomes[i]! }));
+	const known: KnownOperation = read.operation;
+	// One handler per type of the union: the cast only restates what the registry's type says.
+	const handler = OPERATIONS[known.type] as OperationHandler<OperationType>;
+	try {
+		return { kind: 'ready', type: known.type, run: await handler.prepare(known.payload as never) };
+	} catch (error) {
+		return { kind: 'done', outcome: rejectedFor(error) };
+	}
 }
 
 export async function applySyncBatch(
@@ -54,33 +58,23 @@ export async function applySyncBatch(
 	operations: SyncOperation[],
 	account: SyncAccount
 ): Promise<SyncResult[]> {
-	const results: SyncResult[] = [];
-	for (let index = 0; index < operations.length; index++) {
-		const operation = operations[index]!;
-		if (operation.type === INSTANT_ACTIVATION && account) {
+	const ready = await Promise.all(operations.map(prepare));
+	const apply = (each: Ready): Promise<OperationOutcome> =>
+		each.kind === 'ready' ? each.run(ctx, account) : Promise.resolve(each.outcome);
+	const outcomes: OperationOutcome[] = [];
+	const together = !isPostgres(ctx.db);
+	for (let index = 0; index < ready.length; index++) {
+		const each = ready[index]!;
+		if (together && each.kind === 'ready' && OPERATIONS[each.type].groupCommit) {
+			// Operations already decided (damaged ones) stay in the run: they resolve at once.
+			const joins = (next: Ready) => next.kind === 'done' || next.type === each.type;
 			let end = index + 1;
-			while (end < operations.length && operations[end]!.type === INSTANT_ACTIVATION) end++;
-			results.push(...(await applyActivationRun(ctx, operations.slice(index, end), account)));
+			while (end < ready.length && joins(ready[end]!)) end++;
+			outcomes.push(...(await Promise.all(ready.slice(index, end).map(apply))));
 			index = end - 1;
 			continue;
 		}
-		const handler = Object.hasOwn(OPERATIONS, operation.type) ? OPERATIONS[operation.type] : undefined;
-		if (!handler) {
-			results.push({
-				id: operation.id,
-				status: 'rejected',
-				error: {
-					code: 'unknown_operation',
-					message: `This server does not know the operation “${operation.type}”. Update the License Manager.`
-				}
-			});
-			continue;
-		}
-		try {
-			results.push({ id: operation.id, ...(await handler(ctx, operation.payload, account)) });
-		} catch (error) {
-			results.push({ id: operation.id, ...rejectedFor(error) });
-		}
+		outcomes.push(await apply(each));
 	}
-	return results;
+	return operations.map((operation, i) => ({ id: operation.id, ...outcomes[i]! }));
 }
