@@ -50,9 +50,9 @@ fi
 hex_to_file "$SPKI_PREFIX" "$work/spki-prefix.bin"
 cat "$work/spki-prefix.bin" "$work/pub.raw" >"$work/pub.der"
 
-# 2. The armored block: CRLF read as LF; text before BEGIN and after END ignored. The first BEGIN line
-#    of any label decides the type.
-sed 's/\r$//' "$file" | awk -v out="$work/body.txt" '
+# 2. The armored block: a leading byte-order mark dropped and CRLF read as LF (FORMATS.md §1.1); text
+#    before BEGIN and after END ignored. The first BEGIN line of any label decides the type.
+LC_ALL=C sed '1s/^\xEF\xBB\xBF//; s/\r$//' "$file" | awk -v out="$work/body.txt" '
 	!begun && /^-----BEGIN [A-Z0-9 ]+-----$/ {
 		if ($0 != "-----BEGIN AIRLOCK LICENSE-----") { print "found " $0 > "/dev/stderr"; wrong = 1; exit 2 }
 		begun = 1; next

@@ -28,5 +28,7 @@ describe('independent OpenSSL verifier (docs/examples/verify-license.sh)', () =>
 		expect(opensslAccepts(text)).toBe(true);
 		expect(opensslAccepts(text.replace('Quantity: 3', 'Quantity: 4'))).toBe(false);
 		expect(opensslAccepts(text.replaceAll('\n', '\r\n'))).toBe(true);
+		// A file that starts with a byte-order mark, right before its block (FORMATS.md §1.1).
+		expect(opensslAccepts(`\ufeff${text.slice(text.indexOf('-----BEGIN'))}`)).toBe(true);
 	});
 });
