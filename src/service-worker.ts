@@ -6,13 +6,15 @@
 // no network at all, and sends the outbox through Background Sync when the page is closed.
 // A new version waits until the page asks it to take over (the "Reload" prompt): never mid-task.
 import { build, files, prerendered, version } from '$service-worker';
-import { database } from '$lib/client/db/database';
-import { flush, openLicenseManager } from '$lib/client/license-manager';
-import { SYNC_TAG } from '$lib/client/sync/outbox';
-// import() is not allowed in a service worker, and the build leaves the lazy imports of the pages'
-// modules in this worker's code: what they load is bundled here instead (the answers' schemas,
-// then resolved within the bundle) or given up front (tweetnacl, for browsers without Ed25519).
-import '$lib/client/api/response-schemas';
+import { openLicenses } from '$lib/sdk';
+import { SYNC_TAG } from '$lib/sdk/browser/background-sync';
+import { dexieStorage, LicenseManagerDatabase } from '$lib/sdk/browser/dexie-storage';
+import { flush } from '$lib/sdk/sync';
+// import() is not allowed in a service worker, and the build leaves the lazy imports of the client
+// core's modules in this worker's code: what they load is bundled here instead (the answers'
+// schemas, then resolved within the bundle) or given up front (tweetnacl, for browsers without
+// Ed25519).
+import '$lib/sdk/api/response-schemas';
 import { provideFallbackBackend } from '$lib/protocol/ed25519';
 import { tweetnaclBackend } from '$lib/protocol/ed25519-tweetnacl';
 
@@ -73,8 +75,8 @@ worker.addEventListener('sync', ((event: SyncEvent) => {
 	if (event.tag !== SYNC_TAG) return;
 	event.waitUntil(
 		(async () => {
-			const manager = await openLicenseManager({ db: database() });
-			const outcome = await flush(manager, true);
+			const licenses = await openLicenses({ storage: dexieStorage(new LicenseManagerDatabase()) });
+			const outcome = await flush(licenses.core, true);
 			// Still unreachable: reject so the browser schedules another attempt.
 			if (outcome.unreachable) throw new Error('the activation server is still unreachable');
 		})()

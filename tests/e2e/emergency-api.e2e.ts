@@ -5,8 +5,12 @@ import { signerFromKeyPair } from '../../src/lib/protocol/ed25519';
 import { generateKeyPair } from '../../src/lib/protocol/ed25519-tweetnacl';
 import { deviceIdOf } from '../../src/lib/protocol/sync-ids';
 import { generateLicenseNumber } from '../../src/lib/protocol/license-number';
-import { emergencyCodeResponseSchema, verifyEmergencyCode } from '../../src/lib/protocol/emergency-code';
-import { createEmergencyUse, emergencyReportResultSchema } from '../../src/lib/protocol/emergency-license';
+import {
+	emergencyCodeResponseSchema,
+	emergencyReportResultSchema
+} from '../../src/lib/protocol/emergency-api';
+import { verifyEmergencyCode } from '../../src/lib/protocol/emergency-code';
+import { createEmergencyUse } from '../../src/lib/protocol/emergency-license';
 import { syncResponseWithTimeSchema } from '../../src/lib/protocol/api';
 import { verifyServerTime } from '../../src/lib/protocol/server-time';
 import { createTestAccount, createTestLicense } from './support/admin';

@@ -1,9 +1,11 @@
 // Runs in Chromium (bundled by client.bench.ts): the License Manager's own client code — the import
 // of license files and the outbox flush — next to bare WebCrypto and IndexedDB doing the same work.
-import { checkFiles, storeConfirmed } from '$lib/client/deferred';
-import { LicenseManagerDatabase } from '$lib/client/db/database';
-import { flush, openLicenseManager, type LicenseManager } from '$lib/client/license-manager';
-import { newOutboxItem } from '$lib/client/sync/outbox';
+import { openLicenses } from '$lib/sdk';
+import { dexieStorage, LicenseManagerDatabase } from '$lib/sdk/browser/dexie-storage';
+import type { Core } from '$lib/sdk/core';
+import { newOutboxItem } from '$lib/sdk/outbox/outbox';
+import { flush } from '$lib/sdk/sync';
+import { checkFiles, storeConfirmed } from '$lib/sdk/workflows/deferred';
 import { decodeBase64url, encodeBase64url } from '$lib/protocol/base64url';
 import { ed25519Backend } from '$lib/protocol/ed25519';
 import { keyPairFromSeed, tweetnaclBackend } from '$lib/protocol/ed25519-tweetnacl';
@@ -18,16 +20,19 @@ export interface LicenseFixture {
 	signature: string;
 }
 
-const managers = new Map<string, LicenseManager>();
+const managers = new Map<string, Core>();
 
-async function manager(name: string): Promise<LicenseManager> {
+async function manager(name: string): Promise<Core> {
 	let opened = managers.get(name);
 	if (!opened) {
-		opened = await openLicenseManager({ db: new LicenseManagerDatabase(name) });
+		opened = (await openLicenses({ storage: dexieStorage(new LicenseManagerDatabase(name)) })).core;
 		managers.set(name, opened);
 	}
 	return opened;
 }
+
+const countOf = (core: Core, table: 'licenses' | 'outbox') =>
+	core.storage.transaction('r', [table], async (tx) => (await tx.all(table)).length);
 
 /** Operations per second of `operation`, run for about `ms` milliseconds. */
 async function rate(operation: () => Promise<unknown> | unknown, ms = 700): Promise<number> {
@@ -59,7 +64,9 @@ const bench = {
 	/** Opens (creating) a License Manager database; returns this device's public key. */
 	async open(name: string, trustedKeys: PublishedKeySet): Promise<{ publicKey: string; deviceId: string }> {
 		const opened = await manager(name);
-		await opened.db.settings.put({ key: 'trustedKeys', value: trustedKeys });
+		await opened.storage.transaction('rw', ['settings'], (tx) =>
+			tx.put('settings', { key: 'trustedKeys', value: trustedKeys })
+		);
 		return {
 			publicKey: encodeBase64url(opened.identity.signer.publicKey),
 			deviceId: opened.identity.deviceId
@@ -79,7 +86,7 @@ const bench = {
 			ms,
 			checkedMs,
 			stored: results.filter((r) => r.ok).length,
-			rows: await opened.db.licenses.count(),
+			rows: await countOf(opened, 'licenses'),
 			errors: [
 				...new Set([...loaded.map((l) => l.outcome), ...results].flatMap((r) => (r.ok ? [] : [r.error.code])))
 			]
@@ -129,7 +136,7 @@ const bench = {
 		const opened = await manager(name);
 		const portal = `${location.origin}/portal`;
 		const now = Date.now();
-		const items = [];
+		const items: ReturnType<typeof newOutboxItem>[] = [];
 		for (let i = 0; i < count; i++) {
 			const request = await createRegistrationRequest({
 				purpose: 'activate',
@@ -143,8 +150,8 @@ const bench = {
 			const queuedAt = now - count + i;
 			items.push(newOutboxItem('instant-activation', { request: formatRegFile(request, portal) }, queuedAt));
 		}
-		await opened.db.outbox.bulkAdd(items);
-		return opened.db.outbox.count();
+		await opened.storage.transaction('rw', ['outbox'], (tx) => tx.putMany('outbox', items));
+		return countOf(opened, 'outbox');
 	},
 
 	/** Online again: flushes the outbox the way the page does, until the server acknowledged all. */
@@ -165,8 +172,9 @@ const bench = {
 		const outcome = await flush(opened);
 		const ms = performance.now() - start;
 		const states: Record<string, number> = {};
-		for (const item of await opened.db.outbox.toArray()) states[item.state] = (states[item.state] ?? 0) + 1;
-		return { ms, serverMs, outcome, states, licenses: await opened.db.licenses.count() };
+		const rows = await opened.storage.transaction('r', ['outbox'], (tx) => tx.all('outbox'));
+		for (const item of rows) states[String(item.state)] = (states[String(item.state)] ?? 0) + 1;
+		return { ms, serverMs, outcome, states, licenses: await countOf(opened, 'licenses') };
 	}
 };
 

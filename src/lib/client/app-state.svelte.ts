@@ -1,32 +1,38 @@
-// What every screen shows, as runes: the licenses, the outbox and the connection, kept live from
-// IndexedDB (Dexie liveQuery), so a change made by another tab or the service worker shows at once.
-// Every page starts here, so it imports nothing it does not need at start: the workflows (and zod,
-// and the formats) load when there is work for them (license-manager.ts).
-import { liveQuery } from 'dexie';
-import { database, type LicenseManagerDatabase } from './db/database';
-import type { LicenseRow, OutboxItem } from './db/schemas';
-import { outboxItemSchema } from './db/schemas';
-import { isStorageFull } from './db/storage-full';
-import type { LicenseClock } from './licenses/license-view';
-import { readLicenses } from './licenses/license-rows';
-import { openLicenseManager, type LicenseManager } from './manager';
-import { checkServer } from './server-status';
-import { readClock } from './time/clock-store';
+// What every screen shows, as runes, over the client core (src/lib/sdk): the licenses, the outbox and
+// the connection, read again whenever the storage changes — here, in another tab or in the service
+// worker — so every change shows at once. Every page starts here, so it imports nothing it does not
+// need at start: the workflows (and zod, and the formats) load when there is work for them.
+import { openLicenses, type Licenses } from '$lib/sdk';
+import { dexieStorage, LicenseManagerDatabase } from '$lib/sdk/browser/dexie-storage';
+import { requestBackgroundSync } from '$lib/sdk/browser/background-sync';
+import { browserFiles } from '$lib/sdk/browser/files';
+import type { Core } from '$lib/sdk/core';
+import type { LicenseClock } from '$lib/sdk/licenses/license-view';
+import { readLicenses } from '$lib/sdk/licenses/license-rows';
+import { countDue, LAST_CONTACT_KEY, readOutbox } from '$lib/sdk/outbox/outbox';
+import type { LicenseStorage, TableName } from '$lib/sdk/platform/storage';
+import { isStorageFull } from '$lib/sdk/platform/storage';
+import type { LicenseRow, OutboxItem } from '$lib/sdk/rows';
+import { checkServer } from '$lib/sdk/server-status';
+import { readClock } from '$lib/sdk/time/clock-store';
 
 const PROBE_INTERVAL_MS = 15_000;
 const CLOCK_INTERVAL_MS = 60_000;
 
 class AppState {
-	manager = $state<LicenseManager | null>(null);
+	/** The client core, once open. */
+	sdk = $state.raw<Licenses | null>(null);
+	core = $derived(this.sdk?.core ?? null);
 	startError = $state<string | null>(null);
 	licenses = $state<LicenseRow[]>([]);
 	/** Whether `licenses` and `clock` hold what is stored (not the empty start values). */
 	licensesRead = $state(false);
 	outbox = $state<OutboxItem[]>([]);
+	/** The last answer of the server, whatever the request (a sync, an activation, a health check). */
 	lastSyncAt = $state<number | null>(null);
 	/** The truth about the connection: a failed request counts, not only navigator.onLine. */
 	online = $state(true);
-	/** The trusted clock (time/trusted-clock.ts); the device clock until the first reading. */
+	/** The trusted clock (protocol/trusted-clock.ts); the device clock until the first reading. */
 	clock = $state<LicenseClock>({ effectiveNow: Date.now(), problem: null });
 	/** Operations still to be sent (a failed one is not: it waits for the user's Retry). */
 	pending = $derived(this.outbox.filter((item) => item.state !== 'done' && item.state !== 'failed').length);
@@ -40,40 +46,41 @@ class AppState {
 		return this.starting;
 	}
 
+	private async readRows(storage: LicenseStorage, tables: ReadonlySet<TableName>): Promise<void> {
+		const reads: Promise<void>[] = [];
+		if (tables.has('licenses')) reads.push(readLicenses(storage).then((rows) => void (this.licenses = rows)));
+		if (tables.has('outbox')) reads.push(readOutbox(storage).then((items) => void (this.outbox = items)));
+		if (tables.has('syncState'))
+			reads.push(
+				storage
+					.transaction('r', ['syncState'], (tx) => tx.get('syncState', LAST_CONTACT_KEY))
+					.then((row) => void (this.lastSyncAt = typeof row?.value === 'number' ? row.value : null))
+			);
+		await Promise.all(reads);
+	}
+
 	private async open(): Promise<void> {
 		this.online = navigator.onLine;
 		// The list is what the first view is for: its rows and the clock they are judged by are read
 		// while the identity opens, not after.
-		const db = database();
-		let latest: LicenseRow[] = [];
-		let firstRead = () => {};
-		const rowsRead = new Promise<void>((resolve) => (firstRead = resolve));
-		liveQuery(() => readLicenses(db)).subscribe((rows) => {
-			latest = rows;
-			if (this.licensesRead) this.licenses = rows;
-			firstRead();
-		});
-		const clockRead = this.readClockOf(db);
+		const storage = dexieStorage(new LicenseManagerDatabase());
+		const firstRead = Promise.all([readLicenses(storage), this.readClockOf(storage)]);
 		try {
-			this.manager = await openLicenseManager({
-				db,
+			this.sdk = await openLicenses({
+				storage,
+				files: browserFiles(),
+				afterQueue: requestBackgroundSync,
 				onReachability: (reachable) => (this.online = reachable)
 			});
 		} catch (error) {
 			this.startError = error instanceof Error ? error.message : String(error);
 			return;
 		}
-		await Promise.all([rowsRead, clockRead]);
-		this.licenses = latest;
+		const [rows] = await firstRead;
+		this.licenses = rows;
 		this.licensesRead = true;
-		liveQuery(async () =>
-			(await db.outbox.orderBy('createdAt').toArray()).flatMap((row) =>
-				outboxItemSchema.safeParse(row).success ? [row] : []
-			)
-		).subscribe((items) => (this.outbox = items));
-		liveQuery(() => db.syncState.get('lastSuccessfulSyncAt')).subscribe(
-			(row) => (this.lastSyncAt = typeof row?.value === 'number' ? row.value : null)
-		);
+		storage.subscribe((tables) => void this.readRows(storage, tables));
+		await this.readRows(storage, new Set<TableName>(['outbox', 'syncState']));
 		setInterval(() => void this.readClock(), CLOCK_INTERVAL_MS);
 		window.addEventListener('online', () => void this.sync(true));
 		window.addEventListener('offline', () => (this.online = false));
@@ -86,12 +93,12 @@ class AppState {
 
 	/** Reads the device clock into the trusted clock (and any signed server time received). */
 	async readClock(): Promise<void> {
-		if (this.manager) await this.readClockOf(this.manager.db);
+		if (this.core) await this.readClockOf(this.core.storage);
 	}
 
-	private async readClockOf(db: LicenseManagerDatabase): Promise<void> {
+	private async readClockOf(storage: LicenseStorage): Promise<void> {
 		try {
-			this.clock = (await readClock(db, Date.now())).verdict;
+			this.clock = (await readClock(storage, Date.now())).verdict;
 		} catch (error) {
 			// Storage refused (full, or closing): keep the last verdict, try again at the next reading.
 			console.error('Reading the trusted clock failed:', error);
@@ -110,16 +117,16 @@ class AppState {
 	}
 
 	private async syncOnce(force: boolean): Promise<void> {
-		if (!this.manager) return;
-		// Asked of the database, not of this.outbox: at start-up the live query has not answered yet.
-		const due = await this.manager.db.outbox.where('state').anyOf('queued', 'sending').count();
-		if (due === 0) {
+		const core: Core | null = this.core;
+		if (!core) return;
+		// Asked of the storage, not of this.outbox: at start-up the first read may not be done yet.
+		if ((await countDue(core.storage)) === 0) {
 			// Nothing to send: a light request still tells whether the server is there, confirms the
 			// time, and keeps the trusted keys current for verifying license files offline.
-			await checkServer(this.manager);
+			await checkServer(core);
 		} else {
-			const { flush } = await import('./license-manager');
-			await flush(this.manager, force);
+			const { flush } = await import('$lib/sdk/sync');
+			await flush(core, force);
 		}
 		await this.readClock();
 	}

@@ -7,7 +7,7 @@ import type { ApiError, IssuedLicense } from '$lib/protocol/api';
 import { parseLicenseFile } from '$lib/protocol/license-file';
 import { licenseQrText, parseRequestQr, REQUEST_FRAGMENT_PREFIX } from '$lib/protocol/qr-payload';
 import { parseRegFile, type RegistrationRequest } from '$lib/protocol/reg-file';
-import type { ServerApi } from './api/server-api';
+import type { ServerApi } from '$lib/sdk/api/server-api';
 
 export const PENDING_KEY = 'airlock-portal-pending-request';
 

@@ -1,5 +1,28 @@
 // The strings of the app shell and the home page (layout, status bar, Active Licenses, the clock
 // and storage warnings): the first view loads only these. Every other string is in en.ts.
+import type { LicenseRow } from '$lib/sdk/rows';
+import type { LicenseChanges } from '$lib/sdk/workflows/license-changes';
+
+const named = (rows: LicenseRow[]) =>
+	rows.map((row) => `${row.productName} (${row.licenseNumber})`).join(', ');
+const counted = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+
+/** What a Refresh changed, in one sentence: "1 new expansion: …; nothing else changed." */
+function describeRefresh(changes: LicenseChanges): string {
+	const parts = [
+		changes.newLicenses.length > 0 &&
+			`${counted(changes.newLicenses.length, 'new license', 'new licenses')}: ${named(changes.newLicenses)}`,
+		changes.newExpansions.length > 0 &&
+			`${counted(changes.newExpansions.length, 'new expansion', 'new expansions')}: ${named(changes.newExpansions)}`,
+		changes.renewed.length > 0 &&
+			`${counted(changes.renewed.length, 'license renewed', 'licenses renewed')}: ${named(changes.renewed)}`,
+		changes.withdrawn.length > 0 &&
+			`${counted(changes.withdrawn.length, 'license', 'licenses')} no longer usable on this device: ${named(changes.withdrawn)}`
+	].filter((part): part is string => typeof part === 'string');
+	if (parts.length === 0) return 'Refresh done: nothing changed, every license is up to date.';
+	return `Refresh done — ${parts.join('; ')}; nothing else changed.`;
+}
+
 export const enShell = {
 	appName: 'Airlock License Manager',
 	appShortName: 'Airlock',
@@ -81,10 +104,9 @@ export const enShell = {
 			`Remove license ${number} from this device? You can load it again later.`,
 		refresh: 'Refresh',
 		refreshHelp: 'Gets new and updated licenses and expansions for this device from the server.',
-		refreshDone: (count: number) =>
-			count === 0
-				? 'Refresh done: everything is up to date.'
-				: `Refresh done: ${count} license file(s) updated.`,
+		refreshDone: describeRefresh,
+		refreshFailed:
+			'Refresh could not finish because of an unexpected problem on this device. Try again; if it happens again, open Troubleshooting.',
 		refreshQueued:
 			'The server cannot be reached: Refresh is queued and will run when the connection returns.',
 		refreshNothing: 'There is nothing to refresh yet: activate a license first.'
@@ -100,13 +122,5 @@ export const enShell = {
 				: `${count} licenses end soon: renew them with Refresh, or contact your vendor.`,
 		hoursLeft: (hours: number) => (hours === 1 ? '1 hour left' : `${hours} hours left`),
 		notTrusted: 'Not usable: the clock was set back'
-	},
-	storageFull: {
-		queue:
-			'This browser has no room left to store the activation for later, so nothing was queued. Free up space (remove other sites’ data or files from this device), then activate again.',
-		license:
-			'The license was activated, but this browser has no room left to store it on this device, so nothing was stored. Free up space (remove other sites’ data or files from this device), then click Refresh to get it.',
-		refresh:
-			'This browser has no room left to store what Refresh brought, so nothing was stored. Free up space (remove other sites’ data or files from this device), then click Refresh again.'
 	}
 } as const;

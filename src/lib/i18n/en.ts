@@ -130,6 +130,8 @@ export const en = {
 		cameraUnavailable: 'No camera is available. Load the .license4d files instead.'
 	},
 	emergency: {
+		unexpected:
+			'Emergency Activation could not finish because of an unexpected problem on this device: nothing was used up. Try again; if it happens again, open Troubleshooting.',
 		intro:
 			'A temporary activation of 5 days at most, on this computer, with no network at all. It can be used one time only. If you kept the emergency code of your license (from the License list), enter it too: the activation is then checked against your vendor’s keys.',
 		code: 'Emergency code (optional)',
@@ -364,6 +366,10 @@ export const en = {
 		done: (numbers: string) => `Activated: ${numbers}. The license is now in Active Licenses.`,
 		queued:
 			'The activation server cannot be reached. Your activation is queued and will finish by itself when the connection returns. If this computer has no internet access, use Deferred Activation.',
+		queuedForSignIn:
+			'Your activation is queued: it will be sent when you sign in again (the status bar offers it).',
+		unexpected:
+			'The activation could not finish because of an unexpected problem on this device. Try again; if it happens again, open Troubleshooting.',
 		refusedPrefix: 'Activation failed:',
 		nextSteps: {
 			invalid_credentials: 'Check your user ID and password and try again.',

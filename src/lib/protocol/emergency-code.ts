@@ -10,7 +10,6 @@
 // A verifier checks, in this order, each failure with its own code: size, encoding and version,
 // field syntax, algorithm, field meaning, known key id, signature, issued-at not in the future,
 // and (when asked) the license number.
-import { z } from 'zod';
 import { fieldLines, readArmor, signedBytesOf, writeArmor, type ArmorError, type ArmorSpec } from './armor';
 import { decodeBase64url, encodeBase64url } from './base64url';
 import { ByteReader, ByteWriter, TruncatedInputError } from './binary';
@@ -20,6 +19,7 @@ import {
 	decodeNonce,
 	formatTimestamp,
 	isEmail,
+	ISSUED_AT_TOLERANCE_MS,
 	NONCE_BYTES,
 	NONCE_PATTERN,
 	parseTimestamp,
@@ -42,7 +42,6 @@ export const MAX_EMERGENCY_CODE_CHARS = 8 * 1024;
 /** Longest compact form: the byte layout is at most ~600 bytes, 800 base64url characters. */
 export const MAX_EMERGENCY_CODE_COMPACT_CHARS = EMERGENCY_CODE_PREFIX.length + 800;
 export const CODE_ID_BYTES = NONCE_BYTES;
-const ISSUED_AT_TOLERANCE_MS = 5 * 60 * 1000;
 const LAYOUT_VERSION = 1;
 // eslint-disable-next-line no-control-regex -- a product name is one printable line
 const PRODUCT_NAME_PATTERN = /^[^\u0000-\u001f\u007f]{1,100}$/u;
@@ -377,18 +376,3 @@ export async function verifyEmergencyCode(
 	if (!parsed.ok) return parsed;
 	return verifyParsedEmergencyCode(parsed.code, parsed.algorithm, options);
 }
-
-/** Body of `GET /api/v1/licenses/{number}/emergency-code`. */
-export const emergencyCodeResponseSchema = z.object({
-	licenseNumber: z.string(),
-	/** The compact text, also the QR code's content. */
-	code: z.string().max(MAX_EMERGENCY_CODE_COMPACT_CHARS),
-	/** The printable sheet. */
-	sheet: z.string().max(MAX_EMERGENCY_CODE_CHARS),
-	fileName: z.string(),
-	issuedAt: z.number(),
-	maxDays: z.number().int().min(1).max(EMERGENCY_MAX_DAYS),
-	/** Set once a device has reported using this license's Emergency Activation. */
-	used: z.object({ deviceId: z.string(), usedAt: z.number() }).nullable()
-});
-export type EmergencyCodeResponse = z.infer<typeof emergencyCodeResponseSchema>;

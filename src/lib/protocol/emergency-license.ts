@@ -10,7 +10,6 @@
 // A verifier checks, in this order: size, format and version, field syntax, algorithm, field
 // meaning (including the 5-day limit), device signature, device binding (when asked), then the
 // embedded code (vendor signature, same license, duration within the code's limit).
-import { z } from 'zod';
 import { fieldLines, readArmor, signedBytesOf, writeArmor, type ArmorError, type ArmorSpec } from './armor';
 import { encodeBase64url } from './base64url';
 import { bytesEqual } from './bytes';
@@ -351,32 +350,3 @@ export function emergencyDaysLeft(
 export function isEmergencyUseActive(use: Pick<EmergencyUsePayload, 'endsAt'>, now: number): boolean {
 	return now < use.endsAt;
 }
-
-/** Payload of the sync operation `emergency-report`. */
-export const emergencyReportPayloadSchema = z.object({ use: z.string().min(1).max(MAX_EMERGENCY_USE_CHARS) });
-export type EmergencyReportPayload = z.infer<typeof emergencyReportPayloadSchema>;
-
-export const EMERGENCY_REVOCATION_REASONS = [
-	'emergency_already_used',
-	'emergency_not_allowed',
-	'emergency_bare_number_refused',
-	'license_expired'
-] as const;
-export type EmergencyRevocationReason = (typeof EMERGENCY_REVOCATION_REASONS)[number];
-
-/** The `result` of an applied `emergency-report` operation. */
-export const emergencyReportResultSchema = z.discriminatedUnion('revoked', [
-	z.object({
-		revoked: z.literal(false),
-		licenseNumber: z.string(),
-		deviceId: z.string(),
-		endsAt: z.number()
-	}),
-	z.object({
-		revoked: z.literal(true),
-		licenseNumber: z.string(),
-		reason: z.enum(EMERGENCY_REVOCATION_REASONS),
-		message: z.string()
-	})
-]);
-export type EmergencyReportResult = z.infer<typeof emergencyReportResultSchema>;

@@ -7,6 +7,8 @@ export const EMAIL_PATTERN = /^[^\s@A-Z]{1,64}@[^\s@A-Z]{1,189}\.[^\s@A-Z]{1,63}
 export const NONCE_PATTERN = /^[A-Za-z0-9_-]{22}$/;
 export const KEY_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 export const NONCE_BYTES = 16;
+/** How far in the future a signed issue time may be (clocks differ): 5 minutes. */
+export const ISSUED_AT_TOLERANCE_MS = 5 * 60 * 1000;
 
 // Times outside 2000–2105 are refused: the compact forms store unsigned 32-bit seconds.
 const MIN_TIME = Date.UTC(2000, 0, 1);

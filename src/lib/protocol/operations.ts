@@ -9,11 +9,11 @@
 // older server and a newer License Manager still exchange everything else.
 import { z } from 'zod';
 import { activationResponseSchema, signedRequestBodySchema } from './api';
-import { emergencyReportPayloadSchema, emergencyReportResultSchema } from './emergency-license';
+import { emergencyReportPayloadSchema, emergencyReportResultSchema } from './emergency-api';
+import { isOperationType, type OperationType } from './operation-types';
 import { storeEditPayloadSchema, storeEditResultSchema } from './store';
 
-export const OPERATION_TYPES = ['instant-activation', 'refresh', 'emergency-report', 'store-edit'] as const;
-export type OperationType = (typeof OPERATION_TYPES)[number];
+export { isOperationType, OPERATION_TYPES, type OperationType } from './operation-types';
 
 export const operationSchemas = {
 	/** A signed activation request (reg.txt text) for the signed-in account. */
@@ -33,10 +33,6 @@ export type OperationResult<T extends OperationType> = z.infer<(typeof operation
 export type KnownOperation = {
 	[T in OperationType]: { id: string; type: T; payload: OperationPayload<T> };
 }[OperationType];
-
-export function isOperationType(type: string): type is OperationType {
-	return (OPERATION_TYPES as readonly string[]).includes(type);
-}
 
 export type OperationRead =
 	{ ok: true; operation: KnownOperation } | { ok: false; code: 'unknown_operation' | 'invalid_payload' };

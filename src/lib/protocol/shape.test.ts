@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { identityRowSchema, licenseRowSchema, outboxItemSchema } from '../client/db/schemas';
+import { identityRowSchema, licenseRowSchema, outboxItemSchema } from '../sdk/rows';
 import { apiErrorSchema } from './api-error';
 import { healthResponseSchema, vendorContactsSchema } from './health';
 import type { Parser } from './shape';

@@ -1,13 +1,12 @@
-// The License list and Projects pages' shared state, as runes: the offline copy (live from
-// IndexedDB), this device's queued edits applied on top, and the actions that queue more.
-import { liveQuery, type Subscription } from 'dexie';
+// The License list and Projects pages' shared state, as runes: the offline copy (read again whenever
+// the storage changes), this device's queued edits applied on top, and the actions that queue more.
 import { projectNameSchema, storeEditPayloadSchema, type StoreEdit } from '$lib/protocol/store';
 import type { ApiError } from '$lib/protocol/api';
+import { resumeAfterSignIn } from '$lib/sdk/outbox/outbox';
+import type { StoreConflictRow, StoreLicenseRow, StoreProjectRow } from '$lib/sdk/store/store-rows';
+import { buildStoreView } from '$lib/sdk/store/store-view';
+import { dismissConflict, pullStore, queueStoreEdit, readStoreCopy } from '$lib/sdk/store/store-sync';
 import { app } from '../app-state.svelte';
-import type { StoreConflictRow, StoreLicenseRow, StoreProjectRow } from '../db/store-schemas';
-import { resumeAfterSignIn } from '../sync/outbox';
-import { buildStoreView } from './store-view';
-import { dismissConflict, pullStore, queueStoreEdit, readStoreCopy } from './store-sync';
 
 export type EditOutcome = { ok: true } | { ok: false; message: string };
 
@@ -37,24 +36,31 @@ class StoreState {
 	/** Lost edits this device made, not dismissed yet. */
 	myConflicts = $derived(
 		this.conflicts
-			.filter((row) => !row.dismissed && row.lost.edit.stamp.device === app.manager?.identity.deviceId)
+			.filter((row) => !row.dismissed && row.lost.edit.stamp.device === app.core?.identity.deviceId)
 			.sort((a, b) => b.reportedAt - a.reportedAt)
 	);
 
-	private subscription: Subscription | null = null;
+	private started = false;
 	private lastPending = 0;
 
 	async start(): Promise<void> {
 		await app.start();
-		const manager = app.manager;
-		if (!manager || this.subscription) return;
-		this.subscription = liveQuery(() => readStoreCopy(manager.db)).subscribe((copy) => {
+		const core = app.core;
+		if (!core || this.started) return;
+		this.started = true;
+		const read = async () => {
+			const copy = await readStoreCopy(core.storage);
 			this.licenses = copy.licenses;
 			this.projects = copy.projects;
 			this.conflicts = copy.conflicts;
 			this.syncedAt = copy.syncedAt;
 			this.loaded = true;
+		};
+		core.storage.subscribe((tables) => {
+			if (tables.has('storeLicenses') || tables.has('storeProjects') || tables.has('storeConflicts'))
+				void read();
 		});
+		await read();
 		$effect.root(() => {
 			// When the queue empties (edits reached the server), fetch the result of everyone's edits.
 			$effect(() => {
@@ -74,9 +80,9 @@ class StoreState {
 	}
 
 	async pull(): Promise<void> {
-		const manager = app.manager;
-		if (!manager) return;
-		const outcome = await pullStore(manager.db, manager.api, manager.identity.deviceId);
+		const core = app.core;
+		if (!core) return;
+		const outcome = await pullStore(core.storage, core.api, core.identity.deviceId, core.clock.now());
 		this.unreachable = outcome.kind === 'unreachable';
 		if (outcome.kind === 'ok') {
 			this.signedIn = true;
@@ -88,20 +94,25 @@ class StoreState {
 	}
 
 	async signIn(email: string, password: string): Promise<string | null> {
-		const manager = app.manager;
-		if (!manager) return null;
-		const outcome = await manager.api.signIn(email, password);
+		const core = app.core;
+		if (!core) return null;
+		const outcome = await core.api.signIn(email, password);
 		if (outcome.kind !== 'ok') return outcome.kind === 'refused' ? outcome.error.message : null;
-		await resumeAfterSignIn(manager.db);
+		await resumeAfterSignIn(core.storage, core.clock.now());
 		await this.pull();
 		void app.sync(true);
 		return null;
 	}
 
 	private async queue(make: Parameters<typeof queueStoreEdit>[2]): Promise<void> {
-		const manager = app.manager;
-		if (!manager) return;
-		await queueStoreEdit(manager.db, manager.identity.deviceId, (stamp) => $state.snapshot(make(stamp)));
+		const core = app.core;
+		if (!core) return;
+		await queueStoreEdit(
+			core.storage,
+			core.identity.deviceId,
+			(stamp) => $state.snapshot(make(stamp)),
+			core.clock.now()
+		);
 		void app.sync(true);
 	}
 
@@ -142,9 +153,9 @@ class StoreState {
 		licenseNumber: string,
 		deviceId: string
 	): Promise<{ ok: true } | { ok: false; offline: boolean; message: string }> {
-		const manager = app.manager;
-		if (!manager) return { ok: false, offline: false, message: '' };
-		const outcome = await manager.api.releaseSeat(licenseNumber, deviceId);
+		const core = app.core;
+		if (!core) return { ok: false, offline: false, message: '' };
+		const outcome = await core.api.releaseSeat(licenseNumber, deviceId);
 		if (outcome.kind === 'unreachable') return { ok: false, offline: true, message: '' };
 		if (outcome.kind === 'refused') return { ok: false, offline: false, message: outcome.error.message };
 		await this.pull();
@@ -152,7 +163,7 @@ class StoreState {
 	}
 
 	async dismiss(id: string): Promise<void> {
-		if (app.manager) await dismissConflict(app.manager.db, id);
+		if (app.core) await dismissConflict(app.core.storage, id);
 	}
 }
 

@@ -2,7 +2,7 @@
 // a pass / warning / failure with what to do out. Pure, so every verdict is tested without a browser.
 import type { ApiError } from '$lib/protocol/api';
 import { t } from '$lib/i18n';
-import type { ClockProblem } from '../time/trusted-clock';
+import type { ClockProblem } from '$lib/protocol/trusted-clock';
 
 export const CHECK_IDS = [
 	'network',

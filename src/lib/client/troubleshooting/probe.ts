@@ -2,18 +2,18 @@
 // a browser without an API gets "unsupported", never an exception.
 import { version as appVersion } from '$app/environment';
 import { messageSW } from 'workbox-window';
-import { outboxItemSchema } from '../db/schemas';
-import type { LicenseManager } from '../manager';
-import { readLicenses } from '../licenses/license-rows';
-import { checkServer } from '../server-status';
-import { readClock } from '../time/clock-store';
-import { deviceClockSkew } from '../time/trusted-clock';
+import { deviceClockSkew } from '$lib/protocol/trusted-clock';
+import type { Core } from '$lib/sdk/core';
+import { readLicenses } from '$lib/sdk/licenses/license-rows';
+import { LAST_CONTACT_KEY, readOutbox } from '$lib/sdk/outbox/outbox';
+import { checkServer } from '$lib/sdk/server-status';
+import { readClock } from '$lib/sdk/time/clock-store';
 import type { DiagnosticFacts, ServerFacts } from './checks';
 
 const VERSION_TIMEOUT_MS = 2_000;
 
-async function serverFacts(manager: LicenseManager): Promise<ServerFacts> {
-	const { outcome, latencyMs } = await checkServer(manager);
+async function serverFacts(core: Core): Promise<ServerFacts> {
+	const { outcome, latencyMs } = await checkServer(core);
 	if (outcome.kind === 'ok') return { kind: 'ok', latencyMs, version: outcome.value.version };
 	if (outcome.kind === 'refused') return { kind: 'refused', status: outcome.status, error: outcome.error };
 	return { kind: 'unreachable', reason: outcome.reason };
@@ -67,15 +67,14 @@ async function cameraFacts(): Promise<DiagnosticFacts['camera']> {
 	return { supported: true, devices: devices.filter((d) => d.kind === 'videoinput').length, permission };
 }
 
-async function localFacts(manager: LicenseManager) {
-	const { db } = manager;
-	const clock = await readClock(db, Date.now());
-	const items = (await db.outbox.toArray()).flatMap((row) => {
-		const parsed = outboxItemSchema.safeParse(row);
-		return parsed.success ? [parsed.data] : [];
-	});
-	const lastSync = (await db.syncState.get('lastSuccessfulSyncAt'))?.value;
-	const licenses = await readLicenses(db);
+async function localFacts(core: Core) {
+	const { storage } = core;
+	const clock = await readClock(storage, Date.now());
+	const items = await readOutbox(storage);
+	const lastSync = (
+		await storage.transaction('r', ['syncState'], (tx) => tx.get('syncState', LAST_CONTACT_KEY))
+	)?.value;
+	const licenses = await readLicenses(storage);
 	return {
 		clock: {
 			problem: clock.verdict.problem,
@@ -99,14 +98,14 @@ async function localFacts(manager: LicenseManager) {
 	};
 }
 
-export async function collectFacts(manager: LicenseManager): Promise<DiagnosticFacts> {
+export async function collectFacts(core: Core): Promise<DiagnosticFacts> {
 	// The server first: its answer brings the signed time the clock facts then include.
-	const server = await serverFacts(manager);
+	const server = await serverFacts(core);
 	const [serviceWorker, storage, camera, local] = await Promise.all([
 		serviceWorkerFacts(),
 		storageFacts(),
 		cameraFacts(),
-		localFacts(manager)
+		localFacts(core)
 	]);
 	return {
 		collectedAt: Date.now(),
@@ -118,7 +117,7 @@ export async function collectFacts(manager: LicenseManager): Promise<DiagnosticF
 		storage,
 		fileAccess: { nativePicker: 'showOpenFilePicker' in window },
 		camera,
-		deviceId: manager.identity.deviceId,
+		deviceId: core.identity.deviceId,
 		...local
 	};
 }

@@ -11,9 +11,9 @@ import {
 	formatEmergencyCodeSheet,
 	parseEmergencyCode,
 	signEmergencyCode,
-	type CodeSigner,
-	type EmergencyCodeResponse
+	type CodeSigner
 } from '$lib/protocol/emergency-code';
+import type { EmergencyCodeResponse } from '$lib/protocol/emergency-api';
 import { parseLicenseNumber } from '$lib/protocol/license-number';
 import type { Db } from '../db/schema';
 import { isExpired } from '../activation/license-issuer';

@@ -6,12 +6,8 @@
 import type { ApiError } from '$lib/protocol/api';
 import { encodeBase64url } from '$lib/protocol/base64url';
 import { formatTimestamp } from '$lib/protocol/fields';
-import {
-	verifyEmergencyUse,
-	type EmergencyReportResult,
-	type EmergencyRevocationReason,
-	type EmergencyUse
-} from '$lib/protocol/emergency-license';
+import type { EmergencyReportResult, EmergencyRevocationReason } from '$lib/protocol/emergency-api';
+import { verifyEmergencyUse, type EmergencyUse } from '$lib/protocol/emergency-license';
 import type { TrustedKeys } from '$lib/protocol/vendor-keys';
 import type { Db, EmergencyUse as EmergencyUseRow } from '../db/schema';
 import { isExpired } from '../activation/license-issuer';

@@ -1,22 +1,21 @@
-// Model-based test of the whole sync path: the License Manager's real outbox (IndexedDB through
-// fake-indexeddb, the real HTTP client) sends real signed activation requests to the real sync
+// Model-based test of the whole sync path: the client core's real outbox (over its storage's testing
+// twin, the real HTTP client) sends real signed activation requests to the real sync
 // service on SQLite, through a transport that drops requests, drops answers, delivers twice,
 // reorders a batch, delivers a stale copy later, and fails part-way through a batch after some of it
 // was committed. The page may also crash mid-send. Whatever happens: nothing queued is lost,
 // nothing is applied twice (one seat per device, one "applied" per item), an operation the server
 // refuses for good ends as failed with its reason and is not sent again, and once the network heals
 // nothing is left waiting.
-import 'fake-indexeddb/auto';
 import fc from 'fast-check';
 import { beforeAll, expect, it } from 'vitest';
 import { syncRequestSchema, type SyncResult } from '$lib/protocol/api';
 import { signerFromKeyPair, type Signer } from '$lib/protocol/ed25519';
 import { generateKeyPair } from '$lib/protocol/ed25519-tweetnacl';
 import { createRegistrationRequest, formatRegFile } from '$lib/protocol/reg-file';
-import { createApiClient } from '$lib/client/api/api-client';
-import { serverApi } from '$lib/client/api/server-api';
-import { LicenseManagerDatabase } from '$lib/client/db/database';
-import { flushOutbox, newOutboxItem, type AppliedItem } from '$lib/client/sync/outbox';
+import { createApiClient } from '$lib/sdk/api/api-client';
+import { serverApi } from '$lib/sdk/api/server-api';
+import { flushOutbox, newOutboxItem, readOutbox, type AppliedItem } from '$lib/sdk/outbox/outbox';
+import { memoryStorage } from '$lib/sdk/testing/memory-storage';
 import { describeEachDatabase } from '../testing/databases';
 import { createAccount } from '../services/account.service';
 import { createLicense, ensureCatalogue } from '../services/catalogue.service';
@@ -168,14 +167,12 @@ describeEachDatabase('outbox and sync service over a faulty network (model-based
 		return { state, fetch, apply };
 	}
 
-	let runs = 0;
 	let operationsChecked = 0;
 
 	it(`${RUNS} runs of up to ${MAX_COMMANDS} commands: nothing lost, nothing applied twice, drained once healed`, async () => {
 		const db = getDb();
 		await fc.assert(
 			fc.asyncProperty(fc.array(command, { maxLength: MAX_COMMANDS, size: 'max' }), async (commands) => {
-				const run = ++runs;
 				const created = await createLicense(
 					db,
 					{ productCode: 'SRV', email: account.email, seats: MAX_COMMANDS },
@@ -185,7 +182,7 @@ describeEachDatabase('outbox and sync service over a faulty network (model-based
 				const license = created.created.license.number;
 				const network = faultyNetwork(db);
 				const api = serverApi(createApiClient({ origin: 'http://airlock.test', fetch: network.fetch }));
-				const outbox = new LicenseManagerDatabase(`sync-model-${kind}-${run}`);
+				const outbox = memoryStorage();
 				const appliedCalls = new Map<string, number>();
 				const onApplied = async (applied: AppliedItem[]) => {
 					for (const { item } of applied) appliedCalls.set(item.id, (appliedCalls.get(item.id) ?? 0) + 1);
@@ -194,8 +191,8 @@ describeEachDatabase('outbox and sync service over a faulty network (model-based
 				let clock = NOW;
 				const flush = async (batchSize?: number) => {
 					await flushOutbox(outbox, api, onApplied, { now: () => clock, force: true, batchSize });
-					for (const item of await outbox.outbox.where('state').equals('failed').toArray())
-						network.state.failed.add(item.id);
+					for (const item of await readOutbox(outbox))
+						if (item.state === 'failed') network.state.failed.add(item.id);
 				};
 				try {
 					for (const step of commands) {
@@ -214,11 +211,17 @@ describeEachDatabase('outbox and sync service over a faulty network (model-based
 								{ request: formatRegFile(request, 'http://airlock.test/portal') },
 								clock
 							);
-							await outbox.outbox.add(item);
+							await outbox.transaction('rw', ['outbox'], (tx) => tx.put('outbox', item));
 							queued.push({ id: item.id, deviceId: step.refusedForGood ? null : request.deviceId });
 						} else if (step.kind === 'page-crash') {
 							// The page died mid-send: what it had marked as sending stays so.
-							await outbox.outbox.where('state').equals('queued').modify({ state: 'sending' });
+							await outbox.transaction('rw', ['outbox'], async (tx) => {
+								const queuedRows = await tx.where('outbox', 'state', ['queued']);
+								await tx.updateMany(
+									'outbox',
+									queuedRows.map((row) => ({ key: String(row.id), changes: { state: 'sending' } }))
+								);
+							});
 						} else {
 							network.state.fault = step.fault;
 							network.state.cut = step.cut;
@@ -232,7 +235,7 @@ describeEachDatabase('outbox and sync service over a faulty network (model-based
 					for (const batch of network.state.stale.splice(0))
 						await network.apply(syncRequestSchema.parse({ operations: batch }).operations);
 
-					const items = new Map((await outbox.outbox.toArray()).map((item) => [item.id, item]));
+					const items = new Map((await readOutbox(outbox)).map((item) => [item.id, item]));
 					expect(items.size).toBe(queued.length);
 					const seats = (await listActivationsOfLicense(db, license)).filter((a) => a.released_at === null);
 					const expectedDevices = queued.flatMap((q) => (q.deviceId ? [q.deviceId] : [])).sort();
@@ -252,8 +255,7 @@ describeEachDatabase('outbox and sync service over a faulty network (model-based
 					expect(network.state.sentAfterFailing).toEqual([]);
 					operationsChecked += queued.length;
 				} finally {
-					outbox.close();
-					await outbox.delete();
+					await outbox.close();
 				}
 			}),
 			{

@@ -1,5 +1,5 @@
 import { json } from '@sveltejs/kit';
-import type { EmergencyCodeResponse } from '$lib/protocol/emergency-code';
+import type { EmergencyCodeResponse } from '$lib/protocol/emergency-api';
 import { getServerContext } from '$lib/server/context';
 import { getEmergencyCode } from '$lib/server/emergency/emergency-code.service';
 import { ApiFailure } from '$lib/server/http/api-error';

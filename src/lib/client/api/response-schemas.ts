@@ -1,9 +1,0 @@
-// The zod schemas of the answers the License Manager checks with zod, in one module server-api.ts
-// loads when such an answer arrives (so zod is not part of the home page's start-up).
-export { activationResponseSchema, sessionSchema, syncResponseWithTimeSchema } from '$lib/protocol/api';
-export { emergencyCodeResponseSchema } from '$lib/protocol/emergency-code';
-export {
-	releaseSeatResponseSchema,
-	storeLicensesResponseSchema,
-	storeProjectsResponseSchema
-} from '$lib/protocol/store';

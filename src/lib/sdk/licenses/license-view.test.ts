@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import type { LicenseRow } from '../rows';
+import { observeDeviceTime, initialClockState, clockVerdict } from '$lib/protocol/trusted-clock';
+import {
+	currentLicense,
+	EXPIRY_WARNING_DAYS,
+	expiringSoon,
+	isUsable,
+	orderForDisplay,
+	timeStatus,
+	type LicenseClock
+} from './license-view';
+
+const NOW = Date.UTC(2026, 10, 28);
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const honest = (effectiveNow: number): LicenseClock => ({ effectiveNow, problem: null });
+
+function row(fields: Partial<LicenseRow>): LicenseRow {
+	return {
+		licenseNumber: 'DEV-2345-6789-ABCC',
+		fileText: '',
+		product: 'DEV',
+		productName: 'Developer Edition',
+		quantity: 1,
+		kind: 'standard',
+		parent: null,
+		expansions: [],
+		email: 'a@example.com',
+		deviceId: 'FT3H-H2B7-Z7QV',
+		issuedAt: NOW,
+		expiresAt: null,
+		kid: '0b080c6f41ac1802',
+		storedAt: NOW,
+		status: 'active',
+		...fields
+	};
+}
+
+describe('license time status', () => {
+	it('counts days and hours left, rounding up; a license with no end is unlimited', () => {
+		expect(timeStatus(row({}), honest(NOW))).toEqual({ kind: 'unlimited' });
+		expect(timeStatus(row({ expiresAt: NOW + 1.5 * DAY }), honest(NOW))).toEqual({
+			kind: 'running',
+			expiresAt: NOW + 1.5 * DAY,
+			daysLeft: 2,
+			hoursLeft: 36,
+			warning: true
+		});
+	});
+
+	it('warns from the warning period on, not before', () => {
+		const expiresAt = NOW + 30 * DAY;
+		const license = row({ kind: 'temporary', expiresAt });
+		const warningStarts = expiresAt - EXPIRY_WARNING_DAYS * DAY;
+		expect(timeStatus(license, honest(warningStarts - 1))).toMatchObject({ kind: 'running', warning: false });
+		expect(timeStatus(license, honest(warningStarts))).toMatchObject({ kind: 'running', warning: true });
+		expect(expiringSoon([license, row({})], honest(warningStarts)).map((l) => l.kind)).toEqual(['temporary']);
+		expect(expiringSoon([license], honest(warningStarts - 1))).toEqual([]);
+	});
+
+	it('an emergency license runs 5 days by the trusted clock, then shows as expired (kept, not deleted)', () => {
+		const license = row({ kind: 'emergency', issuedAt: NOW, expiresAt: NOW + 5 * DAY });
+		let clock = initialClockState(NOW);
+		for (let hour = 0; hour < 5 * 24; hour += 7) {
+			clock = observeDeviceTime(clock, NOW + hour * HOUR);
+			expect(isUsable(license, clockVerdict(clock, NOW + hour * HOUR))).toBe(true);
+		}
+		clock = observeDeviceTime(clock, NOW + 5 * DAY);
+		expect(timeStatus(license, clockVerdict(clock, NOW + 5 * DAY))).toEqual({
+			kind: 'expired',
+			expiresAt: NOW + 5 * DAY
+		});
+	});
+
+	it('treats time-limited licenses as unusable while the clock is set back, and standard ones as usable', () => {
+		let clock = observeDeviceTime(initialClockState(NOW), NOW + 3 * DAY);
+		clock = observeDeviceTime(clock, NOW + DAY);
+		const verdict = clockVerdict(clock, NOW + DAY);
+		const emergency = row({ kind: 'emergency', expiresAt: NOW + 5 * DAY });
+		expect(timeStatus(emergency, verdict)).toEqual({
+			kind: 'clock-set-back',
+			expiresAt: NOW + 5 * DAY,
+			problem: 'clock_set_back'
+		});
+		expect(isUsable(emergency, verdict)).toBe(false);
+		expect(isUsable(row({}), verdict)).toBe(true);
+		// Set right again: usable, by the mark (3 days on), with 2 days left.
+		clock = observeDeviceTime(clock, NOW + 3 * DAY);
+		expect(timeStatus(emergency, clockVerdict(clock, NOW + 3 * DAY))).toMatchObject({ daysLeft: 2 });
+	});
+
+	it('makes the latest usable application license current, never an expansion, an expired or a revoked one', () => {
+		const older = row({ licenseNumber: 'SRV-5BQ7-MKXD-3H99', storedAt: NOW - 10 });
+		const newest = row({ licenseNumber: 'DEV-2345-6789-ABCC', storedAt: NOW });
+		const expansion = row({
+			licenseNumber: 'CLX-7K3M-Q9XP-R2TX',
+			parent: older.licenseNumber,
+			storedAt: NOW + 10
+		});
+		const expired = row({ licenseNumber: 'WEB-8N4J-H6FZ-CY5K', expiresAt: NOW - 1, storedAt: NOW + 20 });
+		const revoked = row({ licenseNumber: 'WEB-8N4J-H6FZ-CY5X', status: 'revoked', storedAt: NOW + 30 });
+		expect(currentLicense([older, newest, expansion, expired, revoked], honest(NOW))?.licenseNumber).toBe(
+			newest.licenseNumber
+		);
+		expect(orderForDisplay([expansion, newest, older]).map((l) => l.licenseNumber)).toEqual([
+			newest.licenseNumber,
+			older.licenseNumber,
+			expansion.licenseNumber
+		]);
+	});
+});

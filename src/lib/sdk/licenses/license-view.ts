@@ -1,0 +1,106 @@
+// How a stored license is shown: its time status against the trusted clock (days left, a warning
+// ahead of expiry, expired, or not trustworthy because the clock was set back), and which license is
+// "current" (shown in bold, as in the reference's Active Licenses list). Expired licenses stay listed.
+import type { ClockProblem } from '$lib/protocol/trusted-clock';
+import { judge } from '../check/evaluate';
+import type { LicenseFacts } from '../check/verify-stored';
+import type { LicenseRow } from '../rows';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+/** A time-limited license is announced this many days before it ends. */
+export const EXPIRY_WARNING_DAYS = 7;
+
+/** What the trusted clock says (see time/trusted-clock.ts). */
+export interface LicenseClock {
+	effectiveNow: number;
+	problem: ClockProblem | null;
+}
+
+export type TimeStatus =
+	| { kind: 'unlimited' }
+	| { kind: 'running'; expiresAt: number; daysLeft: number; hoursLeft: number; warning: boolean }
+	| { kind: 'expired'; expiresAt: number }
+	/** Time-limited, and the clock cannot be trusted: treated as expired until it can. */
+	| { kind: 'clock-set-back'; expiresAt: number; problem: ClockProblem };
+
+export function timeStatus(license: LicenseRow, clock: LicenseClock): TimeStatus {
+	const { expiresAt } = license;
+	if (expiresAt === null) return { kind: 'unlimited' };
+	if (clock.problem) return { kind: 'clock-set-back', expiresAt, problem: clock.problem };
+	const left = expiresAt - clock.effectiveNow;
+	if (left <= 0) return { kind: 'expired', expiresAt };
+	return {
+		kind: 'running',
+		expiresAt,
+		daysLeft: Math.ceil(left / DAY_MS),
+		hoursLeft: Math.ceil(left / HOUR_MS),
+		warning: left <= EXPIRY_WARNING_DAYS * DAY_MS
+	};
+}
+
+/**
+ * What a stored license's columns say, for showing it. Only a check (check/) reads the signed text;
+ * both judge by the same rule.
+ */
+export function factsOfRow(license: LicenseRow): LicenseFacts {
+	const {
+		licenseNumber,
+		product,
+		productName,
+		quantity,
+		kind,
+		parent,
+		expansions,
+		email,
+		issuedAt,
+		expiresAt
+	} = license;
+	return {
+		licenseNumber,
+		product,
+		productName,
+		quantity,
+		kind,
+		parent,
+		expansions,
+		email,
+		issuedAt,
+		expiresAt
+	};
+}
+
+/** Whether the license may be used now, by the rule a license check uses (check/evaluate.ts). */
+export function isUsable(license: LicenseRow, clock: LicenseClock): boolean {
+	return judge({ row: license, verified: { ok: true, facts: factsOfRow(license) } }, clock).usable;
+}
+
+/** The current license: the most recently stored application license that is still usable. */
+export function currentLicense(licenses: LicenseRow[], clock: LicenseClock): LicenseRow | null {
+	const usable = licenses.filter((l) => l.parent === null && isUsable(l, clock));
+	return (
+		usable.sort((a, b) => b.storedAt - a.storedAt || a.licenseNumber.localeCompare(b.licenseNumber))[0] ??
+		null
+	);
+}
+
+/** Licenses that need the user's attention soon: running and within the warning period. */
+export function expiringSoon(licenses: LicenseRow[], clock: LicenseClock): LicenseRow[] {
+	return licenses.filter((l) => {
+		const status = timeStatus(l, clock);
+		return l.status === 'active' && status.kind === 'running' && status.warning;
+	});
+}
+
+/** Application licenses first (by product and number), each followed by its expansions. */
+export function orderForDisplay(licenses: LicenseRow[]): LicenseRow[] {
+	const byNumber = (a: LicenseRow, b: LicenseRow) =>
+		a.product.localeCompare(b.product) || a.licenseNumber.localeCompare(b.licenseNumber);
+	const parents = licenses
+		.filter((l) => l.parent === null || !licenses.some((p) => p.licenseNumber === l.parent))
+		.sort(byNumber);
+	return parents.flatMap((parent) => [
+		parent,
+		...licenses.filter((l) => l.parent === parent.licenseNumber).sort(byNumber)
+	]);
+}

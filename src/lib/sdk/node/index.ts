@@ -1,0 +1,22 @@
+// The client core's adapters for Node programs: a license store in a folder, files by path, and a
+// fetch that keeps the session. `nodePlatform()` gives them together for openLicenses.
+import { nodeFetch } from './fetch';
+import { fileStorage, type FileStorageOptions } from './file-storage';
+import { nodeFiles } from './files';
+
+export { fileStorage, KEY_FILE, STORE_FILE, type FileStorageOptions } from './file-storage';
+export { fileAt, nodeFiles } from './files';
+export { nodeFetch } from './fetch';
+
+/**
+ * The storage (in `dir`), files and fetch of a Node program, for openLicenses. `dir` is a folder of
+ * the program's own, e.g. `~/.config/<product>/licenses`.
+ */
+export async function nodePlatform(options: { dir: string; server: string } & FileStorageOptions) {
+	return {
+		storage: await fileStorage(options.dir, options),
+		files: nodeFiles(),
+		fetch: nodeFetch(options.server),
+		server: options.server
+	};
+}

@@ -1,0 +1,35 @@
+// What an applied Instant Activation or Refresh brings: license files to verify and store, and
+// licenses this device may no longer use. Both operation types answer the same way, and within a
+// batch a later file supersedes an earlier revocation of the same license (and the reverse), so
+// they are handled together, in queue order.
+import type { IssuedLicense, RevokedLicense } from '$lib/protocol/api';
+import type { Core } from '../../core';
+import { applyRevocationsIn, prepareIssued } from '../../licenses/license-store';
+import type { TrustedKeys } from '$lib/protocol/vendor-keys';
+import type { ResultModule } from './result-module';
+
+export const licenseFiles: ResultModule<'instant-activation' | 'refresh'> = {
+	async prepare(core: Core, applied, trustedKeys: () => Promise<TrustedKeys>) {
+		const files: IssuedLicense[] = [];
+		const revocations = new Map<string, RevokedLicense>();
+		for (const { result } of applied) {
+			for (const file of result.licenses) {
+				files.push(file);
+				revocations.delete(file.licenseNumber);
+			}
+			for (const revoked of result.revoked) revocations.set(revoked.licenseNumber, revoked);
+		}
+		const issued =
+			files.length > 0
+				? await prepareIssued(files, {
+						trustedKeys: await trustedKeys(),
+						devicePublicKey: core.identity.signer.publicKey,
+						now: core.clock.now()
+					})
+				: null;
+		return async (tx) => {
+			if (issued) await issued.store(tx);
+			if (revocations.size > 0) await applyRevocationsIn(tx, [...revocations.values()]);
+		};
+	}
+};

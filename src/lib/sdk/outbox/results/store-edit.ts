@@ -1,0 +1,13 @@
+// What an applied License list edit brings: the edits it made lose (this device's or another's),
+// kept to be shown to the user.
+import { recordLostEditsIn } from '../../store/store-sync';
+import type { ResultModule } from './result-module';
+
+export const storeEdit: ResultModule<'store-edit'> = {
+	async prepare(core, applied) {
+		const now = core.clock.now();
+		return async (tx) => {
+			for (const { result } of applied) await recordLostEditsIn(tx, result, now);
+		};
+	}
+};

@@ -1,0 +1,45 @@
+// Asking the activation server how it is: reachability and latency, its version, its signed time (for
+// the trusted clock) and the vendor's contacts, which are kept so a troubleshooting page can show
+// whom to call when the server is the thing that is down.
+import { vendorContactsSchema, type HealthResponse, type VendorContacts } from '$lib/protocol/health';
+import type { ApiOutcome } from './api/api-client';
+import type { Core } from './core';
+import { recordServerContact } from './outbox/outbox';
+import type { LicenseStorage } from './platform/storage';
+import { keepServerTime } from './time/clock-store';
+import { updateTrustedKeys } from './trusted-keys';
+
+const VENDOR_CONTACTS_SETTING = 'vendorContacts';
+
+export interface ServerCheck {
+	outcome: ApiOutcome<HealthResponse>;
+	/** Round trip of the health request, in milliseconds. */
+	latencyMs: number;
+}
+
+/** One health request; when it answers, the time, the contacts and the trusted keys are updated. */
+export async function checkServer(core: Core): Promise<ServerCheck> {
+	const started = performance.now();
+	const outcome = await core.api.health();
+	const latencyMs = Math.round(performance.now() - started);
+	if (outcome.kind === 'ok') {
+		const health = outcome.value;
+		const now = core.clock.now();
+		await core.storage.transaction('rw', ['syncState', 'settings'], async (tx) => {
+			await keepServerTime(tx, health.signedTime, now);
+			await recordServerContact(tx, now, health.serverTime);
+			await tx.put('settings', { key: VENDOR_CONTACTS_SETTING, value: health.vendor });
+		});
+		await updateTrustedKeys(core.storage, core.api);
+	}
+	return { outcome, latencyMs };
+}
+
+/** The vendor's contacts as last received from the server, or null before the first answer. */
+export async function loadVendorContacts(storage: LicenseStorage): Promise<VendorContacts | null> {
+	const row = await storage.transaction('r', ['settings'], (tx) =>
+		tx.get('settings', VENDOR_CONTACTS_SETTING)
+	);
+	const parsed = vendorContactsSchema.safeParse(row?.value);
+	return parsed.success ? parsed.data : null;
+}

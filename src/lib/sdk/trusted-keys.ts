@@ -1,0 +1,48 @@
+// The vendor keys this device trusts, kept in the core's storage so license files verify with no
+// network. They are brought up to date from the server whenever it is reachable.
+import {
+	publishedKeySetSchema,
+	trustedKeysFrom,
+	type PublishedKeySet,
+	type TrustedKeys
+} from '$lib/protocol/vendor-keys';
+import type { ServerApi } from './api/server-api';
+import type { LicenseStorage, StorageTransaction } from './platform/storage';
+
+const SETTING = 'trustedKeys';
+
+async function storedKeySet(tx: StorageTransaction): Promise<PublishedKeySet | null> {
+	const parsed = publishedKeySetSchema.safeParse((await tx.get('settings', SETTING))?.value);
+	return parsed.success ? parsed.data : null;
+}
+
+export async function loadTrustedKeys(storage: LicenseStorage): Promise<TrustedKeys> {
+	const stored = await storage.transaction('r', ['settings'], storedKeySet);
+	return stored ? trustedKeysFrom(stored) : new Map();
+}
+
+/** Merges the server's published keys into the stored set; returns the trusted keys either way. */
+export async function updateTrustedKeys(storage: LicenseStorage, api: ServerApi): Promise<TrustedKeys> {
+	const outcome = await api.keys();
+	if (outcome.kind !== 'ok') return loadTrustedKeys(storage);
+	const merged = await storage.transaction('rw', ['settings'], async (tx) => {
+		const byKid = new Map<string, PublishedKeySet['keys'][number]>();
+		for (const key of (await storedKeySet(tx))?.keys ?? []) byKid.set(key.kid, key);
+		for (const key of outcome.value.keys) byKid.set(key.kid, key);
+		const merged: PublishedKeySet = { keys: [...byKid.values()] };
+		await tx.put('settings', { key: SETTING, value: merged });
+		return merged;
+	});
+	// Hashed outside the transaction: the storage would not wait for WebCrypto.
+	return trustedKeysFrom(merged);
+}
+
+/** Adds keys given by the vendor's program (its bundled key set) to the stored set. */
+export async function mergeTrustedKeys(storage: LicenseStorage, given: PublishedKeySet): Promise<void> {
+	await storage.transaction('rw', ['settings'], async (tx) => {
+		const byKid = new Map<string, PublishedKeySet['keys'][number]>();
+		for (const key of (await storedKeySet(tx))?.keys ?? []) byKid.set(key.kid, key);
+		for (const key of given.keys) if (!byKid.has(key.kid)) byKid.set(key.kid, key);
+		await tx.put('settings', { key: SETTING, value: { keys: [...byKid.values()] } });
+	});
+}

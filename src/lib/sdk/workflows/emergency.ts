@@ -1,0 +1,156 @@
+// Emergency Activation: a temporary license (5 days at most) made on this device with no network,
+// once. With a vendor-signed emergency code it is checked against the trusted keys; with a bare
+// license number it is not verifiable until the server hears of it. The use is reported at the next
+// sync, and the server revokes it if that license's emergency activation was already used elsewhere.
+import { verifyEmergencyCode, type EmergencyCode } from '$lib/protocol/emergency-code';
+import { parseLicenseNumber } from '$lib/protocol/license-number';
+import type { EmergencyReportResult } from '$lib/protocol/emergency-api';
+import { createEmergencyUse, formatEmergencyUse } from '$lib/protocol/emergency-license';
+import type { Core } from '../core';
+import type { LicenseClock } from '../licenses/license-view';
+import { enqueue, newOutboxItem } from '../outbox/outbox';
+import type { LicenseStorage, StorageTransaction } from '../platform/storage';
+import { licenseRowSchema, type LicenseRow } from '../rows';
+import { loadTrustedKeys } from '../trusted-keys';
+
+const USED_SETTING = 'emergencyActivationUsedAt';
+/** Per license number: the server said its policy forbids Emergency Activation. */
+const FORBIDDEN_PREFIX = 'emergencyForbidden:';
+
+export interface EmergencyError {
+	code: string;
+	message: string;
+}
+
+export type EmergencyOutcome =
+	{ ok: true; license: LicenseRow; verified: boolean } | { ok: false; error: EmergencyError };
+
+const ALREADY_USED: EmergencyError = {
+	code: 'emergency_already_used_here',
+	message:
+		'Emergency Activation has already been used on this device: it can be used one time only. Use Instant Activation, or Deferred Activation if this computer has no internet access.'
+};
+
+/** Remembers that the server refused Emergency Activation for this license (its policy). */
+export async function rememberEmergencyForbidden(
+	tx: StorageTransaction,
+	licenseNumber: string,
+	message: string
+): Promise<void> {
+	await tx.put('settings', { key: FORBIDDEN_PREFIX + licenseNumber, value: message });
+}
+
+export async function emergencyAlreadyUsed(storage: LicenseStorage): Promise<boolean> {
+	return (
+		(await storage.transaction('r', ['settings'], (tx) => tx.get('settings', USED_SETTING))) !== undefined
+	);
+}
+
+const CLOCK_NOT_TRUSTED: EmergencyError = {
+	code: 'clock_set_back',
+	message:
+		'Your computer’s clock was set back, so an emergency license could not be timed. Set the clock right (date, time and time zone), then try again.'
+};
+
+/**
+ * Starts the one Emergency Activation of this device. `clock` is the trusted clock's verdict: the
+ * 5 days run from its effective time, and a clock set back refuses the activation.
+ */
+export async function emergencyActivation(
+	core: Core,
+	input: { licenseNumber: string; codeText: string },
+	clock: LicenseClock
+): Promise<EmergencyOutcome> {
+	const { storage } = core;
+	if (await emergencyAlreadyUsed(storage)) return { ok: false, error: ALREADY_USED };
+	if (clock.problem) return { ok: false, error: CLOCK_NOT_TRUSTED };
+	const number = parseLicenseNumber(input.licenseNumber);
+	const forbidden = number.ok
+		? await storage.transaction('r', ['settings'], (tx) =>
+				tx.get('settings', FORBIDDEN_PREFIX + number.licenseNumber)
+			)
+		: undefined;
+	if (number.ok && forbidden)
+		return {
+			ok: false,
+			error: {
+				code: 'emergency_not_allowed',
+				message: `Emergency Activation is not available for ${number.licenseNumber}: the server said so at a sync. Use Instant Activation, or Deferred Activation if this computer has no internet access.`
+			}
+		};
+	const now = clock.effectiveNow;
+	let code: EmergencyCode | undefined;
+	if (input.codeText.trim()) {
+		const verified = await verifyEmergencyCode(input.codeText, {
+			trustedKeys: await loadTrustedKeys(storage),
+			now,
+			licenseNumber: input.licenseNumber
+		});
+		if (!verified.ok) return { ok: false, error: verified.error };
+		code = verified.code;
+	}
+	const created = await createEmergencyUse({
+		licenseNumber: input.licenseNumber,
+		code,
+		signer: core.identity.signer,
+		now
+	});
+	if (!created.ok) return { ok: false, error: created.error };
+	const use = created.use;
+	const text = formatEmergencyUse(use);
+	const row: LicenseRow = {
+		licenseNumber: use.licenseNumber,
+		fileText: text,
+		product: use.product,
+		productName: use.productName ?? `${use.product} (emergency)`,
+		quantity: 1,
+		kind: 'emergency',
+		parent: null,
+		expansions: [],
+		email: code?.email ?? '',
+		deviceId: use.deviceId,
+		issuedAt: use.startedAt,
+		expiresAt: use.endsAt,
+		kid: code?.kid ?? '',
+		storedAt: now,
+		status: 'active'
+	};
+	// The license, the one-time mark and the report to the server are written together or not at all.
+	return storage.transaction('rw', ['licenses', 'settings', 'outbox'], async (tx) => {
+		if (await tx.get('settings', USED_SETTING)) return { ok: false as const, error: ALREADY_USED };
+		const stored = licenseRowSchema.safeParse(await tx.get('licenses', use.licenseNumber));
+		const existing = stored.success ? stored.data : null;
+		if (
+			existing &&
+			existing.kind !== 'emergency' &&
+			existing.status === 'active' &&
+			(existing.expiresAt === null || existing.expiresAt > now)
+		) {
+			return {
+				ok: false as const,
+				error: {
+					code: 'license_already_active',
+					message: `License ${use.licenseNumber} is already active on this device: no Emergency Activation is needed.`
+				}
+			};
+		}
+		await tx.put('licenses', row);
+		await tx.put('settings', { key: USED_SETTING, value: now });
+		await enqueue(tx, newOutboxItem('emergency-report', { use: text }, now));
+		return { ok: true as const, license: row, verified: code !== undefined };
+	});
+}
+
+/** The server's answer to the report: a revoked emergency license stops working at once, with the reason. */
+export async function applyEmergencyResultIn(
+	tx: StorageTransaction,
+	result: EmergencyReportResult
+): Promise<void> {
+	if (!result.revoked) return;
+	const { licenseNumber, message, reason } = result;
+	if (reason === 'emergency_not_allowed') await rememberEmergencyForbidden(tx, licenseNumber, message);
+	const row = licenseRowSchema.safeParse(await tx.get('licenses', licenseNumber));
+	// Only the emergency license: a real one that arrived since stays.
+	if (row.success && row.data.kind === 'emergency')
+		await tx.update('licenses', licenseNumber, { status: 'revoked', statusReason: message });
+}
