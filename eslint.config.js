@@ -9,6 +9,7 @@ export default ts.config(
 	{
 		ignores: [
 			'build/',
+			'dist/',
 			'.e2e-builds/',
 			'.svelte-kit/',
 			'node_modules/',

@@ -15,6 +15,7 @@ process.env.E2E_BASE_URL = e2eBaseURL;
 export default defineConfig({
 	testDir: 'tests/e2e',
 	testMatch: '**/*.e2e.ts',
+	globalSetup: './tests/e2e/support/packaged-sdk.ts',
 	fullyParallel: false,
 	workers: 2,
 	retries: 0,

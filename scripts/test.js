@@ -3,6 +3,8 @@ import { spawnSync } from 'node:child_process';
 
 const steps = [
 	['format and lint', 'npm', ['run', '--silent', 'lint']],
+	// Before svelte-check: the bench's check-only page imports the built library, as a vendor would.
+	['library build (svelte-package, publint)', 'npm', ['run', '--silent', 'package']],
 	['svelte-check', 'npm', ['run', '--silent', 'check']],
 	['unit and server tests (SQLite and PostgreSQL)', 'npx', ['vitest', 'run']],
 	['end-to-end tests (Chromium)', 'npx', ['playwright', 'test']]

@@ -6,14 +6,14 @@
 // no network at all, and sends the outbox through Background Sync when the page is closed.
 // A new version waits until the page asks it to take over (the "Reload" prompt): never mid-task.
 import { build, files, prerendered, version } from '$service-worker';
-import { openLicenses } from '$lib/sdk';
+import { openCore } from '$lib/sdk/core';
 import { SYNC_TAG } from '$lib/sdk/browser/background-sync';
 import { dexieStorage, LicenseManagerDatabase } from '$lib/sdk/browser/dexie-storage';
 import { flush } from '$lib/sdk/sync';
-// import() is not allowed in a service worker, and the build leaves the lazy imports of the client
-// core's modules in this worker's code: what they load is bundled here instead (the answers'
-// schemas, then resolved within the bundle) or given up front (tweetnacl, for browsers without
-// Ed25519).
+// import() is not allowed in a service worker: this worker opens only the core (openCore, which
+// loads nothing lazily, unlike openLicenses), and what the core's modules load lazily is bundled
+// here instead (the answers' schemas, then resolved within the bundle) or given up front
+// (tweetnacl, for browsers without Ed25519).
 import '$lib/sdk/api/response-schemas';
 import { provideFallbackBackend } from '$lib/protocol/ed25519';
 import { tweetnaclBackend } from '$lib/protocol/ed25519-tweetnacl';
@@ -75,8 +75,8 @@ worker.addEventListener('sync', ((event: SyncEvent) => {
 	if (event.tag !== SYNC_TAG) return;
 	event.waitUntil(
 		(async () => {
-			const licenses = await openLicenses({ storage: dexieStorage(new LicenseManagerDatabase()) });
-			const outcome = await flush(licenses.core, true);
+			const core = await openCore({ storage: dexieStorage(new LicenseManagerDatabase()) });
+			const outcome = await flush(core, true);
 			// Still unreachable: reject so the browser schedules another attempt.
 			if (outcome.unreachable) throw new Error('the activation server is still unreachable');
 		})()

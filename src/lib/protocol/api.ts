@@ -2,13 +2,13 @@
 // (which parses requests with them) and the License Manager and portal (which parse responses).
 // docs/API.md describes every endpoint and error.
 import { z } from 'zod';
-import { MAX_LICENSE_FILE_CHARS } from './license-file';
-import { MAX_REG_FILE_CHARS } from './reg-file';
-import { MAX_SERVER_TIME_CHARS } from './server-time';
+import { MAX_LICENSE_FILE_CHARS } from './license-file.js';
+import { MAX_REG_FILE_CHARS } from './reg-file.js';
+import { MAX_SERVER_TIME_CHARS } from './server-time.js';
 
 export const API_PREFIX = '/api/v1';
 
-export { apiErrorSchema, type ApiError } from './api-error';
+export { apiErrorSchema, type ApiError } from './api-error.js';
 
 export const credentialsSchema = z.object({
 	email: z.string().trim().toLowerCase().min(3).max(254),

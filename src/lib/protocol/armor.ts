@@ -12,9 +12,9 @@
 // UTF-8(domain + "\n" + line₁ + "\n" + … + lineₙ + "\n"). The parser accepts only the canonical
 // form (so the bytes it verifies are the bytes it read), except that CRLF line ends — which a trip
 // through another operating system may add — are read as LF.
-import { decodeBase64url } from './base64url';
-import { utf8 } from './bytes';
-import { SIGNATURE_BYTES } from './ed25519';
+import { decodeBase64url } from './base64url.js';
+import { utf8 } from './bytes.js';
+import { SIGNATURE_BYTES } from './ed25519.js';
 
 export interface FieldRule {
 	name: string;

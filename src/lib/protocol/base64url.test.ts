@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeBase64url, encodeBase64url } from './base64url';
+import { decodeBase64url, encodeBase64url } from './base64url.js';
 
 describe('base64url', () => {
 	it('round-trips any bytes and matches the platform encoder', () => {

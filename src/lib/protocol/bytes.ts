@@ -58,7 +58,7 @@ export async function digestSha512(
 	if (runtime.node) return nodeSha512(runtime.node, bytes);
 	if (runtime.subtle)
 		return new Uint8Array(await runtime.subtle.digest('SHA-512', bytes as Uint8Array<ArrayBuffer>));
-	return (await import('./sync-ids')).tweetnaclSha512(bytes);
+	return (await import('./sync-ids.js')).tweetnaclSha512(bytes);
 }
 
 /** The bytes of a string of hex digit pairs (checked by its caller). */

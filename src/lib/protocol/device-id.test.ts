@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { keyPairFromSeed } from './ed25519-tweetnacl';
-import { computeDeviceId, DEVICE_ID_PATTERN, normalizeDeviceId } from './device-id';
+import { keyPairFromSeed } from './ed25519-tweetnacl.js';
+import { computeDeviceId, DEVICE_ID_PATTERN, normalizeDeviceId } from './device-id.js';
 import { createHash } from 'node:crypto';
-import { digestSha512, utf8 } from './bytes';
-import { deviceIdOf, keyIdOf, sha512 } from './sync-ids';
-import { computeKeyId } from './vendor-keys';
+import { digestSha512, utf8 } from './bytes.js';
+import { deviceIdOf, keyIdOf, sha512 } from './sync-ids.js';
+import { computeKeyId } from './vendor-keys.js';
 
 const publicKey = fc.uint8Array({ minLength: 32, maxLength: 32 });
 

@@ -7,9 +7,9 @@ import {
 	checkCharacterFor,
 	firstInvalidSymbol,
 	hasValidCheckCharacter
-} from './check-character';
-import { digestSha512 } from './bytes';
-import { PUBLIC_KEY_BYTES } from './ed25519';
+} from './check-character.js';
+import { digestSha512 } from './bytes.js';
+import { PUBLIC_KEY_BYTES } from './ed25519.js';
 
 const DERIVED_SYMBOLS = 11;
 export const DEVICE_ID_PATTERN = /^[2-9A-HJ-NP-TV-Z]{4}-[2-9A-HJ-NP-TV-Z]{4}-[2-9A-HJ-NP-TV-Z]{4}$/;

@@ -8,7 +8,7 @@ import {
 	SIGNATURE_BYTES,
 	type Ed25519Backend,
 	type Ed25519KeyPair
-} from './ed25519';
+} from './ed25519.js';
 
 export function generateKeyPair(): Ed25519KeyPair {
 	return nacl.sign.keyPair();

@@ -9,8 +9,8 @@ import {
 	nodeCrypto,
 	provideFallbackBackend,
 	selectBackend
-} from './ed25519';
-import { keyPairFromSeed, tweetnaclBackend } from './ed25519-tweetnacl';
+} from './ed25519.js';
+import { keyPairFromSeed, tweetnaclBackend } from './ed25519-tweetnacl.js';
 
 // Both native paths: WebCrypto (browsers) and node:crypto key objects (the server).
 const natives = [createNativeBackend(globalThis.crypto.subtle), createNodeBackend(nodeCrypto()!)];

@@ -3,8 +3,8 @@
 // tweetnacl otherwise; both produce identical signatures (Ed25519 is deterministic), the native path
 // is much faster (npm run bench). tweetnacl is loaded only when the fallback is needed
 // (ed25519-tweetnacl.ts): it would otherwise cost every page that verifies anything ~10 KB gzip.
-import { encodeBase64url } from './base64url';
-import { concatBytes, fromHex } from './bytes';
+import { encodeBase64url } from './base64url.js';
+import { concatBytes, fromHex } from './bytes.js';
 
 export const PUBLIC_KEY_BYTES = 32;
 export const SEED_BYTES = 32;
@@ -213,7 +213,7 @@ export function provideFallbackBackend(backend: Ed25519Backend | undefined): voi
 }
 
 async function fallback(): Promise<Ed25519Backend> {
-	return givenFallback ?? (await import('./ed25519-tweetnacl')).tweetnaclBackend;
+	return givenFallback ?? (await import('./ed25519-tweetnacl.js')).tweetnaclBackend;
 }
 
 /** What a runtime offers for Ed25519: node:crypto, WebCrypto, either or neither. */

@@ -2,19 +2,19 @@
 // second accepted form of one value, or a value one encoding accepted and another refused.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EXAMPLE_TIME, exampleLicense, exampleRequest } from '../../../tests/fixtures/protocol-builders';
-import { testDevice, testTrustedKeys } from '../../../tests/fixtures/test-keys';
-import { decodeBase64url, encodeBase64url } from './base64url';
-import { createNativeBackend, createNodeBackend, nodeCrypto } from './ed25519';
-import { isCanonicalScalar, tweetnaclBackend } from './ed25519-tweetnacl';
-import { licenseSignedBytes, parseLicenseFile, verifyLicenseFile } from './license-file';
+import { EXAMPLE_TIME, exampleLicense, exampleRequest } from '../../../tests/fixtures/protocol-builders.js';
+import { testDevice, testTrustedKeys } from '../../../tests/fixtures/test-keys.js';
+import { decodeBase64url, encodeBase64url } from './base64url.js';
+import { createNativeBackend, createNodeBackend, nodeCrypto } from './ed25519.js';
+import { isCanonicalScalar, tweetnaclBackend } from './ed25519-tweetnacl.js';
+import { licenseSignedBytes, parseLicenseFile, verifyLicenseFile } from './license-file.js';
 import {
 	LICENSE_QR_PREFIX,
 	licenseQrText,
 	parseRequestQr,
 	requestQrUrl,
 	verifyLicenseQr
-} from './qr-payload';
+} from './qr-payload.js';
 
 const options = { trustedKeys: testTrustedKeys, devicePublicKey: testDevice.publicKey, now: EXAMPLE_TIME };
 const golden = readFileSync(

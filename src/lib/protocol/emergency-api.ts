@@ -7,8 +7,8 @@ import {
 	EMERGENCY_MAX_DAYS,
 	MAX_EMERGENCY_CODE_CHARS,
 	MAX_EMERGENCY_CODE_COMPACT_CHARS
-} from './emergency-code';
-import { MAX_EMERGENCY_USE_CHARS } from './emergency-license';
+} from './emergency-code.js';
+import { MAX_EMERGENCY_USE_CHARS } from './emergency-license.js';
 
 /** Body of `GET /api/v1/licenses/{number}/emergency-code`. */
 export const emergencyCodeResponseSchema = z.object({

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { exampleCode, testVendorSigner } from '../../../tests/fixtures/emergency-builders';
-import { EXAMPLE_TIME, SERVER_LICENSE } from '../../../tests/fixtures/protocol-builders';
-import { testTrustedKeys } from '../../../tests/fixtures/test-keys';
-import { decodeBase64url, encodeBase64url } from './base64url';
-import { fromUtf8 } from './bytes';
-import { sign } from './ed25519';
-import { generateKeyPair } from './ed25519-tweetnacl';
+import { exampleCode, testVendorSigner } from '../../../tests/fixtures/emergency-builders.js';
+import { EXAMPLE_TIME, SERVER_LICENSE } from '../../../tests/fixtures/protocol-builders.js';
+import { testTrustedKeys } from '../../../tests/fixtures/test-keys.js';
+import { decodeBase64url, encodeBase64url } from './base64url.js';
+import { fromUtf8 } from './bytes.js';
+import { sign } from './ed25519.js';
+import { generateKeyPair } from './ed25519-tweetnacl.js';
 import {
 	EMERGENCY_CODE_PREFIX,
 	emergencyCodeSignedBytes,
@@ -16,8 +16,8 @@ import {
 	parseEmergencyCode,
 	signEmergencyCode,
 	verifyEmergencyCode
-} from './emergency-code';
-import { keyIdOf } from './sync-ids';
+} from './emergency-code.js';
+import { keyIdOf } from './sync-ids.js';
 
 const options = { trustedKeys: testTrustedKeys, now: EXAMPLE_TIME };
 const golden = (name: string) =>

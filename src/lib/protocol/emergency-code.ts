@@ -10,11 +10,18 @@
 // A verifier checks, in this order, each failure with its own code: size, encoding and version,
 // field syntax, algorithm, field meaning, known key id, signature, issued-at not in the future,
 // and (when asked) the license number.
-import { fieldLines, readArmor, signedBytesOf, writeArmor, type ArmorError, type ArmorSpec } from './armor';
-import { decodeBase64url, encodeBase64url } from './base64url';
-import { ByteReader, ByteWriter, TruncatedInputError } from './binary';
-import { fromHex, toHex } from './bytes';
-import { SIGNATURE_BYTES, verify } from './ed25519';
+import {
+	fieldLines,
+	readArmor,
+	signedBytesOf,
+	writeArmor,
+	type ArmorError,
+	type ArmorSpec
+} from './armor.js';
+import { decodeBase64url, encodeBase64url } from './base64url.js';
+import { ByteReader, ByteWriter, TruncatedInputError } from './binary.js';
+import { fromHex, toHex } from './bytes.js';
+import { SIGNATURE_BYTES, verify } from './ed25519.js';
 import {
 	decodeNonce,
 	formatTimestamp,
@@ -24,14 +31,14 @@ import {
 	NONCE_PATTERN,
 	parseTimestamp,
 	TIMESTAMP_PATTERN
-} from './fields';
+} from './fields.js';
 import {
 	formatLicenseNumber,
 	LICENSE_NUMBER_PATTERN,
 	parseLicenseNumber,
 	SYMBOL_COUNT
-} from './license-number';
-import { KEY_ID_PATTERN, type TrustedKeys } from './vendor-keys';
+} from './license-number.js';
+import { KEY_ID_PATTERN, type TrustedKeys } from './vendor-keys.js';
 
 /** The longest an Emergency Activation may last, whatever a code or a device says. */
 export const EMERGENCY_MAX_DAYS = 5;
@@ -347,7 +354,7 @@ export async function verifyParsedEmergencyCode(
 	if (!key)
 		return failure(
 			'emergency_code_unknown_key',
-			'This emergency code was signed by a key the License Manager does not trust. Check that it comes from your vendor.'
+			'This emergency code was signed by a key this computer does not trust. Check that it comes from your vendor.'
 		);
 	if (!(await verify(emergencyCodeSignedBytes(code), code.signature, key.publicKey)))
 		return failure(

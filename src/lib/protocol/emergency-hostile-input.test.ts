@@ -2,12 +2,12 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EXAMPLE_TIME } from '../../../tests/fixtures/protocol-builders';
-import { testTrustedKeys } from '../../../tests/fixtures/test-keys';
-import { encodeBase64url } from './base64url';
-import { EMERGENCY_CODE_PREFIX, verifyEmergencyCode } from './emergency-code';
-import { verifyEmergencyUse } from './emergency-license';
-import { SERVER_TIME_PREFIX, verifyServerTime } from './server-time';
+import { EXAMPLE_TIME } from '../../../tests/fixtures/protocol-builders.js';
+import { testTrustedKeys } from '../../../tests/fixtures/test-keys.js';
+import { encodeBase64url } from './base64url.js';
+import { EMERGENCY_CODE_PREFIX, verifyEmergencyCode } from './emergency-code.js';
+import { verifyEmergencyUse } from './emergency-license.js';
+import { SERVER_TIME_PREFIX, verifyServerTime } from './server-time.js';
 
 const options = { trustedKeys: testTrustedKeys, now: EXAMPLE_TIME };
 const golden = (name: string) =>

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { exampleCode, exampleUse } from '../../../tests/fixtures/emergency-builders';
-import { EXAMPLE_TIME, SERVER_LICENSE } from '../../../tests/fixtures/protocol-builders';
-import { otherTestDevice, testDevice, testTrustedKeys } from '../../../tests/fixtures/test-keys';
-import { signerFromKeyPair, sign } from './ed25519';
-import { generateKeyPair } from './ed25519-tweetnacl';
-import { DAY_MS, formatEmergencyCode } from './emergency-code';
+import { exampleCode, exampleUse } from '../../../tests/fixtures/emergency-builders.js';
+import { EXAMPLE_TIME, SERVER_LICENSE } from '../../../tests/fixtures/protocol-builders.js';
+import { otherTestDevice, testDevice, testTrustedKeys } from '../../../tests/fixtures/test-keys.js';
+import { signerFromKeyPair, sign } from './ed25519.js';
+import { generateKeyPair } from './ed25519-tweetnacl.js';
+import { DAY_MS, formatEmergencyCode } from './emergency-code.js';
 import {
 	createEmergencyUse,
 	emergencyDaysLeft,
@@ -15,8 +15,8 @@ import {
 	verifyEmergencyUse,
 	type EmergencyUse,
 	type EmergencyUsePayload
-} from './emergency-license';
-import { keyIdOf } from './sync-ids';
+} from './emergency-license.js';
+import { keyIdOf } from './sync-ids.js';
 
 const options = { trustedKeys: testTrustedKeys, now: EXAMPLE_TIME };
 const golden = (name: string) =>

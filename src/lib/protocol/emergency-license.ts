@@ -10,12 +10,19 @@
 // A verifier checks, in this order: size, format and version, field syntax, algorithm, field
 // meaning (including the 5-day limit), device signature, device binding (when asked), then the
 // embedded code (vendor signature, same license, duration within the code's limit).
-import { fieldLines, readArmor, signedBytesOf, writeArmor, type ArmorError, type ArmorSpec } from './armor';
-import { encodeBase64url } from './base64url';
-import { bytesEqual } from './bytes';
-import { DEVICE_ID_PATTERN } from './device-id';
-import { deviceIdOf } from './sync-ids';
-import { verify, type Signer } from './ed25519';
+import {
+	fieldLines,
+	readArmor,
+	signedBytesOf,
+	writeArmor,
+	type ArmorError,
+	type ArmorSpec
+} from './armor.js';
+import { encodeBase64url } from './base64url.js';
+import { bytesEqual } from './bytes.js';
+import { DEVICE_ID_PATTERN } from './device-id.js';
+import { deviceIdOf } from './sync-ids.js';
+import { verify, type Signer } from './ed25519.js';
 import {
 	DAY_MS,
 	EMERGENCY_CODE_PREFIX,
@@ -24,10 +31,10 @@ import {
 	verifyEmergencyCode,
 	type EmergencyCode,
 	type EmergencyCodeErrorCode
-} from './emergency-code';
-import { decodeKey, formatTimestamp, KEY_PATTERN, parseTimestamp, TIMESTAMP_PATTERN } from './fields';
-import { LICENSE_NUMBER_PATTERN, parseLicenseNumber } from './license-number';
-import type { TrustedKeys } from './vendor-keys';
+} from './emergency-code.js';
+import { decodeKey, formatTimestamp, KEY_PATTERN, parseTimestamp, TIMESTAMP_PATTERN } from './fields.js';
+import { LICENSE_NUMBER_PATTERN, parseLicenseNumber } from './license-number.js';
+import type { TrustedKeys } from './vendor-keys.js';
 
 export const MAX_EMERGENCY_USE_CHARS = 4096;
 export const EMERGENCY_BASES = ['code', 'bare-number'] as const;

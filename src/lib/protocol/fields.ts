@@ -1,5 +1,5 @@
 // Field value syntax shared by the signed formats.
-import { decodeBase64url, encodeBase64url } from './base64url';
+import { decodeBase64url, encodeBase64url } from './base64url.js';
 
 /** Seconds-precision UTC time, e.g. 2026-11-28T17:05:00Z. */
 export const TIMESTAMP_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;

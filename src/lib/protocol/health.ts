@@ -2,8 +2,8 @@
 // runs, its time (signed, for the trusted clock) and whom to contact — the vendor's support details
 // from its configuration, shown on the troubleshooting page and kept for when the server is away.
 // Checked without zod (shape.ts): the License Manager asks for it at every start.
-import { MAX_SERVER_TIME_CHARS } from './server-time';
-import { array, INVALID, literal, number, object, parser, string, type Check, type Output } from './shape';
+import { MAX_SERVER_TIME_CHARS } from './server-time.js';
+import { array, INVALID, literal, number, object, parser, string, type Check, type Output } from './shape.js';
 
 /** An absolute http(s) URL, as zod's `z.url({ protocol: /^https?$/ })`: trimmed, tabs and newlines dropped. */
 export const httpUrl: Check<string> = (value) => {

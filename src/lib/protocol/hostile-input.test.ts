@@ -2,12 +2,12 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EXAMPLE_TIME } from '../../../tests/fixtures/protocol-builders';
-import { testDevice, testTrustedKeys } from '../../../tests/fixtures/test-keys';
-import { verifyLicenseFile } from './license-file';
-import { LICENSE_QR_PREFIX, parseRequestQr, REQUEST_FRAGMENT_PREFIX, verifyLicenseQr } from './qr-payload';
-import { parseRegFile } from './reg-file';
-import { encodeBase64url } from './base64url';
+import { EXAMPLE_TIME } from '../../../tests/fixtures/protocol-builders.js';
+import { testDevice, testTrustedKeys } from '../../../tests/fixtures/test-keys.js';
+import { verifyLicenseFile } from './license-file.js';
+import { LICENSE_QR_PREFIX, parseRequestQr, REQUEST_FRAGMENT_PREFIX, verifyLicenseQr } from './qr-payload.js';
+import { parseRegFile } from './reg-file.js';
+import { encodeBase64url } from './base64url.js';
 
 const options = { trustedKeys: testTrustedKeys, devicePublicKey: testDevice.publicKey, now: EXAMPLE_TIME };
 const golden = (name: string) =>

@@ -5,8 +5,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLIENT_EXPANSION, exampleLicense } from '../../../tests/fixtures/protocol-builders';
-import { formatLicenseFile } from './license-file';
+import { CLIENT_EXPANSION, exampleLicense } from '../../../tests/fixtures/protocol-builders.js';
+import { formatLicenseFile } from './license-file.js';
 
 const script = new URL('../../../docs/examples/verify-license.sh', import.meta.url).pathname;
 const folder = mkdtempSync(join(tmpdir(), 'airlock-openssl-'));

@@ -6,10 +6,15 @@ import {
 	EXAMPLE_TIME,
 	exampleLicense,
 	WEB_EXPANSION
-} from '../../../tests/fixtures/protocol-builders';
-import { otherTestDevice, testDevice, testTrustedKeys, testVendor } from '../../../tests/fixtures/test-keys';
-import { sign } from './ed25519';
-import { generateKeyPair } from './ed25519-tweetnacl';
+} from '../../../tests/fixtures/protocol-builders.js';
+import {
+	otherTestDevice,
+	testDevice,
+	testTrustedKeys,
+	testVendor
+} from '../../../tests/fixtures/test-keys.js';
+import { sign } from './ed25519.js';
+import { generateKeyPair } from './ed25519-tweetnacl.js';
 import {
 	formatLicenseFile,
 	ISSUED_AT_TOLERANCE_MS,
@@ -17,9 +22,9 @@ import {
 	MAX_LICENSE_FILE_CHARS,
 	signLicense,
 	verifyLicenseFile
-} from './license-file';
-import { keyIdOf } from './sync-ids';
-import { examplePayload } from '../../../tests/fixtures/protocol-builders';
+} from './license-file.js';
+import { keyIdOf } from './sync-ids.js';
+import { examplePayload } from '../../../tests/fixtures/protocol-builders.js';
 
 const options = { trustedKeys: testTrustedKeys, devicePublicKey: testDevice.publicKey, now: EXAMPLE_TIME };
 const golden = readFileSync(

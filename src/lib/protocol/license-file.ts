@@ -4,12 +4,19 @@
 // A verifier checks, in this order, each failure with its own code: format and version, algorithm,
 // known key id, signature, device binding, issued-at not in the future (5 minutes of tolerance),
 // not expired.
-import { fieldLines, readArmor, signedBytesOf, writeArmor, type ArmorError, type ArmorSpec } from './armor';
-import { encodeBase64url } from './base64url';
-import { bytesEqual } from './bytes';
-import { DEVICE_ID_PATTERN } from './device-id';
-import { deviceIdOf } from './sync-ids';
-import { verify } from './ed25519';
+import {
+	fieldLines,
+	readArmor,
+	signedBytesOf,
+	writeArmor,
+	type ArmorError,
+	type ArmorSpec
+} from './armor.js';
+import { encodeBase64url } from './base64url.js';
+import { bytesEqual } from './bytes.js';
+import { DEVICE_ID_PATTERN } from './device-id.js';
+import { deviceIdOf } from './sync-ids.js';
+import { verify } from './ed25519.js';
 import {
 	decodeKey,
 	decodeNonce,
@@ -22,13 +29,13 @@ import {
 	NONCE_PATTERN,
 	parseTimestamp,
 	TIMESTAMP_PATTERN
-} from './fields';
-import { LICENSE_NUMBER_PATTERN, parseLicenseNumber } from './license-number';
-import { KEY_ID_PATTERN, type TrustedKeys } from './vendor-keys';
+} from './fields.js';
+import { LICENSE_NUMBER_PATTERN, parseLicenseNumber } from './license-number.js';
+import { KEY_ID_PATTERN, type TrustedKeys } from './vendor-keys.js';
 
 export const MAX_LICENSE_FILE_CHARS = 16 * 1024;
 export const MAX_EXPANSIONS = 32;
-export { ISSUED_AT_TOLERANCE_MS } from './fields';
+export { ISSUED_AT_TOLERANCE_MS } from './fields.js';
 export const LICENSE_KINDS = ['standard', 'temporary', 'emergency'] as const;
 export type LicenseKind = (typeof LICENSE_KINDS)[number];
 export const LICENSE_FILE_EXTENSION = '.license4d';
@@ -341,7 +348,7 @@ export async function verifyLicense(
 	if (!key)
 		return licenseError(
 			'license_unknown_key',
-			'This license was signed by a key the License Manager does not trust. Check that it comes from your vendor, or Refresh to update the trusted keys.'
+			'This license was signed by a key this computer does not trust. Check that it comes from your vendor, or Refresh to update the trusted keys.'
 		);
 	if (!(await verify(licenseSignedBytes(license), license.signature, key.publicKey))) {
 		return licenseError(

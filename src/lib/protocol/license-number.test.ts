@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ALPHABET } from './check-character';
+import { ALPHABET } from './check-character.js';
 import {
 	checkLicenseNumber,
 	generateLicenseNumber,
 	parseLicenseNumber,
 	LICENSE_NUMBER_PATTERN
-} from './license-number';
+} from './license-number.js';
 
 const symbol = fc.constantFrom(...ALPHABET.split(''));
 const prefix = fc.array(symbol, { minLength: 3, maxLength: 3 }).map((chars) => chars.join(''));

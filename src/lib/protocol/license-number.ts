@@ -7,8 +7,8 @@ import {
 	firstInvalidSymbol,
 	hasValidCheckCharacter,
 	randomSymbols
-} from './check-character';
-import { randomBytes } from './bytes';
+} from './check-character.js';
+import { randomBytes } from './bytes.js';
 
 export const PREFIX_LENGTH = 3;
 export const RANDOM_LENGTH = 11;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OPERATION_TYPES, readOperation, readOperationResult } from './operations';
+import { OPERATION_TYPES, readOperation, readOperationResult } from './operations.js';
 
 describe('queued operations', () => {
 	it('reads an operation of each known type with a payload that fits its schema', () => {

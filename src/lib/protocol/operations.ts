@@ -8,12 +8,12 @@
 // type answers that one operation `unknown_operation` instead of refusing the whole batch, so an
 // older server and a newer License Manager still exchange everything else.
 import { z } from 'zod';
-import { activationResponseSchema, signedRequestBodySchema } from './api';
-import { emergencyReportPayloadSchema, emergencyReportResultSchema } from './emergency-api';
-import { isOperationType, type OperationType } from './operation-types';
-import { storeEditPayloadSchema, storeEditResultSchema } from './store';
+import { activationResponseSchema, signedRequestBodySchema } from './api.js';
+import { emergencyReportPayloadSchema, emergencyReportResultSchema } from './emergency-api.js';
+import { isOperationType, type OperationType } from './operation-types.js';
+import { storeEditPayloadSchema, storeEditResultSchema } from './store.js';
 
-export { isOperationType, OPERATION_TYPES, type OperationType } from './operation-types';
+export { isOperationType, OPERATION_TYPES, type OperationType } from './operation-types.js';
 
 export const operationSchemas = {
 	/** A signed activation request (reg.txt text) for the signed-in account. */

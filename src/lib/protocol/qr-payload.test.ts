@@ -9,9 +9,9 @@ import {
 	exampleRequest,
 	SERVER_LICENSE,
 	WEB_EXPANSION
-} from '../../../tests/fixtures/protocol-builders';
-import { otherTestDevice, testDevice, testTrustedKeys } from '../../../tests/fixtures/test-keys';
-import { licenseQrText, parseRequestQr, requestQrUrl, verifyLicenseQr } from './qr-payload';
+} from '../../../tests/fixtures/protocol-builders.js';
+import { otherTestDevice, testDevice, testTrustedKeys } from '../../../tests/fixtures/test-keys.js';
+import { licenseQrText, parseRequestQr, requestQrUrl, verifyLicenseQr } from './qr-payload.js';
 
 const DEVELOPER_LICENSE = 'DEV-2345-6789-ABCC';
 const PORTAL = 'https://activation.example.com/portal';

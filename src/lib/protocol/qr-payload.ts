@@ -6,27 +6,27 @@
 // the browser, so never in its logs): `<portal URL>#r1=<base64url(request bytes)>`.
 // License QR: `AIRLOCK:L1:<base64url(license bytes)>`.
 // The byte layouts are in docs/FORMATS.md.
-import { decodeBase64url, encodeBase64url } from './base64url';
-import { ByteReader, ByteWriter, TruncatedInputError } from './binary';
-import { fromHex, toHex } from './bytes';
-import { deviceIdOf } from './sync-ids';
-import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from './ed25519';
-import { NONCE_BYTES } from './fields';
+import { decodeBase64url, encodeBase64url } from './base64url.js';
+import { ByteReader, ByteWriter, TruncatedInputError } from './binary.js';
+import { fromHex, toHex } from './bytes.js';
+import { deviceIdOf } from './sync-ids.js';
+import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from './ed25519.js';
+import { NONCE_BYTES } from './fields.js';
 import {
 	LICENSE_KINDS,
 	verifyLicense,
 	type LicenseResult,
 	type SignedLicense,
 	type VerifyOptions
-} from './license-file';
-import { formatLicenseNumber, SYMBOL_COUNT } from './license-number';
+} from './license-file.js';
+import { formatLicenseNumber, SYMBOL_COUNT } from './license-number.js';
 import {
 	MAX_REQUEST_LICENSES,
 	REQUEST_PURPOSES,
 	verifyRequest,
 	type RegistrationRequest,
 	type RequestResult
-} from './reg-file';
+} from './reg-file.js';
 
 export const REQUEST_FRAGMENT_PREFIX = '#r1=';
 export const LICENSE_QR_PREFIX = 'AIRLOCK:L1:';

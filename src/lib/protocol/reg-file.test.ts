@@ -1,10 +1,14 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CLIENT_EXPANSION, exampleRequest, SERVER_LICENSE } from '../../../tests/fixtures/protocol-builders';
-import { otherTestDevice } from '../../../tests/fixtures/test-keys';
-import { signerFromKeyPair } from './ed25519';
-import { formatRegFile, MAX_REG_FILE_CHARS, parseRegFile } from './reg-file';
+import {
+	CLIENT_EXPANSION,
+	exampleRequest,
+	SERVER_LICENSE
+} from '../../../tests/fixtures/protocol-builders.js';
+import { otherTestDevice } from '../../../tests/fixtures/test-keys.js';
+import { signerFromKeyPair } from './ed25519.js';
+import { formatRegFile, MAX_REG_FILE_CHARS, parseRegFile } from './reg-file.js';
 
 const PORTAL = 'https://activation.example.com/portal';
 const golden = readFileSync(new URL('../../../tests/fixtures/golden/reg.txt', import.meta.url), 'utf8');

@@ -1,11 +1,18 @@
 // Registration requests (`reg.txt`): a device asks for licenses, signed with the device key.
 // Specified in docs/FORMATS.md; the compact QR form is in qr-payload.ts.
-import { fieldLines, readArmor, signedBytesOf, writeArmor, type ArmorError, type ArmorSpec } from './armor';
-import { encodeBase64url } from './base64url';
-import { randomBytes } from './bytes';
-import { DEVICE_ID_PATTERN } from './device-id';
-import { deviceIdOf } from './sync-ids';
-import { verify, type Signer } from './ed25519';
+import {
+	fieldLines,
+	readArmor,
+	signedBytesOf,
+	writeArmor,
+	type ArmorError,
+	type ArmorSpec
+} from './armor.js';
+import { encodeBase64url } from './base64url.js';
+import { randomBytes } from './bytes.js';
+import { DEVICE_ID_PATTERN } from './device-id.js';
+import { deviceIdOf } from './sync-ids.js';
+import { verify, type Signer } from './ed25519.js';
 import {
 	decodeKey,
 	decodeNonce,
@@ -17,8 +24,8 @@ import {
 	NONCE_PATTERN,
 	parseTimestamp,
 	TIMESTAMP_PATTERN
-} from './fields';
-import { LICENSE_NUMBER_PATTERN, parseLicenseNumber } from './license-number';
+} from './fields.js';
+import { LICENSE_NUMBER_PATTERN, parseLicenseNumber } from './license-number.js';
 
 export const MAX_REQUEST_LICENSES = 8;
 export const MAX_REG_FILE_CHARS = 16 * 1024;

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { testVendorSigner } from '../../../tests/fixtures/emergency-builders';
-import { EXAMPLE_TIME } from '../../../tests/fixtures/protocol-builders';
-import { testTrustedKeys } from '../../../tests/fixtures/test-keys';
-import { sign } from './ed25519';
-import { generateKeyPair } from './ed25519-tweetnacl';
-import { syncResponseWithTimeSchema } from './api';
-import { signServerTime, verifyServerTime } from './server-time';
-import { keyIdOf } from './sync-ids';
+import { testVendorSigner } from '../../../tests/fixtures/emergency-builders.js';
+import { EXAMPLE_TIME } from '../../../tests/fixtures/protocol-builders.js';
+import { testTrustedKeys } from '../../../tests/fixtures/test-keys.js';
+import { sign } from './ed25519.js';
+import { generateKeyPair } from './ed25519-tweetnacl.js';
+import { syncResponseWithTimeSchema } from './api.js';
+import { signServerTime, verifyServerTime } from './server-time.js';
+import { keyIdOf } from './sync-ids.js';
 
 const options = { trustedKeys: testTrustedKeys };
 

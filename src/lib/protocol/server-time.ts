@@ -6,10 +6,10 @@
 //
 //   AIRLOCK-T1.<milliseconds since the epoch, decimal>.<kid>.<base64url signature>
 //   signed bytes: UTF-8("airlock/time/v1\nServer-Time: <ms>\nKey-Id: <kid>\n")
-import { decodeBase64url, encodeBase64url } from './base64url';
-import { utf8 } from './bytes';
-import { verify } from './ed25519';
-import type { TrustedKeys } from './vendor-keys';
+import { decodeBase64url, encodeBase64url } from './base64url.js';
+import { utf8 } from './bytes.js';
+import { verify } from './ed25519.js';
+import type { TrustedKeys } from './vendor-keys.js';
 
 export const SERVER_TIME_DOMAIN = 'airlock/time/v1';
 export const SERVER_TIME_PREFIX = 'AIRLOCK-T1.';

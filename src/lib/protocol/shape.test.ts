@@ -3,11 +3,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { identityRowSchema, licenseRowSchema, outboxItemSchema } from '../sdk/rows';
-import { apiErrorSchema } from './api-error';
-import { healthResponseSchema, vendorContactsSchema } from './health';
-import type { Parser } from './shape';
-import { publishedKeySetSchema } from './vendor-keys';
+import { identityRowSchema, licenseRowSchema, outboxItemSchema } from '../sdk/rows.js';
+import { apiErrorSchema } from './api-error.js';
+import { healthResponseSchema, vendorContactsSchema } from './health.js';
+import type { Parser } from './shape.js';
+import { publishedKeySetSchema } from './vendor-keys.js';
 
 const epochMs = z.number().int().nonnegative();
 const bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nextStamp, observeStamp, compareStamps, stampKey, type Stamp, type StoreEdit } from './store';
+import { nextStamp, observeStamp, compareStamps, stampKey, type Stamp, type StoreEdit } from './store.js';
 import {
 	applyEdit,
 	effectiveProjectId,
@@ -8,7 +8,7 @@ import {
 	isVisibleProject,
 	lostEditKey,
 	type StoreState
-} from './store-merge';
+} from './store-merge.js';
 
 const PROJECTS = [
 	'0b5c7c2e-1c1a-4b8e-9a43-000000000001',

@@ -10,7 +10,7 @@
 //   (older), when a greater edit made without seeing it replaces it (overridden: the newer edit's
 //   `base` is not its stamp), or when its project is deleted by another device (project-deleted).
 //   Edits a device made itself and then replaced or deleted itself are not reported to it.
-import { compareStamps, sameStamp, type LostEdit, type Stamp, type StoreEdit } from './store';
+import { compareStamps, sameStamp, type LostEdit, type Stamp, type StoreEdit } from './store.js';
 
 export interface ProjectRegister {
 	id: string;

@@ -2,8 +2,8 @@
 // SHA-512 from node:crypto on Node, tweetnacl elsewhere. Code that can wait uses computeDeviceId
 // (device-id.ts) and computeKeyId (vendor-keys.ts), which hash with WebCrypto and need no tweetnacl.
 import nacl from 'tweetnacl';
-import { nodeHash, nodeSha512, toHex } from './bytes';
-import { checkDeviceKeySize, deviceIdFromDigest } from './device-id';
+import { nodeHash, nodeSha512, toHex } from './bytes.js';
+import { checkDeviceKeySize, deviceIdFromDigest } from './device-id.js';
 
 export function sha512(bytes: Uint8Array): Uint8Array {
 	return nodeHash ? nodeSha512(nodeHash, bytes) : tweetnaclSha512(bytes);

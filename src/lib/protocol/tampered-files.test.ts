@@ -4,10 +4,10 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EXAMPLE_TIME } from '../../../tests/fixtures/protocol-builders';
-import { testDevice, testTrustedKeys } from '../../../tests/fixtures/test-keys';
-import { verifyLicenseFile } from './license-file';
-import { parseRegFile } from './reg-file';
+import { EXAMPLE_TIME } from '../../../tests/fixtures/protocol-builders.js';
+import { testDevice, testTrustedKeys } from '../../../tests/fixtures/test-keys.js';
+import { verifyLicenseFile } from './license-file.js';
+import { parseRegFile } from './reg-file.js';
 
 const golden = (name: string) =>
 	readFileSync(new URL(`../../../tests/fixtures/golden/${name}`, import.meta.url), 'utf8');

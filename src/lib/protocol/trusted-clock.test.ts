@@ -8,7 +8,7 @@ import {
 	initialClockState,
 	observeDeviceTime,
 	type ClockState
-} from './trusted-clock';
+} from './trusted-clock.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -1,9 +1,9 @@
 // The vendor's signing keys as clients see them: a set of trusted public keys, each named by its key
 // id (`kid`), so keys can be rotated while files signed by older keys still verify.
-import { decodeBase64url } from './base64url';
-import { digestSha512, toHex } from './bytes';
-import { PUBLIC_KEY_BYTES } from './ed25519';
-import { array, literal, object, oneOf, parser, string, type Output } from './shape';
+import { decodeBase64url } from './base64url.js';
+import { digestSha512, toHex } from './bytes.js';
+import { PUBLIC_KEY_BYTES } from './ed25519.js';
+import { array, literal, object, oneOf, parser, string, type Output } from './shape.js';
 
 /**
  * The key id of a public key: the first 8 bytes of SHA-512(public key), as 16 lower-case hex digits

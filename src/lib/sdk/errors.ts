@@ -2,7 +2,7 @@
 // that cannot be opened or read, options that cannot work. Everything a user or a program can expect
 // (a refusal, no network, a bad file) is a result value instead, with the same code-and-sentence
 // shape as the server's errors.
-import type { ApiError } from '$lib/protocol/api';
+import type { ApiError } from '$lib/protocol/api.js';
 
 export type AirlockErrorCode =
 	'storage_damaged' | 'storage_unavailable' | 'storage_closed' | 'identity_damaged' | 'invalid_options';

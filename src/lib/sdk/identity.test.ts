@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { deviceIdOf } from '$lib/protocol/sync-ids';
-import { verify } from '$lib/protocol/ed25519';
-import { identityRowSchema } from './rows';
-import { newIdentityRow } from './identity';
+import { deviceIdOf } from '$lib/protocol/sync-ids.js';
+import { verify } from '$lib/protocol/ed25519.js';
+import { identityRowSchema } from './rows.js';
+import { newIdentityRow } from './identity.js';
 
 describe('a new device identity', () => {
 	it('is a non-extractable WebCrypto key where the browser has Ed25519', async () => {
@@ -23,7 +23,7 @@ describe('a new device identity', () => {
 			expect(identityRowSchema.safeParse(row).success).toBe(true);
 			if (row.keyKind !== 'tweetnacl') continue;
 			// The key signs for its public key.
-			const { tweetnaclBackend } = await import('$lib/protocol/ed25519-tweetnacl');
+			const { tweetnaclBackend } = await import('$lib/protocol/ed25519-tweetnacl.js');
 			const message = new Uint8Array([1, 2]);
 			const signature = await tweetnaclBackend.sign(message, row.secretKey);
 			expect(await verify(message, signature, row.publicKey)).toBe(true);

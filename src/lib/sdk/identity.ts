@@ -3,10 +3,10 @@
 // non-extractable CryptoKey: it can sign, never be read out. Elsewhere (a Node program's file store,
 // an old browser) it is a 64-byte secret key kept by the storage, which a file store writes readable
 // by its owner only. tweetnacl is loaded only where it is needed.
-import { computeDeviceId } from '$lib/protocol/device-id';
-import { signerFromKeyPair, type Signer } from '$lib/protocol/ed25519';
-import type { LicenseStorage } from './platform/storage';
-import { IDENTITY_ROW_ID, identityRowSchema, type IdentityRow } from './rows';
+import { computeDeviceId } from '$lib/protocol/device-id.js';
+import { signerFromKeyPair, type Signer } from '$lib/protocol/ed25519.js';
+import type { LicenseStorage } from './platform/storage.js';
+import { IDENTITY_ROW_ID, identityRowSchema, type IdentityRow } from './rows.js';
 
 export interface DeviceIdentity {
 	deviceId: string;
@@ -42,7 +42,7 @@ export async function newIdentityRow(
 			// No WebCrypto Ed25519 in this runtime: a secret key below.
 		}
 	}
-	const pair = (await import('$lib/protocol/ed25519-tweetnacl')).generateKeyPair();
+	const pair = (await import('$lib/protocol/ed25519-tweetnacl.js')).generateKeyPair();
 	return {
 		id: IDENTITY_ROW_ID,
 		deviceId: await computeDeviceId(pair.publicKey),

@@ -4,25 +4,32 @@
 //   const licenses = await openLicenses({ ...(await nodePlatform({ dir, server })) });
 //   const verdict = await licenses.check({ product: 'SRV' });
 //   if (!verdict.ok) console.error(verdict.message);
-export { openLicenses } from './open';
-export type { ImportReport, LicenseFileInput, Licenses, OpenLicensesOptions, RequestOutcome } from './open';
-export { openLicenseCheck, CHECK_REASONS } from './check';
-export type { CheckReason, CheckResult, Entitlement, LicenseCheck, LicenseSummary } from './check';
-export { AirlockError, type AirlockErrorCode, type Refusal } from './errors';
-export type { ActivationOutcome, NotStored, RefreshOutcome } from './workflows/activation';
-export type { LicenseChanges } from './workflows/license-changes';
-export type { GeneratedRequest } from './workflows/deferred';
-export type { FlushOutcome } from './outbox/outbox';
-export type { ImportError, ImportErrorCode } from './licenses/import-decision';
-export type { LicenseRow } from './rows';
-export type { Clock } from './platform/clock';
-export { systemClock } from './platform/clock';
-export type { FileAccess, PickedFile } from './platform/files';
+export { openLicenses } from './open.js';
+export type {
+	ImportReport,
+	LicenseFileInput,
+	Licenses,
+	OpenLicensesOptions,
+	RequestOutcome
+} from './open.js';
+export { openLicenseCheck, CHECK_REASONS } from './check/index.js';
+export type { CheckReason, CheckResult, Entitlement, LicenseCheck, LicenseSummary } from './check/index.js';
+export { AirlockError, type AirlockErrorCode, type Refusal } from './errors.js';
+export type { ActivationOutcome, NotStored, RefreshOutcome } from './workflows/activation.js';
+export type { LicenseChanges } from './workflows/license-changes.js';
+export type { GeneratedRequest } from './workflows/deferred.js';
+export type { FlushOutcome } from './outbox/outbox.js';
+export type { ImportError, ImportErrorCode } from './licenses/import-decision.js';
+export type { LicenseRow } from './rows.js';
+export type { Clock } from './platform/clock.js';
+export { systemClock } from './platform/clock.js';
+export type { FileAccess, PickedFile } from './platform/files.js';
+export type { CameraError, QrCamera, QrScan } from './platform/camera.js';
 export type {
 	LicenseStorage,
 	StorageClosed,
 	StorageTransaction,
 	TableName,
 	TransactionMode
-} from './platform/storage';
-export { StorageDamagedError, TABLE_NAMES } from './platform/storage';
+} from './platform/storage.js';
+export { StorageDamagedError, TABLE_NAMES } from './platform/storage.js';

@@ -3,7 +3,7 @@
 // is parsed with these schemas; the row types are inferred from them. They are checked without zod
 // (shape.ts) because a License Manager reads them at every start; the store's rows, read only by the
 // store's pages, are in store/store-rows.ts.
-import { OPERATION_TYPES } from '$lib/protocol/operation-types';
+import { OPERATION_TYPES } from '$lib/protocol/operation-types.js';
 import {
 	array,
 	custom,
@@ -18,7 +18,7 @@ import {
 	string,
 	union,
 	type Output
-} from '$lib/protocol/shape';
+} from '$lib/protocol/shape.js';
 
 const bytes = custom((value): value is Uint8Array => value instanceof Uint8Array);
 const epochMs = number({ int: true, min: 0 });

@@ -1,13 +1,13 @@
 // Asking the activation server how it is: reachability and latency, its version, its signed time (for
 // the trusted clock) and the vendor's contacts, which are kept so a troubleshooting page can show
 // whom to call when the server is the thing that is down.
-import { vendorContactsSchema, type HealthResponse, type VendorContacts } from '$lib/protocol/health';
-import type { ApiOutcome } from './api/api-client';
-import type { Core } from './core';
-import { recordServerContact } from './outbox/outbox';
-import type { LicenseStorage } from './platform/storage';
-import { keepServerTime } from './time/clock-store';
-import { updateTrustedKeys } from './trusted-keys';
+import { vendorContactsSchema, type HealthResponse, type VendorContacts } from '$lib/protocol/health.js';
+import type { ApiOutcome } from './api/api-client.js';
+import type { Core } from './core.js';
+import { recordServerContact } from './outbox/outbox.js';
+import type { LicenseStorage } from './platform/storage.js';
+import { keepServerTime } from './time/clock-store.js';
+import { updateTrustedKeys } from './trusted-keys.js';
 
 const VENDOR_CONTACTS_SETTING = 'vendorContacts';
 

@@ -5,9 +5,9 @@ import {
 	trustedKeysFrom,
 	type PublishedKeySet,
 	type TrustedKeys
-} from '$lib/protocol/vendor-keys';
-import type { ServerApi } from './api/server-api';
-import type { LicenseStorage, StorageTransaction } from './platform/storage';
+} from '$lib/protocol/vendor-keys.js';
+import type { ServerApi } from './api/server-api.js';
+import type { LicenseStorage, StorageTransaction } from './platform/storage.js';
 
 const SETTING = 'trustedKeys';
 

@@ -3,6 +3,7 @@
 // service worker): scanning works offline, and nothing is fetched from anyone else's server.
 import { BarcodeDetector, prepareZXingModule } from 'barcode-detector/ponyfill';
 import wasmUrl from 'zxing-wasm/reader/zxing_reader.wasm?url';
+import type { QrCamera } from '$lib/sdk/platform/camera';
 
 let prepared = false;
 
@@ -18,20 +19,13 @@ function detector(): BarcodeDetector {
 	return new BarcodeDetector({ formats: ['qr_code'] });
 }
 
-export type CameraError = 'camera_unavailable' | 'camera_denied';
-
-export interface QrScan {
-	stop(): void;
-}
+export type { CameraError, QrScan } from '$lib/sdk/platform/camera';
 
 /**
  * Starts the camera into `video` and calls `onCode` with each QR code text seen (the same code is
  * reported once). Fails with a reason the page can explain.
  */
-export async function startQrScan(
-	video: HTMLVideoElement,
-	onCode: (text: string) => void
-): Promise<QrScan | { error: CameraError }> {
+export const startQrScan: QrCamera<HTMLVideoElement>['start'] = async (video, onCode) => {
 	if (!navigator.mediaDevices?.getUserMedia) return { error: 'camera_unavailable' };
 	let stream: MediaStream;
 	try {
@@ -74,4 +68,4 @@ export async function startQrScan(
 			video.srcObject = null;
 		}
 	};
-}
+};

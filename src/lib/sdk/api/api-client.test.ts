@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createApiClient } from './api-client';
+import { createApiClient } from './api-client.js';
 
 function fakeFetch(respond: () => Response | Promise<Response>): typeof fetch {
 	return (async () => respond()) as typeof fetch;

@@ -1,7 +1,7 @@
 // The License Manager's HTTP client for /api/v1. Every call ends in one of three outcomes, because
 // the UI must tell them apart: the server answered (ok), the server refused with a specific error,
 // or the server could not be reached (offline: queue the work, suggest Deferred Activation).
-import { apiErrorSchema, type ApiError } from '$lib/protocol/api-error';
+import { apiErrorSchema, type ApiError } from '$lib/protocol/api-error.js';
 
 export type ApiOutcome<T> =
 	| { kind: 'ok'; value: T }

@@ -1,16 +1,16 @@
 // The calls the License Manager makes, typed by the shared protocol schemas. Health and keys are
 // checked without zod (every start asks for them); the other answers with zod schemas loaded on
 // their first answer.
-import type { SyncOperation } from '$lib/protocol/api';
-import { healthResponseSchema } from '$lib/protocol/health';
-import { publishedKeySetSchema } from '$lib/protocol/vendor-keys';
-import type { ApiClient } from './api-client';
+import type { SyncOperation } from '$lib/protocol/api.js';
+import { healthResponseSchema } from '$lib/protocol/health.js';
+import { publishedKeySetSchema } from '$lib/protocol/vendor-keys.js';
+import type { ApiClient } from './api-client.js';
 
-type Schemas = typeof import('./response-schemas');
+type Schemas = typeof import('./response-schemas.js');
 const schema =
 	<K extends keyof Schemas>(name: K) =>
 	async (): Promise<Schemas[K]> =>
-		(await import('./response-schemas'))[name];
+		(await import('./response-schemas.js'))[name];
 
 export function serverApi(client: ApiClient) {
 	return {

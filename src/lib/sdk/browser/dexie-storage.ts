@@ -11,11 +11,11 @@ import {
 	type StorageTransaction,
 	type StoredRow,
 	type TableName
-} from '../platform/storage';
+} from '../platform/storage.js';
 
-import { DATABASE_NAME } from './database-name';
+import { DATABASE_NAME } from './database-name.js';
 
-export { DATABASE_NAME } from './database-name';
+export { DATABASE_NAME } from './database-name.js';
 
 export class LicenseManagerDatabase extends Dexie {
 	constructor(name = DATABASE_NAME) {
@@ -119,7 +119,9 @@ export function dexieStorage(db: LicenseManagerDatabase = new LicenseManagerData
 			const plain = db as unknown as {
 				transaction(mode: 'r' | 'rw', tables: string[], scope: () => Promise<R>): Promise<R>;
 			};
-			return plain.transaction(mode, names, () => work(tx));
+			// An async scope, so that Dexie follows the work's native awaits (it checks the scope's kind):
+			// with a plain function it ends the transaction's zone at the first native await.
+			return plain.transaction(mode, names, async () => work(tx));
 		},
 		subscribe(listener) {
 			const prefix = `idb://${db.name}/`;

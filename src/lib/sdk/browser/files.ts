@@ -1,7 +1,7 @@
 // Files in browsers: the File System Access pickers where the browser has them, the file input and a
 // download otherwise (browser-fs-access chooses).
 import { fileOpen, fileSave } from 'browser-fs-access';
-import type { FileAccess } from '../platform/files';
+import type { FileAccess } from '../platform/files.js';
 
 export function browserFiles(): FileAccess {
 	return {

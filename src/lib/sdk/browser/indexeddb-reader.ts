@@ -3,8 +3,8 @@
 // same database the Dexie adapter writes (same name, tables and rows) and never creates or changes
 // it: on a browser that has none, every check answers `not_activated`.
 import { openDB, type IDBPDatabase } from 'idb';
-import type { LicenseStorage, StorageTransaction, StoredRow, TableName } from '../platform/storage';
-import { DATABASE_NAME } from './database-name';
+import type { LicenseStorage, StorageTransaction, StoredRow, TableName } from '../platform/storage.js';
+import { DATABASE_NAME } from './database-name.js';
 
 const READ_ONLY = 'This storage is read-only: open the licenses with openLicenses to change them.';
 

@@ -1,6 +1,6 @@
 // What a license check reads, and how a program hears that it changed (here, in another tab or
 // process): the licenses, the device identity, the trusted keys and the clock.
-import type { LicenseStorage, TableName } from '../platform/storage';
+import type { LicenseStorage, TableName } from '../platform/storage.js';
 
 export const LICENSE_TABLES: ReadonlySet<TableName> = new Set([
 	'identity',

@@ -7,8 +7,8 @@ import {
 	productCode,
 	type Candidate,
 	type TrustedTime
-} from './evaluate';
-import type { LicenseFacts } from './verify-stored';
+} from './evaluate.js';
+import type { LicenseFacts } from './verify-stored.js';
 
 const NOW = Date.UTC(2026, 10, 28, 12);
 const DAY = 86_400_000;

@@ -1,11 +1,11 @@
 // Whether a license may be used now, and which one answers a check: pure functions over the stored
 // licenses (each verified from its signed text) and the trusted clock, so every rule is tested with
 // any set of licenses and any time.
-import { ISSUED_AT_TOLERANCE_MS } from '$lib/protocol/fields';
-import type { ClockProblem } from '$lib/protocol/trusted-clock';
-import type { LicenseRow } from '../rows';
-import { CHECK_REASONS, type CheckReason } from './reasons';
-import type { LicenseFacts, Verified } from './verify-stored';
+import { ISSUED_AT_TOLERANCE_MS } from '$lib/protocol/fields.js';
+import type { ClockProblem } from '$lib/protocol/trusted-clock.js';
+import type { LicenseRow } from '../rows.js';
+import { CHECK_REASONS, type CheckReason } from './reasons.js';
+import type { LicenseFacts, Verified } from './verify-stored.js';
 
 const DAY_MS = 86_400_000;
 

@@ -2,18 +2,18 @@
 // read back from its signed text (verified once, cached), on the trusted clock. This module is the
 // whole of what a page that only checks licenses needs: it loads neither the workflows nor zod, and
 // works over any storage adapter, the read-only IndexedDB reader included.
-import { trustedKeysFrom, publishedKeySetSchema, type TrustedKeys } from '$lib/protocol/vendor-keys';
+import { trustedKeysFrom, publishedKeySetSchema, type TrustedKeys } from '$lib/protocol/vendor-keys.js';
 import {
 	clockVerdict,
 	initialClockState,
 	observeDeviceTime,
 	type ClockState
-} from '$lib/protocol/trusted-clock';
-import { systemClock, type Clock } from '../platform/clock';
-import type { LicenseStorage } from '../platform/storage';
-import { onLicensesChanged } from './changes';
-import { IDENTITY_ROW_ID, identityRowSchema, licenseRowSchema, type LicenseRow } from '../rows';
-import { CLOCK_KEY, clockStateSchema } from '../time/clock-state';
+} from '$lib/protocol/trusted-clock.js';
+import { systemClock, type Clock } from '../platform/clock.js';
+import type { LicenseStorage } from '../platform/storage.js';
+import { onLicensesChanged } from './changes.js';
+import { IDENTITY_ROW_ID, identityRowSchema, licenseRowSchema, type LicenseRow } from '../rows.js';
+import { CLOCK_KEY, clockStateSchema } from '../time/clock-state.js';
 import {
 	checkLicenses,
 	entitlementsOf,
@@ -21,11 +21,11 @@ import {
 	type CheckResult,
 	type Entitlement,
 	type TrustedTime
-} from './evaluate';
-import { verificationCache } from './verify-stored';
+} from './evaluate.js';
+import { verificationCache } from './verify-stored.js';
 
-export { CHECK_REASONS, type CheckReason } from './reasons';
-export type { CheckResult, Entitlement, LicenseSummary } from './evaluate';
+export { CHECK_REASONS, type CheckReason } from './reasons.js';
+export type { CheckResult, Entitlement, LicenseSummary } from './evaluate.js';
 
 export interface LicenseCheck {
 	/** This computer's device id, or null before its identity was made (nothing activated yet). */

@@ -2,11 +2,11 @@
 // even if someone edits the storage (changes an expiry, copies a row from another computer). Each
 // signed text is verified once per set of trusted keys (signature, key, device binding); its dates
 // are judged at every check, on the trusted clock (evaluate.ts).
-import { verifyEmergencyUse } from '$lib/protocol/emergency-license';
-import { parseLicenseFile, verifyLicense, type LicenseErrorCode } from '$lib/protocol/license-file';
-import { LICENSE_QR_PREFIX, verifyLicenseQr } from '$lib/protocol/qr-payload';
-import type { TrustedKeys } from '$lib/protocol/vendor-keys';
-import type { CheckReason } from './reasons';
+import { verifyEmergencyUse } from '$lib/protocol/emergency-license.js';
+import { parseLicenseFile, verifyLicense, type LicenseErrorCode } from '$lib/protocol/license-file.js';
+import { LICENSE_QR_PREFIX, verifyLicenseQr } from '$lib/protocol/qr-payload.js';
+import type { TrustedKeys } from '$lib/protocol/vendor-keys.js';
+import type { CheckReason } from './reasons.js';
 
 /** What a verified signed text says about its license. */
 export interface LicenseFacts {

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { EXAMPLE_TIME, exampleLicense } from '../../../../tests/fixtures/protocol-builders';
-import { otherTestDevice, testDevice, testTrustedKeys } from '../../../../tests/fixtures/test-keys';
-import { formatLicenseFile } from '$lib/protocol/license-file';
-import { licenseQrText } from '$lib/protocol/qr-payload';
+import { EXAMPLE_TIME, exampleLicense } from '../../../../tests/fixtures/protocol-builders.js';
+import { otherTestDevice, testDevice, testTrustedKeys } from '../../../../tests/fixtures/test-keys.js';
+import { formatLicenseFile } from '$lib/protocol/license-file.js';
+import { licenseQrText } from '$lib/protocol/qr-payload.js';
 import {
 	decideAgainstStored,
 	fileSizeError,
 	verifyIncoming,
 	type StoredLicenseSummary
-} from './import-decision';
+} from './import-decision.js';
 
 /** What importing does: verify, then compare with what the device holds. */
 async function decideImport(

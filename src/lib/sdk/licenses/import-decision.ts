@@ -6,8 +6,8 @@ import {
 	type LicenseError,
 	type SignedLicense,
 	type VerifyOptions
-} from '$lib/protocol/license-file';
-import { LICENSE_QR_PREFIX, verifyLicenseQr } from '$lib/protocol/qr-payload';
+} from '$lib/protocol/license-file.js';
+import { LICENSE_QR_PREFIX, verifyLicenseQr } from '$lib/protocol/qr-payload.js';
 
 /** What the device already holds for a license number. */
 export interface StoredLicenseSummary {

@@ -1,7 +1,7 @@
 // The licenses stored on this device, read and removed without the formats (zod, the license file
 // parser): what a License Manager needs at start. Importing them is in license-store.ts.
-import type { LicenseStorage } from '../platform/storage';
-import { licenseRowSchema, type LicenseRow } from '../rows';
+import type { LicenseStorage } from '../platform/storage.js';
+import { licenseRowSchema, type LicenseRow } from '../rows.js';
 
 /** Every stored license, each row checked: a damaged row is left out, never crashes the list. */
 export async function readLicenses(storage: LicenseStorage): Promise<LicenseRow[]> {

@@ -4,12 +4,12 @@ import {
 	exampleLicense,
 	SERVER_LICENSE,
 	WEB_EXPANSION
-} from '../../../../tests/fixtures/protocol-builders';
-import { testDevice, testTrustedKeys } from '../../../../tests/fixtures/test-keys';
-import { formatLicenseFile } from '$lib/protocol/license-file';
-import { memoryStorage } from '../testing/memory-storage';
-import { readLicenses } from './license-rows';
-import { importLicenses, prepareIssued, storeVerified } from './license-store';
+} from '../../../../tests/fixtures/protocol-builders.js';
+import { testDevice, testTrustedKeys } from '../../../../tests/fixtures/test-keys.js';
+import { formatLicenseFile } from '$lib/protocol/license-file.js';
+import { memoryStorage } from '../testing/memory-storage.js';
+import { readLicenses } from './license-rows.js';
+import { importLicenses, prepareIssued, storeVerified } from './license-store.js';
 
 const context = {
 	trustedKeys: testTrustedKeys,

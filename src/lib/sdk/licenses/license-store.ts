@@ -1,19 +1,19 @@
 // Storing verified license files on this device. Each file is decided on its own (import-decision.ts):
 // a file that fails stores nothing, and never blocks the others. Reading and removing them, which the
 // home page does without loading the formats, is in license-rows.ts.
-import type { IssuedLicense, RevokedLicense } from '$lib/protocol/api';
-import type { SignedLicense } from '$lib/protocol/license-file';
-import type { TrustedKeys } from '$lib/protocol/vendor-keys';
-import type { LicenseStorage, StorageTransaction } from '../platform/storage';
-import { licenseRowSchema, type LicenseRow } from '../rows';
+import type { IssuedLicense, RevokedLicense } from '$lib/protocol/api.js';
+import type { SignedLicense } from '$lib/protocol/license-file.js';
+import type { TrustedKeys } from '$lib/protocol/vendor-keys.js';
+import type { LicenseStorage, StorageTransaction } from '../platform/storage.js';
+import { licenseRowSchema, type LicenseRow } from '../rows.js';
 import {
 	decideAgainstStored,
 	verifyIncoming,
 	type ImportError,
 	type StoredLicenseSummary
-} from './import-decision';
+} from './import-decision.js';
 
-export { readLicenses, removeLicense } from './license-rows';
+export { readLicenses, removeLicense } from './license-rows.js';
 
 export interface ImportContext {
 	trustedKeys: TrustedKeys;

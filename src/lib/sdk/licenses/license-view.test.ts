@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LicenseRow } from '../rows';
-import { observeDeviceTime, initialClockState, clockVerdict } from '$lib/protocol/trusted-clock';
+import type { LicenseRow } from '../rows.js';
+import { observeDeviceTime, initialClockState, clockVerdict } from '$lib/protocol/trusted-clock.js';
 import {
 	currentLicense,
 	EXPIRY_WARNING_DAYS,
@@ -9,7 +9,7 @@ import {
 	orderForDisplay,
 	timeStatus,
 	type LicenseClock
-} from './license-view';
+} from './license-view.js';
 
 const NOW = Date.UTC(2026, 10, 28);
 const HOUR = 3_600_000;

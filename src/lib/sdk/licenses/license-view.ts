@@ -1,10 +1,10 @@
 // How a stored license is shown: its time status against the trusted clock (days left, a warning
 // ahead of expiry, expired, or not trustworthy because the clock was set back), and which license is
 // "current" (shown in bold, as in the reference's Active Licenses list). Expired licenses stay listed.
-import type { ClockProblem } from '$lib/protocol/trusted-clock';
-import { judge } from '../check/evaluate';
-import type { LicenseFacts } from '../check/verify-stored';
-import type { LicenseRow } from '../rows';
+import type { ClockProblem } from '$lib/protocol/trusted-clock.js';
+import { judge } from '../check/evaluate.js';
+import type { LicenseFacts } from '../check/verify-stored.js';
+import type { LicenseRow } from '../rows.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

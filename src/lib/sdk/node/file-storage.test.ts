@@ -2,9 +2,9 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadDeviceIdentity } from '../identity';
-import { StorageDamagedError, type LicenseStorage } from '../platform/storage';
-import { fileStorage, KEY_FILE, STORE_FILE } from './file-storage';
+import { loadDeviceIdentity } from '../identity.js';
+import { StorageDamagedError, type LicenseStorage } from '../platform/storage.js';
+import { fileStorage, KEY_FILE, STORE_FILE } from './file-storage.js';
 
 const freshDir = () => mkdtempSync(join(tmpdir(), 'airlock-file-store-'));
 

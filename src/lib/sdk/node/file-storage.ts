@@ -9,8 +9,8 @@ import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import writeFileAtomic from 'write-file-atomic';
-import { decodeBase64url, encodeBase64url } from '$lib/protocol/base64url';
-import { emptyTables, runOnTables, serialQueue, type TableData } from '../platform/memory-tables';
+import { decodeBase64url, encodeBase64url } from '$lib/protocol/base64url.js';
+import { emptyTables, runOnTables, serialQueue, type TableData } from '../platform/memory-tables.js';
 import {
 	StorageDamagedError,
 	TABLE_KEYS,
@@ -19,7 +19,7 @@ import {
 	type StorageClosed,
 	type StoredRow,
 	type TableName
-} from '../platform/storage';
+} from '../platform/storage.js';
 
 export const STORE_FILE = 'licenses.json';
 export const KEY_FILE = 'device-key.json';

@@ -3,7 +3,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import type { FileAccess, PickedFile } from '../platform/files';
+import type { FileAccess, PickedFile } from '../platform/files.js';
 
 /** A file on disk as the core reads picked files. */
 export async function fileAt(path: string): Promise<PickedFile> {

@@ -1,12 +1,12 @@
 // The client core's adapters for Node programs: a license store in a folder, files by path, and a
 // fetch that keeps the session. `nodePlatform()` gives them together for openLicenses.
-import { nodeFetch } from './fetch';
-import { fileStorage, type FileStorageOptions } from './file-storage';
-import { nodeFiles } from './files';
+import { nodeFetch } from './fetch.js';
+import { fileStorage, type FileStorageOptions } from './file-storage.js';
+import { nodeFiles } from './files.js';
 
-export { fileStorage, KEY_FILE, STORE_FILE, type FileStorageOptions } from './file-storage';
-export { fileAt, nodeFiles } from './files';
-export { nodeFetch } from './fetch';
+export { fileStorage, KEY_FILE, STORE_FILE, type FileStorageOptions } from './file-storage.js';
+export { fileAt, nodeFiles } from './files.js';
+export { nodeFetch } from './fetch.js';
 
 /**
  * The storage (in `dir`), files and fetch of a Node program, for openLicenses. `dir` is a folder of

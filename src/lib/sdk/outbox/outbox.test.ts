@@ -6,14 +6,14 @@
 import 'fake-indexeddb/auto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { SyncOperation, SyncResult } from '$lib/protocol/api';
-import type { ApiOutcome } from '../api/api-client';
-import type { ServerApi } from '../api/server-api';
-import { dexieStorage, LicenseManagerDatabase } from '../browser/dexie-storage';
-import type { LicenseStorage, StorageTransaction } from '../platform/storage';
-import type { OutboxItem } from '../rows';
-import { memoryStorage } from '../testing/memory-storage';
-import { flushOutbox, newOutboxItem, retryItem, type AppliedItem } from './outbox';
+import type { SyncOperation, SyncResult } from '$lib/protocol/api.js';
+import type { ApiOutcome } from '../api/api-client.js';
+import type { ServerApi } from '../api/server-api.js';
+import { dexieStorage, LicenseManagerDatabase } from '../browser/dexie-storage.js';
+import type { LicenseStorage, StorageTransaction } from '../platform/storage.js';
+import type { OutboxItem } from '../rows.js';
+import { memoryStorage } from '../testing/memory-storage.js';
+import { flushOutbox, newOutboxItem, retryItem, type AppliedItem } from './outbox.js';
 
 const add = (storage: LicenseStorage, ...items: object[]) =>
 	storage.transaction('rw', ['outbox'], (tx) => tx.putMany('outbox', items));

@@ -5,17 +5,17 @@
 // Every item has a client id the server applies at most once, so sending an item again after a crash
 // or a lost answer is always safe. Items the server rejects for good are marked failed with its reason
 // and never retried by themselves; items that need a sign-in wait for one.
-import { MAX_SYNC_BATCH, type SyncResult } from '$lib/protocol/api';
-import type { OperationType } from '$lib/protocol/operation-types';
-import type { ServerApi } from '../api/server-api';
+import { MAX_SYNC_BATCH, type SyncResult } from '$lib/protocol/api.js';
+import type { OperationType } from '$lib/protocol/operation-types.js';
+import type { ServerApi } from '../api/server-api.js';
 import {
 	TABLE_NAMES,
 	type LicenseStorage,
 	type StorageTransaction,
 	type StoredRow
-} from '../platform/storage';
-import { outboxItemSchema, type OutboxItem } from '../rows';
-import { keepServerTime } from '../time/clock-store';
+} from '../platform/storage.js';
+import { outboxItemSchema, type OutboxItem } from '../rows.js';
+import { keepServerTime } from '../time/clock-store.js';
 
 export const OUTBOX_LOCK = 'airlock-outbox';
 export const SYNC_TAG = 'airlock-outbox';

@@ -12,7 +12,7 @@ import {
 	type StoredRow,
 	type TableName,
 	type TransactionMode
-} from './storage';
+} from './storage.js';
 
 export type TableData = Map<TableName, Map<string, StoredRow>>;
 

@@ -5,14 +5,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { verify } from '$lib/protocol/ed25519';
-import { deviceIdOf } from '$lib/protocol/sync-ids';
-import { dexieStorage, LicenseManagerDatabase } from '../browser/dexie-storage';
-import { loadDeviceIdentity } from '../identity';
-import { readLicenses } from '../licenses/license-rows';
-import { fileStorage } from '../node/file-storage';
-import { memoryStorage } from '../testing/memory-storage';
-import type { LicenseStorage, TableName } from './storage';
+import { verify } from '$lib/protocol/ed25519.js';
+import { deviceIdOf } from '$lib/protocol/sync-ids.js';
+import { dexieStorage, LicenseManagerDatabase } from '../browser/dexie-storage.js';
+import { loadDeviceIdentity } from '../identity.js';
+import { readLicenses } from '../licenses/license-rows.js';
+import { fileStorage } from '../node/file-storage.js';
+import { memoryStorage } from '../testing/memory-storage.js';
+import type { LicenseStorage, TableName } from './storage.js';
 
 let count = 0;
 /** Each factory gives a fresh store, and a second handle on the same one (another tab or process). */

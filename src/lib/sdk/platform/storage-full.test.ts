@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isStorageFull, whenStored } from './storage-full';
+import { isStorageFull, whenStored } from './storage-full.js';
 
 /** What browsers throw (a DOMException named QuotaExceededError), and Dexie's wrapping of it. */
 const quota = new DOMException('The quota has been exceeded.', 'QuotaExceededError');

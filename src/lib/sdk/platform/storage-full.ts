@@ -1,10 +1,10 @@
 // The platform refuses a write when its storage is full (a browser's site quota, a full disk). The
 // workflows turn that into a specific, actionable refusal instead of an unhandled rejection; nothing
 // was written (every write is one transaction).
-import type { ApiError } from '$lib/protocol/api';
-import { isStorageFull } from './storage';
+import type { ApiError } from '$lib/protocol/api.js';
+import { isStorageFull } from './storage.js';
 
-export { isStorageFull } from './storage';
+export { isStorageFull } from './storage.js';
 
 const FREE_UP = 'Free up space (remove other sites’ data or files from this device)';
 

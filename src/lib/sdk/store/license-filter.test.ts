@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { StoreLicense } from '$lib/protocol/store';
-import { filterLicenses, NO_FILTER, visibleWindow } from './license-filter';
-import { buildStoreView } from './store-view';
+import type { StoreLicense } from '$lib/protocol/store.js';
+import { filterLicenses, NO_FILTER, visibleWindow } from './license-filter.js';
+import { buildStoreView } from './store-view.js';
 
 const PROJECT = '0b5c7c2e-1c1a-4b8e-9a43-000000000001';
 const stamp = { wall: 1, counter: 0, device: 'AAAA-AAAA-AAAA' };

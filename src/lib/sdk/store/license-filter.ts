@@ -1,7 +1,7 @@
 // Filtering and windowing of the License list: pure, so they are tested alone and measured with
 // 10,000 licenses (scripts/bench/license-list.bench.ts).
-import type { StoreLicenseStatus } from '$lib/protocol/store';
-import type { LicenseListEntry } from './store-view';
+import type { StoreLicenseStatus } from '$lib/protocol/store.js';
+import type { LicenseListEntry } from './store-view.js';
 
 export interface LicenseFilter {
 	/** Words that must all appear in the number, product or project (case and dashes ignored). */

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { StoreLicensesResponse, StoreProjectsResponse } from '$lib/protocol/store';
-import type { ApiOutcome } from '../api/api-client';
-import type { ServerApi } from '../api/server-api';
-import { outboxItemSchema } from '../rows';
-import { memoryStorage } from '../testing/memory-storage';
-import { rowOf, rowsOf } from '../testing/test-core';
+import type { StoreLicensesResponse, StoreProjectsResponse } from '$lib/protocol/store.js';
+import type { ApiOutcome } from '../api/api-client.js';
+import type { ServerApi } from '../api/server-api.js';
+import { outboxItemSchema } from '../rows.js';
+import { memoryStorage } from '../testing/memory-storage.js';
+import { rowOf, rowsOf } from '../testing/test-core.js';
 import {
 	dismissConflict,
 	pullStore,
@@ -12,7 +12,7 @@ import {
 	readStoreCopy,
 	recordLostEditsIn,
 	STORE_SYNCED_KEY
-} from './store-sync';
+} from './store-sync.js';
 
 const fresh = () => memoryStorage();
 const DEVICE = 'AAAA-AAAA-AAAA';

@@ -1,6 +1,6 @@
 // The store's offline copy: the license list and projects pulled from the server into the core's
 // storage, and the edits made on this device, stamped and queued in the outbox (sent as `store-edit`).
-import type { ApiError } from '$lib/protocol/api';
+import type { ApiError } from '$lib/protocol/api.js';
 import {
 	nextStamp,
 	observeStamp,
@@ -8,11 +8,11 @@ import {
 	type Stamp,
 	type StoreEdit,
 	type StoreEditResult
-} from '$lib/protocol/store';
-import { lostEditKey } from '$lib/protocol/store-merge';
-import type { ServerApi } from '../api/server-api';
-import { enqueue, newOutboxItem } from '../outbox/outbox';
-import type { LicenseStorage, StorageTransaction } from '../platform/storage';
+} from '$lib/protocol/store.js';
+import { lostEditKey } from '$lib/protocol/store-merge.js';
+import type { ServerApi } from '../api/server-api.js';
+import { enqueue, newOutboxItem } from '../outbox/outbox.js';
+import type { LicenseStorage, StorageTransaction } from '../platform/storage.js';
 import {
 	storeConflictRowSchema,
 	storeLicenseRowSchema,
@@ -20,7 +20,7 @@ import {
 	type StoreConflictRow,
 	type StoreLicenseRow,
 	type StoreProjectRow
-} from './store-rows';
+} from './store-rows.js';
 
 const CLOCK_KEY = 'storeClock';
 export const STORE_SYNCED_KEY = 'storeSyncedAt';

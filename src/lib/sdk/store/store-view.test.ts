@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { StoreEdit, StoreLicense } from '$lib/protocol/store';
-import { buildStoreView, formatAge } from './store-view';
+import type { StoreEdit, StoreLicense } from '$lib/protocol/store.js';
+import { buildStoreView, formatAge } from './store-view.js';
 
 const A = '0b5c7c2e-1c1a-4b8e-9a43-00000000000a';
 const B = '0b5c7c2e-1c1a-4b8e-9a43-00000000000b';

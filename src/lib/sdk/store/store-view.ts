@@ -1,14 +1,14 @@
 // What the License list and Projects pages show: the last synced copy with this device's queued
 // edits applied on top by the same merge rule the server uses, so an offline edit shows at once
 // and the server's answer later never shows anything different (unless another device's edit wins).
-import type { ProjectState, StoreEdit, StoreLicense } from '$lib/protocol/store';
+import type { ProjectState, StoreEdit, StoreLicense } from '$lib/protocol/store.js';
 import {
 	applyEdit,
 	effectiveProjectId,
 	emptyStoreState,
 	isVisibleProject,
 	type StoreState
-} from '$lib/protocol/store-merge';
+} from '$lib/protocol/store-merge.js';
 
 export interface LicenseListEntry extends StoreLicense {
 	/** The project it is in, as the user sees it (none when its project was deleted). */

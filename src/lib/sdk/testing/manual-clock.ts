@@ -1,5 +1,5 @@
 // The clock's testing twin: time moves only when the test says.
-import type { Clock } from '../platform/clock';
+import type { Clock } from '../platform/clock.js';
 
 export interface ManualClock extends Clock {
 	set(ms: number): void;

@@ -1,5 +1,5 @@
 // The files adapter's testing twin: "open" gives the files a test put in, "save" keeps what was saved.
-import type { FileAccess, PickedFile } from '../platform/files';
+import type { FileAccess, PickedFile } from '../platform/files.js';
 
 export interface MemoryFiles extends FileAccess {
 	/** The files the next "open" gives (as a user would pick them). */

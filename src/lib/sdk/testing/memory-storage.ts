@@ -1,7 +1,7 @@
 // The storage's testing twin: the same interface and transaction rules as the real adapters, in
 // memory. Tests of the core run on it; `simulateClosed` plays the platform taking the storage away.
-import { emptyTables, runOnTables, serialQueue, type TableData } from '../platform/memory-tables';
-import type { LicenseStorage, StorageClosed, TableName } from '../platform/storage';
+import { emptyTables, runOnTables, serialQueue, type TableData } from '../platform/memory-tables.js';
+import type { LicenseStorage, StorageClosed, TableName } from '../platform/storage.js';
 
 export interface MemoryStorage extends LicenseStorage {
 	/** Plays the platform closing or deleting the storage under the program. */

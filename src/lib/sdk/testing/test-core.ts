@@ -1,11 +1,11 @@
 // For the core's own tests: a Core over the testing twins, and plain reads of a storage's tables.
-import { createApiClient } from '../api/api-client';
-import { serverApi, type ServerApi } from '../api/server-api';
-import type { Core } from '../core';
-import { loadDeviceIdentity } from '../identity';
-import type { LicenseStorage, StoredRow, TableName } from '../platform/storage';
-import { manualClock } from './manual-clock';
-import { memoryStorage } from './memory-storage';
+import { createApiClient } from '../api/api-client.js';
+import { serverApi, type ServerApi } from '../api/server-api.js';
+import type { Core } from '../core.js';
+import { loadDeviceIdentity } from '../identity.js';
+import type { LicenseStorage, StoredRow, TableName } from '../platform/storage.js';
+import { manualClock } from './manual-clock.js';
+import { memoryStorage } from './memory-storage.js';
 
 export async function testCore(
 	options: { storage?: LicenseStorage; now?: number; api?: ServerApi; fetch?: typeof fetch } = {}

@@ -1,7 +1,7 @@
 // The trusted clock's stored state, read without zod (a License Manager reads it at every start and a
 // license check at every change).
-import { nullable, number, object, parser, type Check } from '$lib/protocol/shape';
-import type { ClockState } from '$lib/protocol/trusted-clock';
+import { nullable, number, object, parser, type Check } from '$lib/protocol/shape.js';
+import type { ClockState } from '$lib/protocol/trusted-clock.js';
 
 export const CLOCK_KEY = 'clock';
 

@@ -2,8 +2,8 @@
 // mark. Signed server times arrive with each sync and each health check; they are verified against
 // the trusted vendor keys before they count. The rules themselves are pure, in
 // protocol/trusted-clock.ts.
-import { verifyServerTime } from '$lib/protocol/server-time';
-import { number, object, parser, string } from '$lib/protocol/shape';
+import { verifyServerTime } from '$lib/protocol/server-time.js';
+import { number, object, parser, string } from '$lib/protocol/shape.js';
 import {
 	clockVerdict,
 	confirmServerTime,
@@ -11,10 +11,10 @@ import {
 	observeDeviceTime,
 	type ClockState,
 	type ClockVerdict
-} from '$lib/protocol/trusted-clock';
-import type { LicenseStorage, StorageTransaction } from '../platform/storage';
-import { loadTrustedKeys } from '../trusted-keys';
-import { CLOCK_KEY, clockStateSchema } from './clock-state';
+} from '$lib/protocol/trusted-clock.js';
+import type { LicenseStorage, StorageTransaction } from '../platform/storage.js';
+import { loadTrustedKeys } from '../trusted-keys.js';
+import { CLOCK_KEY, clockStateSchema } from './clock-state.js';
 
 /** A signed server time received (by a page, a worker or a process) and not yet applied. */
 const PENDING_SERVER_TIME_KEY = 'pendingServerTime';

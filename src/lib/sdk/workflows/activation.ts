@@ -2,19 +2,19 @@
 // sends the outbox, then reads what became of its own item. Online and offline are one path: when
 // the server cannot be reached the item simply stays queued, and finishes with the next flush (the
 // open page's, the service worker's Background Sync, or the vendor program's next call).
-import type { ApiError } from '$lib/protocol/api';
-import { readOperationResult } from '$lib/protocol/operations';
-import type { Core } from '../core';
-import { verifyIncoming } from '../licenses/import-decision';
-import { readLicenses } from '../licenses/license-rows';
-import { enqueue, newOutboxItem, resumeAfterSignIn } from '../outbox/outbox';
-import { isStorageFull } from '../platform/storage';
-import { outboxItemSchema, type LicenseRow, type OutboxItem } from '../rows';
-import { flush } from '../sync';
-import { loadTrustedKeys } from '../trusted-keys';
-import { storageFullError, type StorageFullKind } from '../platform/storage-full';
-import { checkEmail, checkLicenseNumbers, signedRequest } from './requests';
-import { describeChanges, type LicenseChanges } from './license-changes';
+import type { ApiError } from '$lib/protocol/api.js';
+import { readOperationResult } from '$lib/protocol/operations.js';
+import type { Core } from '../core.js';
+import { verifyIncoming } from '../licenses/import-decision.js';
+import { readLicenses } from '../licenses/license-rows.js';
+import { enqueue, newOutboxItem, resumeAfterSignIn } from '../outbox/outbox.js';
+import { isStorageFull } from '../platform/storage.js';
+import { outboxItemSchema, type LicenseRow, type OutboxItem } from '../rows.js';
+import { flush } from '../sync.js';
+import { loadTrustedKeys } from '../trusted-keys.js';
+import { storageFullError, type StorageFullKind } from '../platform/storage-full.js';
+import { checkEmail, checkLicenseNumbers, signedRequest } from './requests.js';
+import { describeChanges, type LicenseChanges } from './license-changes.js';
 
 /** A license file the server sent that was not stored here, and why. */
 export interface NotStored {

@@ -1,21 +1,21 @@
 // Deferred Activation on the offline device: the signed request out (reg.txt and its QR code), the
 // license files back in (verified before anything is stored, stored only when the user confirms).
-import { normalizeEmail } from '$lib/protocol/fields';
-import { LICENSE_FILE_EXTENSION, type SignedLicense } from '$lib/protocol/license-file';
-import { parseLicenseNumber, type LicenseNumberError } from '$lib/protocol/license-number';
-import { requestQrUrl } from '$lib/protocol/qr-payload';
-import { createRegistrationRequest, formatRegFile } from '$lib/protocol/reg-file';
+import { normalizeEmail } from '$lib/protocol/fields.js';
+import { LICENSE_FILE_EXTENSION, type SignedLicense } from '$lib/protocol/license-file.js';
+import { parseLicenseNumber, type LicenseNumberError } from '$lib/protocol/license-number.js';
+import { requestQrUrl } from '$lib/protocol/qr-payload.js';
+import { createRegistrationRequest, formatRegFile } from '$lib/protocol/reg-file.js';
 import {
 	decideAgainstStored,
 	fileSizeError,
 	verifyIncoming,
 	type ImportError,
 	type StoredLicenseSummary
-} from '../licenses/import-decision';
-import { heldSummaries, storeVerified, type ImportResult } from '../licenses/license-store';
-import type { Core } from '../core';
-import type { FileAccess, PickedFile } from '../platform/files';
-import { loadTrustedKeys } from '../trusted-keys';
+} from '../licenses/import-decision.js';
+import { heldSummaries, storeVerified, type ImportResult } from '../licenses/license-store.js';
+import type { Core } from '../core.js';
+import type { FileAccess, PickedFile } from '../platform/files.js';
+import { loadTrustedKeys } from '../trusted-keys.js';
 
 export interface GeneratedRequest {
 	/** The reg.txt file's text. */

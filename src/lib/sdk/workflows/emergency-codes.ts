@@ -1,12 +1,12 @@
 // Emergency codes kept on the device: each license's vendor-signed code, fetched once from the server
 // by its owner and kept so it can be shown, printed or saved later with no network — for the day the
 // server is out of reach and another, offline machine needs an Emergency Activation.
-import type { ApiError } from '$lib/protocol/api';
-import { emergencyCodeResponseSchema, type EmergencyCodeResponse } from '$lib/protocol/emergency-api';
-import type { Core } from '../core';
-import type { FileAccess } from '../platform/files';
-import type { LicenseStorage } from '../platform/storage';
-import { rememberEmergencyForbidden } from './emergency';
+import type { ApiError } from '$lib/protocol/api.js';
+import { emergencyCodeResponseSchema, type EmergencyCodeResponse } from '$lib/protocol/emergency-api.js';
+import type { Core } from '../core.js';
+import type { FileAccess } from '../platform/files.js';
+import type { LicenseStorage } from '../platform/storage.js';
+import { rememberEmergencyForbidden } from './emergency.js';
 
 const SETTING_PREFIX = 'emergencyCode:';
 

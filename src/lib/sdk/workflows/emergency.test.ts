@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { Core } from '../core';
-import type { LicenseClock } from '../licenses/license-view';
-import type { StorageTransaction } from '../platform/storage';
-import { memoryStorage } from '../testing/memory-storage';
-import { rowOf, rowsOf, testCore } from '../testing/test-core';
-import type { EmergencyReportResult } from '$lib/protocol/emergency-api';
+import type { Core } from '../core.js';
+import type { LicenseClock } from '../licenses/license-view.js';
+import type { StorageTransaction } from '../platform/storage.js';
+import { memoryStorage } from '../testing/memory-storage.js';
+import { rowOf, rowsOf, testCore } from '../testing/test-core.js';
+import type { EmergencyReportResult } from '$lib/protocol/emergency-api.js';
 import {
 	applyEmergencyResultIn,
 	emergencyActivation,
 	emergencyAlreadyUsed,
 	rememberEmergencyForbidden
-} from './emergency';
+} from './emergency.js';
 
 const NOW = Date.UTC(2026, 10, 28, 12);
 const DAY = 86_400_000;

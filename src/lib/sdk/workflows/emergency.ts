@@ -2,16 +2,16 @@
 // once. With a vendor-signed emergency code it is checked against the trusted keys; with a bare
 // license number it is not verifiable until the server hears of it. The use is reported at the next
 // sync, and the server revokes it if that license's emergency activation was already used elsewhere.
-import { verifyEmergencyCode, type EmergencyCode } from '$lib/protocol/emergency-code';
-import { parseLicenseNumber } from '$lib/protocol/license-number';
-import type { EmergencyReportResult } from '$lib/protocol/emergency-api';
-import { createEmergencyUse, formatEmergencyUse } from '$lib/protocol/emergency-license';
-import type { Core } from '../core';
-import type { LicenseClock } from '../licenses/license-view';
-import { enqueue, newOutboxItem } from '../outbox/outbox';
-import type { LicenseStorage, StorageTransaction } from '../platform/storage';
-import { licenseRowSchema, type LicenseRow } from '../rows';
-import { loadTrustedKeys } from '../trusted-keys';
+import { verifyEmergencyCode, type EmergencyCode } from '$lib/protocol/emergency-code.js';
+import { parseLicenseNumber } from '$lib/protocol/license-number.js';
+import type { EmergencyReportResult } from '$lib/protocol/emergency-api.js';
+import { createEmergencyUse, formatEmergencyUse } from '$lib/protocol/emergency-license.js';
+import type { Core } from '../core.js';
+import type { LicenseClock } from '../licenses/license-view.js';
+import { enqueue, newOutboxItem } from '../outbox/outbox.js';
+import type { LicenseStorage, StorageTransaction } from '../platform/storage.js';
+import { licenseRowSchema, type LicenseRow } from '../rows.js';
+import { loadTrustedKeys } from '../trusted-keys.js';
 
 const USED_SETTING = 'emergencyActivationUsedAt';
 /** Per license number: the server said its policy forbids Emergency Activation. */

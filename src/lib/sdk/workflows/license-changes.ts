@@ -1,6 +1,6 @@
 // What a Refresh changed on this device, in words a user reads: new licenses and expansions, renewed
 // files, licenses this device may no longer use — or that nothing changed.
-import type { LicenseRow } from '../rows';
+import type { LicenseRow } from '../rows.js';
 
 export interface LicenseChanges {
 	/** Application licenses this device did not hold before. */

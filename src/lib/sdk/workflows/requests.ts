@@ -1,16 +1,16 @@
 // Checking what a user or a vendor's program typed before anything is signed: license numbers and
 // the account's e-mail address, each refusal with a code and a sentence saying what to do.
-import type { ApiError } from '$lib/protocol/api';
-import { isEmail, normalizeEmail } from '$lib/protocol/fields';
-import { parseLicenseNumber } from '$lib/protocol/license-number';
+import type { ApiError } from '$lib/protocol/api.js';
+import { isEmail, normalizeEmail } from '$lib/protocol/fields.js';
+import { parseLicenseNumber } from '$lib/protocol/license-number.js';
 import {
 	createRegistrationRequest,
 	formatRegFile,
 	MAX_REQUEST_LICENSES,
 	type RegistrationRequest,
 	type RequestPurpose
-} from '$lib/protocol/reg-file';
-import type { Core } from '../core';
+} from '$lib/protocol/reg-file.js';
+import type { Core } from '../core.js';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 

@@ -2,14 +2,14 @@
 // the one handler the outbox calls per batch: it parses each applied item's result against its type,
 // lets each module prepare its writes (in queue order within the module), and returns them as one
 // writer for the batch's transaction.
-import { readOperationResult, type OperationType } from '$lib/protocol/operations';
-import type { TrustedKeys } from '$lib/protocol/vendor-keys';
-import type { Core } from '../../core';
-import type { AppliedItem, ResultWriter } from '../outbox';
-import { emergencyReport } from './emergency-report';
-import { licenseFiles } from './license-files';
-import type { ResultModule, TypedApplied } from './result-module';
-import { storeEdit } from './store-edit';
+import { readOperationResult, type OperationType } from '$lib/protocol/operations.js';
+import type { TrustedKeys } from '$lib/protocol/vendor-keys.js';
+import type { Core } from '../../core.js';
+import type { AppliedItem, ResultWriter } from '../outbox.js';
+import { emergencyReport } from './emergency-report.js';
+import { licenseFiles } from './license-files.js';
+import type { ResultModule, TypedApplied } from './result-module.js';
+import { storeEdit } from './store-edit.js';
 
 const RESULT_MODULES: { readonly [T in OperationType]: ResultModule<T> } = {
 	'instant-activation': licenseFiles,

@@ -2,11 +2,11 @@
 // licenses this device may no longer use. Both operation types answer the same way, and within a
 // batch a later file supersedes an earlier revocation of the same license (and the reverse), so
 // they are handled together, in queue order.
-import type { IssuedLicense, RevokedLicense } from '$lib/protocol/api';
-import type { Core } from '../../core';
-import { applyRevocationsIn, prepareIssued } from '../../licenses/license-store';
-import type { TrustedKeys } from '$lib/protocol/vendor-keys';
-import type { ResultModule } from './result-module';
+import type { IssuedLicense, RevokedLicense } from '$lib/protocol/api.js';
+import type { Core } from '../../core.js';
+import { applyRevocationsIn, prepareIssued } from '../../licenses/license-store.js';
+import type { TrustedKeys } from '$lib/protocol/vendor-keys.js';
+import type { ResultModule } from './result-module.js';
 
 export const licenseFiles: ResultModule<'instant-activation' | 'refresh'> = {
 	async prepare(core: Core, applied, trustedKeys: () => Promise<TrustedKeys>) {

@@ -1,10 +1,10 @@
 // One module per operation type turns the results the server gave for a batch's applied items into
 // local writes (results/index.ts lists them, one per type of the protocol's table).
-import type { OperationResult, OperationType } from '$lib/protocol/operations';
-import type { TrustedKeys } from '$lib/protocol/vendor-keys';
-import type { Core } from '../../core';
-import type { OutboxItem } from '../../rows';
-import type { ResultWriter } from '../outbox';
+import type { OperationResult, OperationType } from '$lib/protocol/operations.js';
+import type { TrustedKeys } from '$lib/protocol/vendor-keys.js';
+import type { Core } from '../../core.js';
+import type { OutboxItem } from '../../rows.js';
+import type { ResultWriter } from '../outbox.js';
 
 export interface TypedApplied<T extends OperationType> {
 	item: OutboxItem;

@@ -1,0 +1,142 @@
+// The SDK as a vendor uses it: the cost of check() once the store is open — in Node over the license
+// folder, and in Chromium over IndexedDB — and the gzip size of a web page that imports only the
+// check from the packaged library (dist/, built first when stale).
+import { chromium } from '@playwright/test';
+import { build } from 'esbuild';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { verify } from '../../src/lib/protocol/ed25519';
+import { openLicenses } from '../../src/lib/sdk';
+import { nodePlatform } from '../../src/lib/sdk/node';
+import packageSdk from '../../tests/e2e/support/packaged-sdk';
+import { formatNumber, type Row } from './measure';
+import { checkFixtures, medianCheckMs } from './sdk-fixtures';
+import { CHROMIUM_LAUNCH } from './servers';
+
+const CHECK_TARGET_MS = 1;
+const CHECK_PAGE_TARGET_KB = 15;
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/** One Ed25519 verification: what a check would cost if it verified the license file every time. */
+async function verifyMedianMs(): Promise<number> {
+	const dir = mkdtempSync(join(tmpdir(), 'airlock-bench-verify-'));
+	try {
+		const licenses = await openLicenses(await nodePlatform({ dir, server: 'http://127.0.0.1:9' }));
+		const signer = licenses.core.identity.signer;
+		const message = new TextEncoder().encode('a license file’s signed bytes, about this long…');
+		const signature = await signer.sign(message);
+		const median = await medianCheckMs(() => verify(message, signature, signer.publicKey), 1_000);
+		await licenses.close();
+		return median;
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+async function nodeCheckMs(): Promise<number> {
+	const dir = mkdtempSync(join(tmpdir(), 'airlock-bench-sdk-'));
+	try {
+		const platform = await nodePlatform({ dir, server: 'http://127.0.0.1:9' });
+		const first = await openLicenses(platform);
+		const { vendorKeys, files } = await checkFixtures(first.core.identity.signer.publicKey, Date.now());
+		await first.close();
+		const licenses = await openLicenses({
+			...(await nodePlatform({ dir, server: 'http://127.0.0.1:9' })),
+			vendorKeys
+		});
+		const reports = await licenses.importLicenseFiles(files);
+		if (reports.some((report) => !report.ok)) throw new Error('the benchmark’s license files were refused');
+		const query = { product: 'SRV', expansion: 'CLX' };
+		if (!(await licenses.check(query)).ok) throw new Error('the benchmark’s license does not check');
+		const median = await medianCheckMs(() => licenses.check(query));
+		await licenses.close();
+		return median;
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+async function bundleText(entry: string, options: { lib?: boolean } = {}): Promise<string> {
+	const lib = here('../../src/lib');
+	const result = await build({
+		entryPoints: [entry],
+		bundle: true,
+		format: 'esm',
+		target: 'es2022',
+		platform: 'browser',
+		write: false,
+		minify: true,
+		plugins: options.lib
+			? [
+					{
+						name: 'sveltekit-lib',
+						setup(b) {
+							b.onResolve({ filter: /^\$lib\// }, async (args) =>
+								b.resolve(`./${args.path.slice('$lib/'.length)}`, { resolveDir: lib, kind: args.kind })
+							);
+						}
+					}
+				]
+			: []
+	});
+	return result.outputFiles[0]!.text;
+}
+
+async function chromiumCheckMs(): Promise<number> {
+	const script = await bundleText(here('./browser/sdk-check-bench.ts'), { lib: true });
+	const browser = await chromium.launch(CHROMIUM_LAUNCH);
+	try {
+		const page = await browser.newPage();
+		// A page of its own origin (IndexedDB needs one), served by the browser's router: no server.
+		await page.route('http://sdk-bench.localhost/**', (route) =>
+			route.fulfill({
+				contentType: route.request().url().endsWith('.js') ? 'text/javascript' : 'text/html',
+				body: route.request().url().endsWith('.js')
+					? script
+					: '<!doctype html><script type="module" src="/bench.js"></script>'
+			})
+		);
+		await page.goto('http://sdk-bench.localhost/');
+		await page.waitForFunction(() => 'runSdkCheckBench' in globalThis);
+		const result = await page.evaluate(() =>
+			(
+				globalThis as unknown as { runSdkCheckBench(): Promise<{ medianMs: number; ok: boolean }> }
+			).runSdkCheckBench()
+		);
+		if (!result.ok) throw new Error('the benchmark’s license does not check in Chromium');
+		return result.medianMs;
+	} finally {
+		await browser.close();
+	}
+}
+
+export async function sdkBenchmarks(): Promise<Row[]> {
+	packageSdk();
+	const verifyMs = await verifyMedianMs();
+	const node = await nodeCheckMs();
+	const browser = await chromiumCheckMs();
+	const checkPage = gzipSync(await bundleText(here('./browser/check-only-page.ts')), { level: 9 }).length;
+	const checkRow = (where: string, ms: number): Row => ({
+		what: `check() median, store open (${where})`,
+		value: `${formatNumber(ms * 1000)} µs`,
+		baseline: `${formatNumber(verifyMs * 1000)} µs (one Ed25519 verify, Node)`,
+		ratio: `${formatNumber(ms / verifyMs, 2)} ×`,
+		target: `≤ ${CHECK_TARGET_MS} ms`,
+		met: ms <= CHECK_TARGET_MS
+	});
+	return [
+		checkRow('Node, license folder', node),
+		checkRow('Chromium, IndexedDB', browser),
+		{
+			what: 'JavaScript for a page that only checks (gzip)',
+			value: `${formatNumber(checkPage / 1024, 1)} KB`,
+			baseline: '–',
+			ratio: '–',
+			target: `≤ ${CHECK_PAGE_TARGET_KB} KB`,
+			met: checkPage <= CHECK_PAGE_TARGET_KB * 1024
+		}
+	];
+}
