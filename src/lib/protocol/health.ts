@@ -1,9 +1,22 @@
 // `GET /api/v1/health`: whether the activation server and its database answer, which version it
 // runs, its time (signed, for the trusted clock) and whom to contact — the vendor's support details
-// from its configuration, shown on the troubleshooting page and kept for when the server is away.
+// from its configuration, shown on the troubleshooting page and kept for when the server is away —
+// and whether anyone may create an account there.
 // Checked without zod (shape.ts): the License Manager asks for it at every start.
 import { MAX_SERVER_TIME_CHARS } from './server-time.js';
-import { array, INVALID, literal, number, object, parser, string, type Check, type Output } from './shape.js';
+import {
+	array,
+	boolean,
+	INVALID,
+	literal,
+	number,
+	object,
+	optional,
+	parser,
+	string,
+	type Check,
+	type Output
+} from './shape.js';
 
 /** An absolute http(s) URL, as zod's `z.url({ protocol: /^https?$/ })`: trimmed, tabs and newlines dropped. */
 export const httpUrl: Check<string> = (value) => {
@@ -35,7 +48,12 @@ const healthResponse = object({
 	version: string({ min: 1, max: 100 }),
 	serverTime: number(),
 	signedTime: string({ max: MAX_SERVER_TIME_CHARS }),
-	vendor: vendorContacts
+	vendor: vendorContacts,
+	/**
+	 * Whether self-service sign-up is open (`POST /api/v1/accounts`, SIGNUP=open). Optional: servers
+	 * before it say nothing, which means closed.
+	 */
+	signup: optional(boolean)
 });
 export const healthResponseSchema = parser('health answer', healthResponse);
 export type HealthResponse = Output<typeof healthResponse>;

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { encodeBase64url } from '$lib/protocol/base64url';
 import { ConfigError, parseConfig } from './config';
 
+const DAY = 24 * 60 * 60_000;
+
 describe('parseConfig', () => {
 	it('has working defaults: SQLite in ./data, demo vendor, bare-number emergency accepted', () => {
 		const config = parseConfig({}, '/srv/airlock');
@@ -13,6 +15,25 @@ describe('parseConfig', () => {
 		expect(config.vendor.name).toBeTruthy();
 		expect(config.vendor.supportUrl).toMatch(/^https:\/\//);
 		expect(config.vendor.phones.map((phone) => phone.region)).toContain('US');
+		expect(config.signupOpen).toBe(false);
+		expect(config.sessions).toEqual({ idleMs: 30 * DAY, maxAgeMs: 180 * DAY, touchEveryMs: 5 * 60_000 });
+	});
+
+	it('reads sign-up and session lengths', () => {
+		const config = parseConfig({ SIGNUP: 'Open', SESSION_IDLE_DAYS: '0.5', SESSION_MAX_DAYS: '7' });
+		expect(config.signupOpen).toBe(true);
+		expect(config.sessions).toEqual({ idleMs: DAY / 2, maxAgeMs: 7 * DAY, touchEveryMs: 5 * 60_000 });
+		expect(parseConfig({ SIGNUP: 'closed' }).signupOpen).toBe(false);
+		// A short idle time is extended more often, so it ends close to when it says.
+		expect(parseConfig({ SESSION_IDLE_DAYS: '0.01' }).sessions.touchEveryMs).toBe(Math.floor(0.001 * DAY));
+		// A long idle time alone raises the maximum with it.
+		expect(parseConfig({ SESSION_IDLE_DAYS: '365' }).sessions.maxAgeMs).toBe(365 * DAY);
+	});
+
+	it('refuses a maximum session age below the idle time', () => {
+		expect(() => parseConfig({ SESSION_IDLE_DAYS: '10', SESSION_MAX_DAYS: '5' })).toThrow(
+			/SESSION_MAX_DAYS: expected at least SESSION_IDLE_DAYS \(10\)/
+		);
 	});
 
 	it('reads every variable', () => {
@@ -57,7 +78,11 @@ describe('parseConfig', () => {
 		['SIGNING_KEY', 'too-short', '32-byte Ed25519 seed'],
 		['EMERGENCY_ACCEPT_BARE_NUMBER', 'maybe', 'true or false'],
 		['VENDOR_SUPPORT_URL', 'ftp://x', 'http(s)://'],
-		['VENDOR_PHONES', 'US:12', 'REGION=+number']
+		['VENDOR_PHONES', 'US:12', 'REGION=+number'],
+		['SIGNUP', 'yes', 'open or closed'],
+		['SESSION_IDLE_DAYS', 'a month', 'number of days'],
+		['SESSION_IDLE_DAYS', '0', 'number of days'],
+		['SESSION_MAX_DAYS', '-5', 'number of days']
 	])('names %s and what it expects when its value is bad', (variable, value, expected) => {
 		expect(() => parseConfig({ [variable]: value })).toThrow(ConfigError);
 		try {

@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { decodeBase64url } from '$lib/protocol/base64url';
+import { sessionPolicyOf, type SessionPolicy } from './services/session-policy';
 
 export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
@@ -21,6 +22,10 @@ export interface ServerConfig {
 	/** Whether an empty database gets the demo account and licenses at start-up. */
 	seedDemo: boolean;
 	vendor: { name: string; supportUrl: string; phones: VendorPhone[] };
+	/** Whether anyone may create an account (`POST /api/v1/accounts`); otherwise only the vendor does. */
+	signupOpen: boolean;
+	/** How long sessions live: unused (sliding), and at most. */
+	sessions: SessionPolicy;
 }
 
 /** A configuration problem; its message lists each bad variable and what it expects. */
@@ -42,6 +47,25 @@ const booleanText = optionalText.transform((value, ctx) => {
 	if (['true', '1', 'yes'].includes(lower)) return true;
 	if (['false', '0', 'no'].includes(lower)) return false;
 	ctx.addIssue({ code: 'custom', message: 'expected true or false (or 1/0, yes/no)' });
+	return z.NEVER;
+});
+
+/** A number of days, decimals allowed (0.5 is twelve hours), from about a minute to ten years. */
+const days = optionalText.transform((value, ctx) => {
+	if (value === undefined) return undefined;
+	const number = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+	if (!(number >= 0.001 && number <= 3650)) {
+		ctx.addIssue({ code: 'custom', message: 'expected a number of days from 0.001 to 3650, like 30 or 0.5' });
+		return z.NEVER;
+	}
+	return number;
+});
+
+const signup = optionalText.transform((value, ctx) => {
+	if (value === undefined) return undefined;
+	const lower = value.toLowerCase();
+	if (lower === 'open' || lower === 'closed') return lower;
+	ctx.addIssue({ code: 'custom', message: 'expected open or closed' });
 	return z.NEVER;
 });
 
@@ -90,8 +114,15 @@ const envSchema = z.object({
 	VENDOR_SUPPORT_URL: optionalText.pipe(
 		z.url({ protocol: /^https?$/, error: 'expected an http(s):// URL' }).optional()
 	),
-	VENDOR_PHONES: phoneList
+	VENDOR_PHONES: phoneList,
+	SIGNUP: signup,
+	SESSION_IDLE_DAYS: days,
+	SESSION_MAX_DAYS: days
 });
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_SESSION_IDLE_DAYS = 30;
+export const DEFAULT_SESSION_MAX_DAYS = 180;
 
 export type Environment = Record<string, string | undefined>;
 
@@ -103,6 +134,13 @@ export function parseConfig(env: Environment, cwd: string = process.cwd()): Serv
 		throw new ConfigError(`Invalid server configuration:\n${lines.join('\n')}`);
 	}
 	const value = parsed.data;
+	const idleDays = value.SESSION_IDLE_DAYS ?? DEFAULT_SESSION_IDLE_DAYS;
+	const maxDays = value.SESSION_MAX_DAYS ?? Math.max(DEFAULT_SESSION_MAX_DAYS, idleDays);
+	if (maxDays < idleDays) {
+		throw new ConfigError(
+			`Invalid server configuration:\n  SESSION_MAX_DAYS: expected at least SESSION_IDLE_DAYS (${idleDays}), the most a session can last`
+		);
+	}
 	const dataDir = resolve(cwd, value.DATA_DIR ?? 'data');
 	return {
 		dataDir,
@@ -116,7 +154,9 @@ export function parseConfig(env: Environment, cwd: string = process.cwd()): Serv
 			name: value.VENDOR_NAME ?? 'Airlock Demo Vendor',
 			supportUrl: value.VENDOR_SUPPORT_URL ?? 'https://airlock.example/support',
 			phones: value.VENDOR_PHONES
-		}
+		},
+		signupOpen: value.SIGNUP === 'open',
+		sessions: sessionPolicyOf(Math.round(idleDays * DAY_MS), Math.round(maxDays * DAY_MS))
 	};
 }
 

@@ -52,6 +52,16 @@ describe('parseCommand', () => {
 			json: true
 		});
 		expect(parseCommand(['demo'])).toEqual({ command: { name: 'demo' }, json: false });
+		expect(parseCommand(['account', 'unlock', '--email', 'a@b.test', '--json'])).toEqual({
+			command: { name: 'account unlock', email: 'a@b.test' },
+			json: true
+		});
+		expect(
+			parseCommand(['account', 'set-password', '--email', 'a@b.test', '--password', 'new secret pw'])
+		).toEqual({
+			command: { name: 'account set-password', email: 'a@b.test', password: 'new secret pw' },
+			json: false
+		});
 		expect(parseCommand([]).command).toEqual({ name: 'help' });
 	});
 
@@ -60,6 +70,10 @@ describe('parseCommand', () => {
 		[['license', 'list', 'extra'], 'Unexpected'],
 		[['license', 'list', '--seats', '2'], "'--seats'"],
 		[['account', 'create', '--email', 'a@b.test'], '--password is required'],
+		[['account', 'unlock'], '--email is required'],
+		[['account', 'unlock', '--email', 'a@b.test', '--password', 'x'], "'--password'"],
+		[['account', 'set-password', '--email', 'a@b.test'], '--password is required'],
+		[['account', 'set-password', '--password', 'long enough pw'], '--email is required'],
 		[['license', 'create', '--email', 'a@b.test'], '--product is required'],
 		[
 			['license', 'create', '--product', 'DEV', '--email', 'e', '--seats', 'two'],

@@ -10,6 +10,9 @@ export const USAGE = `Usage: npm run admin -- <command> [options] [--json]
 
 Commands:
   account create --email E --password P
+  account unlock --email E              lift a lockout after too many wrong passwords
+  account set-password --email E --password P
+                                        set a new password; ends the account's sessions
   license create --product P --email E [--seats N] [--expires YYYY-MM-DD]
                  [--temporary-days N] [--no-deferred] [--no-emergency] [--expansion CODE ...]
   license expand --license NUMBER --expansion CODE
@@ -37,6 +40,8 @@ const isoDate = z
 
 export type Command =
 	| { name: 'account create'; email: string; password: string }
+	| { name: 'account unlock'; email: string }
+	| { name: 'account set-password'; email: string; password: string }
 	| {
 			name: 'license create';
 			product: string;
@@ -61,6 +66,8 @@ export interface ParsedCommand {
 
 const optionSpecs = {
 	'account create': { email: { type: 'string' }, password: { type: 'string' } },
+	'account unlock': { email: { type: 'string' } },
+	'account set-password': { email: { type: 'string' }, password: { type: 'string' } },
 	'license create': {
 		product: { type: 'string' },
 		email: { type: 'string' },
@@ -79,6 +86,11 @@ const optionSpecs = {
 
 const valueSchemas = {
 	'account create': z.object({
+		email: z.string({ error: '--email is required' }),
+		password: z.string({ error: '--password is required' })
+	}),
+	'account unlock': z.object({ email: z.string({ error: '--email is required' }) }),
+	'account set-password': z.object({
 		email: z.string({ error: '--email is required' }),
 		password: z.string({ error: '--password is required' })
 	}),
@@ -135,8 +147,14 @@ export function parseCommand(argv: string[]): ParsedCommand {
 	}
 
 	switch (name) {
-		case 'account create': {
-			const parsed = valueSchemas['account create'].safeParse(values);
+		case 'account create':
+		case 'account set-password': {
+			const parsed = valueSchemas[name].safeParse(values);
+			if (!parsed.success) throw new UsageError(describeIssues(parsed.error));
+			return { command: { name, ...parsed.data }, json };
+		}
+		case 'account unlock': {
+			const parsed = valueSchemas[name].safeParse(values);
 			if (!parsed.success) throw new UsageError(describeIssues(parsed.error));
 			return { command: { name, ...parsed.data }, json };
 		}

@@ -7,6 +7,7 @@ import type { License } from '../db/schema';
 import { findAccountByEmail } from '../repositories/accounts.repository';
 import { listAllLicenses } from '../repositories/licenses.repository';
 import { createAccount } from '../services/account.service';
+import { setAccountPassword, unlockAccount } from '../services/auth.service';
 import { addExpansion, createLicense } from '../services/catalogue.service';
 import { describeDemoSeed, seedDemo } from '../services/demo';
 import { rotateSigningKey } from '../services/signing-keys.service';
@@ -48,6 +49,26 @@ async function run(
 			if (!result.ok) return result;
 			const json = { id: result.account.id, email: result.account.email };
 			return { ok: true, json, text: `Account ${json.email} created.` };
+		}
+		case 'account unlock': {
+			const result = await unlockAccount(db, command.email, now);
+			if (!result.ok) return result;
+			return {
+				ok: true,
+				json: { email: result.email, wasLocked: result.wasLocked },
+				text: result.wasLocked
+					? `Account ${result.email} unlocked: it can sign in again now.`
+					: `Account ${result.email} was not locked; its count of wrong passwords is back to zero.`
+			};
+		}
+		case 'account set-password': {
+			const result = await setAccountPassword(db, command.email, command.password);
+			if (!result.ok) return result;
+			return {
+				ok: true,
+				json: { email: result.email, sessionsEnded: result.sessionsEnded },
+				text: `New password set for ${result.email}; ${result.sessionsEnded === 1 ? '1 session' : `${result.sessionsEnded} sessions`} ended, so every device signs in again with it.`
+			};
 		}
 		case 'license create': {
 			const result = await createLicense(

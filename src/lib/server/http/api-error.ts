@@ -19,11 +19,16 @@ const STATUS_BY_CODE: Record<string, number> = {
 	license_is_expansion: 400,
 	license_number_invalid: 400,
 	edit_from_future: 400,
+	invalid_email: 400,
+	password_too_short: 400,
+	password_too_long: 400,
 	// 401 / 403: who is asking
 	not_signed_in: 401,
 	invalid_credentials: 401,
 	cross_site_request: 403,
 	email_mismatch: 403,
+	wrong_current_password: 403,
+	signup_closed: 403,
 	request_replayed: 409,
 	// 404 / 409 / 422: the licenses
 	license_not_found: 404,
@@ -48,9 +53,23 @@ export function statusOf(code: string): number {
 	return STATUS_BY_CODE[code] ?? 400;
 }
 
+/** A refusal that ends by itself: how long to wait, in the body for programs and in `Retry-After`. */
+export interface RetryLater {
+	retryAfterSeconds: number;
+}
+
 /** An expected failure: a stable code and a sentence saying what to do next. */
-export function apiError(error: ApiError, headers?: HeadersInit): Response {
+export function apiError(error: ApiError & Partial<RetryLater>, headers?: HeadersInit): Response {
 	return json({ error }, { status: statusOf(error.code), headers });
+}
+
+/** `429 rate_limited` saying when to come back, as a number of seconds in the body and the header. */
+export function rateLimitedError(refusal: { message: string } & RetryLater): Response {
+	const { message, retryAfterSeconds } = refusal;
+	return apiError(
+		{ code: 'rate_limited', message, retryAfterSeconds },
+		{ 'retry-after': String(retryAfterSeconds) }
+	);
 }
 
 export function fail(

@@ -8,9 +8,8 @@ export function apiHandler<E extends RequestEvent>(
 ): (event: E) => Promise<Response> {
 	return async (event) => {
 		try {
-			return await handle(event);
+			return await answerFailures(() => handle(event));
 		} catch (error) {
-			if (error instanceof ApiFailure) return apiError(error.error, error.headers);
 			console.error(
 				`${event.request.method} ${event.url.pathname} failed:`,
 				error instanceof Error ? (error.stack ?? error.message) : error
@@ -21,6 +20,16 @@ export function apiHandler<E extends RequestEvent>(
 			);
 		}
 	};
+}
+
+/** Runs `work`, turning an expected failure it throws (ApiFailure) into its JSON error answer. */
+export async function answerFailures(work: () => Promise<Response>): Promise<Response> {
+	try {
+		return await work();
+	} catch (error) {
+		if (error instanceof ApiFailure) return apiError(error.error, error.headers);
+		throw error;
+	}
 }
 
 export type ApiRequestHandler = RequestHandler;

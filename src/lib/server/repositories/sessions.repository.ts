@@ -37,8 +37,10 @@ export async function deleteSession(db: Db, id: string): Promise<void> {
 	await db.deleteFrom('sessions').where('id', '=', id).execute();
 }
 
-export async function deleteSessionsOfAccount(db: Db, accountId: string): Promise<void> {
-	await db.deleteFrom('sessions').where('account_id', '=', accountId).execute();
+/** Ends every session of an account; returns how many. */
+export async function deleteSessionsOfAccount(db: Db, accountId: string): Promise<number> {
+	const result = await db.deleteFrom('sessions').where('account_id', '=', accountId).executeTakeFirst();
+	return Number(result.numDeletedRows);
 }
 
 /** Removes expired sessions; returns how many. */

@@ -10,7 +10,13 @@
 // So 1,000 wrong passwords from one address get at most `perAccountAddress` evaluations against one
 // account (and `perAddress` overall) per window, while the owner can still log in from elsewhere.
 // Counters are keyed by the typed e-mail, not the account, so unknown e-mails behave the same.
-import type { Db } from '../db/schema';
+// The per-pair and per-e-mail limits are what a user sees as "this account is locked": the answer
+// says for how long, and the vendor can lift it (`unlockAccount`, the admin CLI's `account unlock`).
+// Changing the password while signed in goes through the same counters, so a stolen session cannot
+// be used to guess the password either.
+import { sql } from 'kysely';
+import { getConfig } from '../config';
+import type { Account, Db } from '../db/schema';
 import { findAccountByEmail, updatePasswordHash } from '../repositories/accounts.repository';
 import {
 	clearRateLimit,
@@ -21,11 +27,17 @@ import {
 import {
 	deleteExpiredSessions,
 	deleteSession,
+	deleteSessionsOfAccount,
 	extendSession,
 	findLiveSession,
 	insertSession
 } from '../repositories/sessions.repository';
-import { emailSchema } from './account.service';
+import {
+	checkNewPassword,
+	DEFAULT_SIGNUP_LIMITS,
+	emailSchema,
+	type PasswordProblem
+} from './account.service';
 import {
 	DEFAULT_PASSWORD_COST,
 	dummyPasswordHash,
@@ -35,10 +47,12 @@ import {
 	verifyPassword,
 	type PasswordCost
 } from './password';
+import { DEFAULT_SESSION_POLICY, type SessionPolicy } from './session-policy';
 import { newSessionToken, sessionIdOf } from './session-token';
 
+export { DEFAULT_SESSION_POLICY, type SessionPolicy };
+
 const MINUTE = 60_000;
-const DAY = 24 * 60 * MINUTE;
 
 export interface LoginLimits {
 	windowMs: number;
@@ -56,20 +70,13 @@ export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
 	perAccount: 50
 };
 
-export interface SessionPolicy {
-	/** A session unused this long expires. */
-	idleMs: number;
-	/** No session lives longer than this, however often it is used. */
-	maxAgeMs: number;
-	/** Sessions are extended at most this often, to save a write per request. */
-	touchEveryMs: number;
+/**
+ * The policy the server runs with (SESSION_IDLE_DAYS, SESSION_MAX_DAYS), for callers that give none:
+ * the request hook resolves every session cookie without knowing the configuration.
+ */
+function configuredSessionPolicy(): SessionPolicy {
+	return getConfig().sessions;
 }
-
-export const DEFAULT_SESSION_POLICY: SessionPolicy = {
-	idleMs: 30 * DAY,
-	maxAgeMs: 180 * DAY,
-	touchEveryMs: MINUTE
-};
 
 export interface AuthOptions {
 	passwordCost?: PasswordCost;
@@ -82,10 +89,19 @@ export interface SessionAccount {
 	email: string;
 }
 
+export type RateLimited = {
+	ok: false;
+	code: 'rate_limited';
+	message: string;
+	retryAfterSeconds: number;
+	/** Which limit refused: this account (from this address, or from everywhere), or the address itself. */
+	scope: 'account' | 'address';
+};
+
 export type LoginResult =
-	| { ok: true; token: string; expiresAt: number; account: SessionAccount }
+	| { ok: true; token: string; expiresAt: number; endsAt: number; account: SessionAccount }
 	| { ok: false; code: 'invalid_credentials'; message: string }
-	| { ok: false; code: 'rate_limited'; message: string; retryAfterSeconds: number };
+	| RateLimited;
 
 const INVALID_CREDENTIALS = {
 	ok: false,
@@ -93,42 +109,66 @@ const INVALID_CREDENTIALS = {
 	message: 'The e-mail address or the password is not right.'
 } as const;
 
-function rateLimited(windowStart: number, windowMs: number, now: number): LoginResult {
+function moreMinutes(retryAfterSeconds: number): string {
+	const minutes = Math.ceil(retryAfterSeconds / 60);
+	return minutes === 1 ? '1 more minute' : `${minutes} more minutes`;
+}
+
+function rateLimited(
+	scope: RateLimited['scope'],
+	windowStart: number,
+	windowMs: number,
+	now: number
+): RateLimited {
 	const retryAfterSeconds = Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000));
+	const wait = moreMinutes(retryAfterSeconds);
 	return {
 		ok: false,
 		code: 'rate_limited',
-		message: `Too many failed logins. Try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s).`,
-		retryAfterSeconds
+		message:
+			scope === 'account'
+				? `Too many wrong passwords: this account is locked for ${wait}. Try again then, or ask your vendor to unlock it.`
+				: `Too many failed sign-ins from your network address: try again in ${wait}.`,
+		retryAfterSeconds,
+		scope
 	};
 }
 
-export async function login(
+function loginKeys(typedEmail: string, clientAddress: string) {
+	return {
+		address: `login:address:${clientAddress}`,
+		pair: `login:pair:${typedEmail}|${clientAddress}`,
+		account: `login:account:${typedEmail}`
+	};
+}
+
+type PasswordCheck =
+	{ ok: true; account: Account } | { ok: false; code: 'invalid_credentials'; message: string } | RateLimited;
+
+/** Counts the attempt against the limits, then verifies the password (and refunds the attempt if right). */
+async function checkPassword(
 	db: Db,
 	email: string,
 	password: string,
 	clientAddress: string,
 	now: number,
-	options: AuthOptions = {}
-): Promise<LoginResult> {
-	const limits = options.limits ?? DEFAULT_LOGIN_LIMITS;
-	const cost = options.passwordCost ?? DEFAULT_PASSWORD_COST;
+	limits: LoginLimits,
+	cost: PasswordCost
+): Promise<PasswordCheck> {
 	const parsedEmail = emailSchema.safeParse(email);
 	// An impossible e-mail still counts against the address, so it cannot be used to probe for free.
 	const typedEmail = parsedEmail.success ? parsedEmail.data : email.trim().toLowerCase().slice(0, 254);
-	const keys = {
-		address: `login:address:${clientAddress}`,
-		pair: `login:pair:${typedEmail}|${clientAddress}`,
-		account: `login:account:${typedEmail}`
-	};
+	const keys = loginKeys(typedEmail, clientAddress);
 
 	const byAddress = await hitRateLimit(db, keys.address, limits.windowMs, now);
-	if (byAddress.count > limits.perAddress) return rateLimited(byAddress.windowStart, limits.windowMs, now);
+	if (byAddress.count > limits.perAddress)
+		return rateLimited('address', byAddress.windowStart, limits.windowMs, now);
 	const byPair = await hitRateLimit(db, keys.pair, limits.windowMs, now);
-	if (byPair.count > limits.perAccountAddress) return rateLimited(byPair.windowStart, limits.windowMs, now);
+	if (byPair.count > limits.perAccountAddress)
+		return rateLimited('account', byPair.windowStart, limits.windowMs, now);
 	const byAccount = await hitRateLimit(db, keys.account, limits.perAccountWindowMs, now);
 	if (byAccount.count > limits.perAccount)
-		return rateLimited(byAccount.windowStart, limits.perAccountWindowMs, now);
+		return rateLimited('account', byAccount.windowStart, limits.perAccountWindowMs, now);
 
 	const account = parsedEmail.success ? await findAccountByEmail(db, parsedEmail.data) : undefined;
 	const usable = password.length > 0 && password.length <= MAX_PASSWORD_LENGTH;
@@ -142,22 +182,51 @@ export async function login(
 	await refundRateLimit(db, keys.address);
 	await clearRateLimit(db, keys.pair);
 	await refundRateLimit(db, keys.account);
+	return { ok: true, account };
+}
+
+export async function login(
+	db: Db,
+	email: string,
+	password: string,
+	clientAddress: string,
+	now: number,
+	options: AuthOptions = {}
+): Promise<LoginResult> {
+	const cost = options.passwordCost ?? DEFAULT_PASSWORD_COST;
+	const checked = await checkPassword(
+		db,
+		email,
+		password,
+		clientAddress,
+		now,
+		options.limits ?? DEFAULT_LOGIN_LIMITS,
+		cost
+	);
+	if (!checked.ok) return checked;
+	const { account } = checked;
 	if (needsRehash(account.password_hash, cost)) {
 		await updatePasswordHash(db, account.id, await hashPassword(password, cost));
 	}
-	const { token, expiresAt } = await startSession(db, account.id, now, options.sessionPolicy);
-	return { ok: true, token, expiresAt, account: { id: account.id, email: account.email } };
+	const session = await startSession(db, account.id, now, options.sessionPolicy ?? configuredSessionPolicy());
+	return { ok: true, ...session, account: { id: account.id, email: account.email } };
 }
 
-/** Opens a new session (a new id at every login, so a planted token never gets promoted). */
+/**
+ * Opens a new session (a new id at every login, so a planted token never gets promoted). `expiresAt`
+ * is when it ends unless used; `endsAt`, when it ends however much it is used (what the cookie's
+ * own expiry should be: the server decides idleness, and a cookie that expired on its own first
+ * would end a session that use keeps alive).
+ */
 export async function startSession(
 	db: Db,
 	accountId: string,
 	now: number,
-	policy: SessionPolicy = DEFAULT_SESSION_POLICY
-): Promise<{ token: string; expiresAt: number }> {
+	policy: SessionPolicy = configuredSessionPolicy()
+): Promise<{ token: string; expiresAt: number; endsAt: number }> {
 	const token = newSessionToken();
-	const expiresAt = now + Math.min(policy.idleMs, policy.maxAgeMs);
+	const endsAt = now + policy.maxAgeMs;
+	const expiresAt = Math.min(now + policy.idleMs, endsAt);
 	await insertSession(db, {
 		id: sessionIdOf(token)!,
 		account_id: accountId,
@@ -165,7 +234,7 @@ export async function startSession(
 		expires_at: expiresAt,
 		last_used_at: now
 	});
-	return { token, expiresAt };
+	return { token, expiresAt, endsAt };
 }
 
 export async function logout(db: Db, token: string): Promise<void> {
@@ -178,12 +247,15 @@ export interface ResolvedSession {
 	expiresAt: number;
 }
 
-/** The account behind a session token, extending the session (sliding expiry); null when not live. */
+/**
+ * The account behind a session token, extending the session (sliding expiry) when it was last
+ * extended `touchEveryMs` ago or more; null when not live.
+ */
 export async function sessionFromToken(
 	db: Db,
 	token: string,
 	now: number,
-	policy: SessionPolicy = DEFAULT_SESSION_POLICY
+	policy: SessionPolicy = configuredSessionPolicy()
 ): Promise<ResolvedSession | null> {
 	const id = sessionIdOf(token);
 	if (!id) return null;
@@ -198,6 +270,143 @@ export async function sessionFromToken(
 	return { account, expiresAt };
 }
 
+export type ChangePasswordResult =
+	| { ok: true; otherSessionsEnded: number }
+	| ({ ok: false; field: 'newPassword' } & PasswordProblem)
+	| { ok: false; code: 'wrong_current_password'; field: 'currentPassword'; message: string }
+	| RateLimited;
+
+/**
+ * The signed-in user changes the password: the current one must be right (checked under the login
+ * limits), and every other session of the account ends, so whoever else was signed in (a lost
+ * laptop, a stolen cookie) is out. The session that asked stays signed in.
+ */
+export async function changePassword(
+	db: Db,
+	input: {
+		account: SessionAccount;
+		sessionToken: string;
+		currentPassword: string;
+		newPassword: string;
+		clientAddress: string;
+	},
+	now: number,
+	options: AuthOptions = {}
+): Promise<ChangePasswordResult> {
+	const problem = checkNewPassword(input.newPassword);
+	if (problem) return { ok: false, field: 'newPassword', ...problem };
+	const cost = options.passwordCost ?? DEFAULT_PASSWORD_COST;
+	const checked = await checkPassword(
+		db,
+		input.account.email,
+		input.currentPassword,
+		input.clientAddress,
+		now,
+		options.limits ?? DEFAULT_LOGIN_LIMITS,
+		cost
+	);
+	if (!checked.ok) {
+		return checked.code === 'rate_limited'
+			? checked
+			: {
+					ok: false,
+					code: 'wrong_current_password',
+					field: 'currentPassword',
+					message: 'The current password is not right. Type it again; the new one was not saved.'
+				};
+	}
+	const passwordHash = await hashPassword(input.newPassword, cost);
+	const keep = sessionIdOf(input.sessionToken);
+	const otherSessionsEnded = await db.transaction().execute(async (trx) => {
+		await updatePasswordHash(trx, checked.account.id, passwordHash);
+		let ended = trx.deleteFrom('sessions').where('account_id', '=', checked.account.id);
+		if (keep) ended = ended.where('id', '!=', keep);
+		return Number((await ended.executeTakeFirst()).numDeletedRows);
+	});
+	return { ok: true, otherSessionsEnded };
+}
+
+export type SetPasswordResult =
+	| { ok: true; email: string; sessionsEnded: number }
+	| ({ ok: false } & PasswordProblem)
+	| { ok: false; code: 'unknown_account'; message: string };
+
+/**
+ * The vendor sets an account's password (the admin CLI): every session of the account ends, and a
+ * lockout is lifted, since the usual reason is a user who forgot the password and tried too often.
+ */
+export async function setAccountPassword(
+	db: Db,
+	email: string,
+	password: string,
+	cost: PasswordCost = DEFAULT_PASSWORD_COST
+): Promise<SetPasswordResult> {
+	const account = await accountByTypedEmail(db, email);
+	if (!account)
+		return { ok: false, code: 'unknown_account', message: `There is no account ${email.trim()}.` };
+	const problem = checkNewPassword(password);
+	if (problem) return { ok: false, ...problem };
+	const passwordHash = await hashPassword(password, cost);
+	const sessionsEnded = await db.transaction().execute(async (trx) => {
+		await updatePasswordHash(trx, account.id, passwordHash);
+		return deleteSessionsOfAccount(trx, account.id);
+	});
+	await clearLockout(db, account.email);
+	return { ok: true, email: account.email, sessionsEnded };
+}
+
+export type UnlockResult =
+	{ ok: true; email: string; wasLocked: boolean } | { ok: false; code: 'unknown_account'; message: string };
+
+/**
+ * Lifts an account's lockout: its failed sign-in counters (per address and overall) are cleared, so
+ * the right password works again at once from anywhere. An address that guessed at many accounts
+ * stays limited: that limit belongs to the address, not to this account.
+ */
+export async function unlockAccount(
+	db: Db,
+	email: string,
+	now: number,
+	limits: LoginLimits = DEFAULT_LOGIN_LIMITS
+): Promise<UnlockResult> {
+	const account = await accountByTypedEmail(db, email);
+	if (!account)
+		return { ok: false, code: 'unknown_account', message: `There is no account ${email.trim()}.` };
+	const counters = await lockoutCounters(db, account.email);
+	const wasLocked = counters.some((row) =>
+		row.key.startsWith('login:pair:')
+			? row.window_start > now - limits.windowMs && row.count >= limits.perAccountAddress
+			: row.window_start > now - limits.perAccountWindowMs && row.count >= limits.perAccount
+	);
+	await clearLockout(db, account.email);
+	return { ok: true, email: account.email, wasLocked };
+}
+
+async function accountByTypedEmail(db: Db, email: string): Promise<Account | undefined> {
+	const parsed = emailSchema.safeParse(email);
+	return parsed.success ? findAccountByEmail(db, parsed.data) : undefined;
+}
+
+/** A LIKE pattern for keys starting with `prefix`, whose wildcards (`_` is common in e-mails) match themselves. */
+function startsWith(prefix: string) {
+	const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+	// SQLite has no default escape character; PostgreSQL's is the same backslash.
+	return sql<boolean>`${sql.ref('key')} like ${pattern} escape '\\'`;
+}
+
+function lockoutCounters(db: Db, email: string) {
+	return db
+		.selectFrom('rate_limits')
+		.select(['key', 'count', 'window_start'])
+		.where((eb) => eb.or([eb('key', '=', loginKeys(email, '').account), startsWith(`login:pair:${email}|`)]))
+		.execute();
+}
+
+async function clearLockout(db: Db, email: string): Promise<void> {
+	const keys = (await lockoutCounters(db, email)).map((row) => row.key);
+	if (keys.length > 0) await db.deleteFrom('rate_limits').where('key', 'in', keys).execute();
+}
+
 /** Deletes expired sessions and finished rate-limit windows; call it now and then (e.g. hourly). */
 export async function pruneAuthState(
 	db: Db,
@@ -205,5 +414,8 @@ export async function pruneAuthState(
 	limits: LoginLimits = DEFAULT_LOGIN_LIMITS
 ): Promise<void> {
 	await deleteExpiredSessions(db, now);
-	await pruneRateLimits(db, now - Math.max(limits.windowMs, limits.perAccountWindowMs));
+	await pruneRateLimits(
+		db,
+		now - Math.max(limits.windowMs, limits.perAccountWindowMs, DEFAULT_SIGNUP_LIMITS.windowMs)
+	);
 }

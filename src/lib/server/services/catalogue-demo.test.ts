@@ -140,7 +140,7 @@ describeEachDatabase('catalogue', (getDb) => {
 		).toMatchObject({ ok: false, code: 'invalid_email' });
 		expect(
 			await createAccount(db, { email: `x${email}`, password: 'short' }, T0, TEST_PASSWORD_COST)
-		).toMatchObject({ ok: false, code: 'weak_password' });
+		).toMatchObject({ ok: false, code: 'password_too_short' });
 	});
 });
 

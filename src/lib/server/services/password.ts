@@ -1,6 +1,9 @@
 // Password hashing: argon2id. Hashes carry their own parameters, so raising the cost later only
 // affects new hashes (and `needsRehash` tells when to upgrade an old one at login).
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
+import { MAX_PASSWORD_LENGTH } from '$lib/protocol/account-api';
+
+export { MAX_PASSWORD_LENGTH };
 
 export interface PasswordCost {
 	/** KiB of memory per hash. */
@@ -18,8 +21,6 @@ export const TEST_PASSWORD_COST: PasswordCost = { memoryCost: 256, timeCost: 1, 
 
 // The package exports its algorithms as an ambient const enum, which isolated modules cannot read.
 const ARGON2ID = 2 as Algorithm;
-
-export const MAX_PASSWORD_LENGTH = 256;
 
 export async function hashPassword(
 	password: string,

@@ -10,7 +10,7 @@ import type { RequestHandler } from './$types';
 
 export const prerender = false;
 
-/** Whether the server and its database answer; its version, signed time and vendor contacts. */
+/** Whether the server and its database answer; its version, signed time, vendor contacts and sign-up. */
 export const GET: RequestHandler = apiHandler(async () => {
 	let context;
 	try {
@@ -30,6 +30,7 @@ export const GET: RequestHandler = apiHandler(async () => {
 		version,
 		serverTime: now,
 		signedTime: await signServerTime(now, signingKey),
-		vendor: config.vendor
+		vendor: config.vendor,
+		signup: config.signupOpen
 	} satisfies HealthResponse);
 });

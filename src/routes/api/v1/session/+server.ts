@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { credentialsSchema, type SessionBody } from '$lib/protocol/api';
 import { getServerContext } from '$lib/server/context';
-import { apiError, fail } from '$lib/server/http/api-error';
+import { fail, rateLimitedError } from '$lib/server/http/api-error';
 import { readJson } from '$lib/server/http/body';
 import { apiHandler, requireAccount } from '$lib/server/http/handler';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from '$lib/server/http/session-cookie';
@@ -13,23 +13,23 @@ export const prerender = false;
 /** Sign in: a new session (and a new session id) at every login. */
 export const POST: RequestHandler = apiHandler(async (event) => {
 	const credentials = await readJson(event.request, credentialsSchema, 4096);
-	const { db } = await getServerContext();
+	const { db, config } = await getServerContext();
 	const result = await login(
 		db,
 		credentials.email,
 		credentials.password,
 		event.getClientAddress(),
-		Date.now()
+		Date.now(),
+		{ sessionPolicy: config.sessions }
 	);
 	if (!result.ok) {
+		// A locked account: the answer says how long (retryAfterSeconds, Retry-After, the message).
 		return result.code === 'rate_limited'
-			? apiError(
-					{ code: 'rate_limited', message: result.message },
-					{ 'retry-after': String(result.retryAfterSeconds) }
-				)
+			? rateLimitedError(result)
 			: fail('invalid_credentials', result.message);
 	}
-	setSessionCookie(event.cookies, event.url, result.token, result.expiresAt);
+	// The cookie lasts as long as the session could: the server ends it earlier when it goes unused.
+	setSessionCookie(event.cookies, event.url, result.token, result.endsAt);
 	return json({ account: { email: result.account.email } } satisfies SessionBody);
 });
 
