@@ -352,6 +352,39 @@ export const en = {
 		noCamera:
 			'The camera cannot be used here. Open the QR code with the phone’s camera app, or choose the reg.txt file.'
 	},
+	account: {
+		title: 'Your account',
+		createTitle: 'Create account',
+		createIntro:
+			'Choose your user ID (an e-mail address) and a password; then sign in with them to activate and see your licenses.',
+		checking: 'Asking the activation server whether accounts can be created here…',
+		signupClosed:
+			'Accounts are created by your vendor, not here. If you have no account yet, ask your vendor for one.',
+		unreachable:
+			'The activation server cannot be reached, so accounts cannot be created or changed now. Try again when you are online.',
+		email: 'User ID (e-mail)',
+		password: 'Password',
+		passwordHint: (min: number) => `At least ${min} characters. A few words in a row are easy to remember.`,
+		create: 'Create account',
+		creating: 'Creating the account…',
+		changeTitle: 'Change password',
+		changeIntro:
+			'Every other device and browser signed in with this account is signed out when the password changes; this one stays signed in.',
+		signedInAs: (email: string) => `Signed in as ${email}.`,
+		notSignedIn: 'Sign in to change your password: the License list page offers it.',
+		openLicenseList: 'Open the License list',
+		currentPassword: 'Current password',
+		newPassword: 'New password',
+		change: 'Change password',
+		changing: 'Changing the password…',
+		changed: (others: number) =>
+			others === 0
+				? 'Your password is changed. Use it from now on.'
+				: `Your password is changed. ${others === 1 ? 'One other session was' : `${others} other sessions were`} signed out.`,
+		sessionEnded: 'Your session has ended: sign in again on the License list page, then change the password.',
+		unexpected:
+			'The request could not be sent because of an unexpected problem on this device. Try again; if it happens again, open Troubleshooting.'
+	},
 	instant: {
 		title: 'Instant Activation',
 		intro:
