@@ -48,11 +48,18 @@ export type ActivationResponse = z.infer<typeof activationResponseSchema>;
 
 export const MAX_SYNC_BATCH = 200;
 
+/** The longest sealed authorization text (sealed-authorization.ts keeps to it). */
+export const MAX_SEALED_CHARS = 2_000;
+
 export const syncOperationSchema = z.object({
 	/** Client-generated, unique per account: the server applies each id at most once. */
 	id: z.string().min(8).max(64),
 	type: z.string().min(1).max(40),
-	payload: z.unknown()
+	payload: z.unknown(),
+	/** The account the operation belongs to: never applied under another account's session. */
+	account: z.string().max(254).optional(),
+	/** A sealed authorization (sealed-authorization.ts): applies it with no session. */
+	authorization: z.string().max(MAX_SEALED_CHARS).optional()
 });
 export type SyncOperation = z.infer<typeof syncOperationSchema>;
 

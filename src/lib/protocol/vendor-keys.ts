@@ -3,7 +3,7 @@
 import { decodeBase64url } from './base64url.js';
 import { digestSha512, toHex } from './bytes.js';
 import { PUBLIC_KEY_BYTES } from './ed25519.js';
-import { array, literal, object, oneOf, parser, string, type Output } from './shape.js';
+import { array, literal, object, oneOf, optional, parser, string, type Output } from './shape.js';
 
 /**
  * The key id of a public key: the first 8 bytes of SHA-512(public key), as 16 lower-case hex digits
@@ -31,7 +31,18 @@ const publishedKey = object({
 	status: oneOf(['active', 'verify-only']),
 	createdAt: string()
 });
-const publishedKeySet = object({ keys: array(publishedKey, { max: 64 }) });
+/**
+ * The server's key-agreement key for sealed authorizations (sealed-authorization.ts), signed by the
+ * signing key `kid`. Optional: servers before it, and key sets shipped before it, have none.
+ */
+const publishedSealKey = object({
+	kid: string({ pattern: KEY_ID_PATTERN }),
+	publicKey: string({ min: 43, max: 43 }),
+	signature: string({ min: 86, max: 86 })
+});
+const publishedKeySet = object({ keys: array(publishedKey, { max: 64 }), seal: optional(publishedSealKey) });
+
+export type PublishedSealKey = Output<typeof publishedSealKey>;
 
 /** The body of `GET /api/v1/keys`. */
 export const publishedKeySetSchema = parser('key set', publishedKeySet);

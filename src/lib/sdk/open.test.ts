@@ -30,6 +30,12 @@ interface Setup {
 	storage: LicenseStorage;
 }
 
+/** The key set a vendor ships with its program; one made before seal keys existed has none. */
+async function shippedKeys(server: FakeActivationServer, withSealKey: boolean): Promise<PublishedKeySet> {
+	const keys = (await (await server.fetch(`${SERVER}/api/v1/keys`)).json()) as PublishedKeySet;
+	return withSealKey ? keys : { keys: keys.keys };
+}
+
 let databases = 0;
 const ADAPTERS: [string, () => LicenseStorage][] = [
 	['memory storage', () => memoryStorage()],
@@ -37,7 +43,7 @@ const ADAPTERS: [string, () => LicenseStorage][] = [
 ];
 let newStorage = ADAPTERS[0]![1];
 
-async function setup(storage = newStorage()): Promise<Setup> {
+async function setup(storage = newStorage(), options: { withSealKey?: boolean } = {}): Promise<Setup> {
 	const clock = manualClock(NOW);
 	const server = new FakeActivationServer(() => clock.now())
 		.add({ number: SRV, productName: 'Server Edition', email: 'ada@example.com', expansions: [CLX] })
@@ -55,7 +61,7 @@ async function setup(storage = newStorage()): Promise<Setup> {
 		fetch: server.fetch,
 		clock,
 		// The key set a vendor ships with its program, so files verify before any contact.
-		vendorKeys: (await (await server.fetch(`${SERVER}/api/v1/keys`)).json()) as PublishedKeySet
+		vendorKeys: await shippedKeys(server, options.withSealKey ?? true)
 	});
 	return { licenses, server, clock, storage };
 }
@@ -168,12 +174,37 @@ describe.each(ADAPTERS)('over %s', (_name, makeStorage) => {
 			expect(server.syncRequests).toBe(0);
 		});
 
-		it('without a network, queues the signed request; the license is not usable until it went through', async () => {
-			const { licenses, server } = await setup();
+		it('without a network, queues the signed request with a sealed authorization; it finishes at the next sync with no sign-in', async () => {
+			const { licenses, server, storage } = await setup();
 			server.online = false;
 			const outcome = await licenses.activate({ ...ada, licenseNumbers: [DEV] });
 			expect(outcome).toMatchObject({ kind: 'queued', waitingFor: 'network' });
 			expect(await licenses.check({ product: 'DEV' })).toMatchObject({ ok: false, reason: 'not_activated' });
+			// The password never rests on the device in the clear: only its sealed form is kept.
+			const queued = await storage.transaction('r', ['outbox'], (tx) => tx.all('outbox'));
+			expect(JSON.stringify(queued)).not.toContain(ada.password);
+			expect(queued[0]).toMatchObject({
+				account: 'ada@example.com',
+				authorization: expect.stringMatching(/^AIRLOCK-S1\./)
+			});
+
+			server.online = true;
+			expect(await licenses.sync()).toMatchObject({ applied: 1, needsSignIn: 0 });
+			expect(await licenses.check({ product: 'DEV' })).toMatchObject({ ok: true });
+			// Answered: the sealed authorization is not kept.
+			const done = await storage.transaction('r', ['outbox'], (tx) => tx.all('outbox'));
+			expect(done[0]).toMatchObject({ state: 'done', authorization: null });
+		});
+
+		it('without a network and no seal key of the server yet, says the activation waits for a sign-in', async () => {
+			const { licenses, server } = await setup(newStorage(), { withSealKey: false });
+			server.online = false;
+			expect(await licenses.activate({ ...ada, licenseNumbers: [DEV] })).toMatchObject({
+				kind: 'queued',
+				waitingFor: 'sign-in'
+			});
+			server.online = true;
+			expect(await licenses.sync()).toMatchObject({ applied: 0, needsSignIn: 1 });
 		});
 
 		it('judges time on the trusted clock: days left, expired, and a clock set back', async () => {

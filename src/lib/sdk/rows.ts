@@ -104,7 +104,11 @@ const outboxItem = object({
 	/** What the server answered for an applied item, kept for the UI. */
 	result: optional(json),
 	/** When the server's answer to it was stored (applied, refused, or waiting for a sign-in). */
-	settledAt: optional(epochMs)
+	settledAt: optional(epochMs),
+	/** The account that queued it (its e-mail): never sent for another account. */
+	account: optional(string({ max: 254 })),
+	/** Its sealed authorization (protocol/sealed-authorization.ts), until the server has answered. */
+	authorization: optional(nullable(string({ max: 2_000 })))
 });
 export const outboxItemSchema = parser('outbox item', outboxItem);
 export type OutboxItem = Output<typeof outboxItem>;

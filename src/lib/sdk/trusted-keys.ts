@@ -6,6 +6,7 @@ import {
 	type PublishedKeySet,
 	type TrustedKeys
 } from '$lib/protocol/vendor-keys.js';
+import { verifySealKey, type SealPublicKey } from '$lib/protocol/seal-key.js';
 import type { ServerApi } from './api/server-api.js';
 import type { LicenseStorage, StorageTransaction } from './platform/storage.js';
 
@@ -30,6 +31,8 @@ export async function updateTrustedKeys(storage: LicenseStorage, api: ServerApi)
 		for (const key of (await storedKeySet(tx))?.keys ?? []) byKid.set(key.kid, key);
 		for (const key of outcome.value.keys) byKid.set(key.kid, key);
 		const merged: PublishedKeySet = { keys: [...byKid.values()] };
+		const seal = outcome.value.seal ?? (await storedKeySet(tx))?.seal;
+		if (seal) merged.seal = seal;
 		await tx.put('settings', { key: SETTING, value: merged });
 		return merged;
 	});
@@ -43,6 +46,19 @@ export async function mergeTrustedKeys(storage: LicenseStorage, given: Published
 		const byKid = new Map<string, PublishedKeySet['keys'][number]>();
 		for (const key of (await storedKeySet(tx))?.keys ?? []) byKid.set(key.kid, key);
 		for (const key of given.keys) if (!byKid.has(key.kid)) byKid.set(key.kid, key);
-		await tx.put('settings', { key: SETTING, value: { keys: [...byKid.values()] } });
+		const merged: PublishedKeySet = { keys: [...byKid.values()] };
+		const seal = (await storedKeySet(tx))?.seal ?? given.seal;
+		if (seal) merged.seal = seal;
+		await tx.put('settings', { key: SETTING, value: merged });
 	});
+}
+
+/**
+ * The server's key-agreement key to seal a queued operation's authorization to, if this device has
+ * one that a trusted signing key vouches for (from the last contact, or the vendor's shipped set).
+ */
+export async function loadSealKey(storage: LicenseStorage): Promise<SealPublicKey | null> {
+	const stored = await storage.transaction('r', ['settings'], storedKeySet);
+	if (!stored?.seal) return null;
+	return verifySealKey(stored.seal, await trustedKeysFrom(stored));
 }

@@ -128,17 +128,20 @@ function dueItems(
 
 /** How the server's result for an item changes it in the outbox. */
 function changesFor(item: OutboxItem, result: SyncResult, now: number): Partial<OutboxItem> {
+	// Answered for good: the sealed authorization has done its work and is not kept.
 	if (result.status === 'applied')
 		return {
 			state: 'done',
 			result: result.result ?? null,
 			lastError: null,
 			attempts: item.attempts + 1,
-			settledAt: now
+			settledAt: now,
+			authorization: null
 		};
 	if (result.status === 'rejected')
 		return {
 			state: 'failed',
+			authorization: null,
 			lastError: result.error ?? { code: 'rejected', message: 'The server refused this operation.' },
 			attempts: item.attempts + 1,
 			settledAt: now
@@ -250,7 +253,15 @@ async function requeue(storage: LicenseStorage, batch: Batch, lastError: OutboxI
 const send = (api: ServerApi, items: OutboxItem[], now: number): Batch => ({
 	items,
 	now,
-	answer: api.sync(items.map(({ id, type, payload }) => ({ id, type, payload })))
+	answer: api.sync(
+		items.map(({ id, type, payload, account, authorization }) => ({
+			id,
+			type,
+			payload,
+			...(account ? { account } : {}),
+			...(authorization ? { authorization } : {})
+		}))
+	)
 });
 
 /**

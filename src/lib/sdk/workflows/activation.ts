@@ -11,7 +11,7 @@ import { enqueue, newOutboxItem, resumeAfterSignIn } from '../outbox/outbox.js';
 import { isStorageFull } from '../platform/storage.js';
 import { outboxItemSchema, type LicenseRow, type OutboxItem } from '../rows.js';
 import { flush } from '../sync.js';
-import { loadTrustedKeys } from '../trusted-keys.js';
+import { loadSealKey, loadTrustedKeys } from '../trusted-keys.js';
 import { storageFullError, type StorageFullKind } from '../platform/storage-full.js';
 import { checkEmail, checkLicenseNumbers, signedRequest } from './requests.js';
 import { describeChanges, type LicenseChanges } from './license-changes.js';
@@ -93,6 +93,31 @@ async function activationOutcome(core: Core, item: OutboxItem): Promise<Activati
 	return { kind: 'activated', licenses, notStored };
 }
 
+/** The item's sealed authorization, or null when this device has no seal key of the server yet. */
+async function sealFor(
+	core: Core,
+	item: OutboxItem,
+	email: string,
+	password: string
+): Promise<string | null> {
+	const sealKey = await loadSealKey(core.storage);
+	if (!sealKey) return null;
+	const { operationPayloadHash, sealAuthorization, SEALED_AUTHORIZATION_TTL_MS } =
+		await import('$lib/protocol/sealed-authorization.js');
+	return sealAuthorization(
+		{
+			email,
+			password,
+			operationId: item.id,
+			type: item.type,
+			payloadHash: operationPayloadHash(item.payload),
+			expiresAt: core.clock.now() + SEALED_AUTHORIZATION_TTL_MS,
+			deviceId: core.identity.deviceId
+		},
+		sealKey
+	);
+}
+
 /**
  * Instant Activation: signs in, queues the signed request and sends it. Without a connection it
  * stays queued (with the request already signed) and is sent when the connection returns.
@@ -111,13 +136,22 @@ export async function instantActivation(
 			error: { code: 'password_empty', message: 'Enter the password of your account.', field: 'password' }
 		};
 	const { text } = await signedRequest(core, 'activate', numbers.value, email.value);
-	const item = newOutboxItem('instant-activation', { request: text }, core.clock.now());
+	const item = {
+		...newOutboxItem('instant-activation', { request: text }, core.clock.now()),
+		account: email.value
+	};
 
 	const session = await core.api.signIn(email.value, input.password);
 	if (session.kind === 'refused') return { kind: 'refused', error: session.error };
+	// Offline: the password is sealed to the server's key with this one operation, so the activation
+	// finishes by itself when the connection returns; without a seal key, it waits for a sign-in.
+	const sealed =
+		session.kind === 'unreachable' ? await sealFor(core, item, email.value, input.password) : null;
+	if (sealed) item.authorization = sealed;
 	const queued = await queueItems(core, [item], 'queue');
 	if (queued) return { kind: 'refused', error: queued };
-	if (session.kind === 'unreachable') return { kind: 'queued', waitingFor: 'network', itemId: item.id };
+	if (session.kind === 'unreachable')
+		return { kind: 'queued', waitingFor: sealed ? 'network' : 'sign-in', itemId: item.id };
 	await resumeAfterSignIn(core.storage, core.clock.now());
 	const failed = await send(core);
 	if (failed) return { kind: 'refused', error: failed };

@@ -1,7 +1,9 @@
 // Applies a batch of operations queued by a License Manager while it was offline, in order, each at
 // most once (each operation type guarantees that for itself: see operations.ts). A rejected
 // operation is acknowledged with its reason so the client stops retrying it; one that needs a
-// sign-in is left unapplied until the client has a session. An unexpected fault fails the whole
+// sign-in is left unapplied until the client has a session (or is applied with the sealed
+// authorization it carries: operation-account.ts); an operation is never applied under another
+// account's session than the one it names. An unexpected fault fails the whole
 // batch (500): what was applied stays applied, and the client sends the batch again.
 //
 // Every operation is first read against the protocol's table of operations and prepared (its
@@ -15,7 +17,9 @@ import type { ActivationContext } from '../activation/activation.service';
 import { isPostgres } from '../db/database';
 import { ApiFailure } from '../http/api-error';
 import type { OperationHandler, OperationOutcome, PreparedOperation, SyncAccount } from './operation';
+import { accountForOperation, type AuthorizationContext } from './operation-account';
 import { OPERATIONS } from './operations';
+import { sealKeyPair } from './seal-key';
 
 const DAMAGED: Record<OperationType, string> = {
 	'instant-activation': 'The queued activation is damaged and cannot be sent.',
@@ -25,7 +29,7 @@ const DAMAGED: Record<OperationType, string> = {
 };
 
 type Ready =
-	| { kind: 'ready'; type: OperationType; run: PreparedOperation<OperationType> }
+	| { kind: 'ready'; type: OperationType; run: PreparedOperation<OperationType>; account: SyncAccount }
 	| { kind: 'done'; outcome: OperationOutcome };
 
 function rejectedFor(error: unknown): OperationOutcome {
@@ -34,7 +38,11 @@ function rejectedFor(error: unknown): OperationOutcome {
 	return { status: 'rejected', error: { code: error.error.code, message: error.error.message } };
 }
 
-async function prepare(operation: SyncOperation): Promise<Ready> {
+async function prepare(
+	operation: SyncOperation,
+	session: SyncAccount,
+	authorization: AuthorizationContext
+): Promise<Ready> {
 	const read = readOperation(operation);
 	if (!read.ok) {
 		const message =
@@ -46,21 +54,33 @@ async function prepare(operation: SyncOperation): Promise<Ready> {
 	const known: KnownOperation = read.operation;
 	// One handler per type of the union: the cast only restates what the registry's type says.
 	const handler = OPERATIONS[known.type] as OperationHandler<OperationType>;
+	let run: PreparedOperation<OperationType>;
 	try {
-		return { kind: 'ready', type: known.type, run: await handler.prepare(known.payload as never) };
+		run = await handler.prepare(known.payload as never);
 	} catch (error) {
 		return { kind: 'done', outcome: rejectedFor(error) };
 	}
+	const owner = await accountForOperation(operation, session, authorization);
+	return owner.kind === 'account'
+		? { kind: 'ready', type: known.type, run, account: owner.account }
+		: { kind: 'done', outcome: owner.outcome };
 }
 
 export async function applySyncBatch(
 	ctx: ActivationContext,
 	operations: SyncOperation[],
-	account: SyncAccount
+	session: SyncAccount,
+	client: { address?: string } = {}
 ): Promise<SyncResult[]> {
-	const ready = await Promise.all(operations.map(prepare));
+	const context: AuthorizationContext = {
+		db: ctx.db,
+		now: ctx.now,
+		clientAddress: client.address ?? 'unknown',
+		sealKey: await sealKeyPair(ctx.signer)
+	};
+	const ready = await Promise.all(operations.map((operation) => prepare(operation, session, context)));
 	const apply = (each: Ready): Promise<OperationOutcome> =>
-		each.kind === 'ready' ? each.run(ctx, account) : Promise.resolve(each.outcome);
+		each.kind === 'ready' ? each.run(ctx, each.account) : Promise.resolve(each.outcome);
 	const outcomes: OperationOutcome[] = [];
 	const together = !isPostgres(ctx.db);
 	for (let index = 0; index < ready.length; index++) {

@@ -17,7 +17,9 @@ export const POST: RequestHandler = apiHandler(async (event) => {
 	const { operations } = await readJson(event.request, syncRequestSchema, SYNC_BODY_LIMIT);
 	const { db, signingKey } = await getServerContext();
 	const now = Date.now();
-	const results = await applySyncBatch({ db, signer: signingKey, now }, operations, event.locals.account);
+	const results = await applySyncBatch({ db, signer: signingKey, now }, operations, event.locals.account, {
+		address: event.getClientAddress()
+	});
 	// Signed after the batch ran, so the statement is never earlier than anything the batch issued.
 	const signedAt = Date.now();
 	return json({
