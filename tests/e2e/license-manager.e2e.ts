@@ -97,13 +97,34 @@ test('an Instant Activation made offline is queued and completes by itself when 
 
 	await context.setOffline(true);
 	await activate(page, account.email, account.password, second.number);
-	await expect(page.getByRole('alert')).toContainText('queued');
+	await expect(page.getByRole('alert')).toContainText('will finish by itself');
 	await expect(page.getByText('1 operation waiting for the server')).toBeVisible();
+	// The password was not kept in the clear: only its sealed form is on the device.
+	const stored = await page.evaluate(
+		() =>
+			new Promise<string>((resolve, reject) => {
+				const open = indexedDB.open('airlock-license-manager');
+				open.onerror = () => reject(open.error);
+				open.onsuccess = () => {
+					const all = open.result.transaction('outbox', 'readonly').objectStore('outbox').getAll();
+					all.onsuccess = () => resolve(JSON.stringify(all.result));
+				};
+			})
+	);
+	expect(stored).toContain('AIRLOCK-S1.');
+	expect(stored).not.toContain(account.password);
 
+	// The session has ended meanwhile (expired, or signed out elsewhere): no sign-in is asked for.
+	await context.clearCookies();
 	await context.setOffline(false);
-	await page.goto('/');
-	await expect(page.locator(`tr[data-license="${second.number}"]`)).toBeVisible({ timeout: 30_000 });
+	// The page that queued it says so without a reload.
+	await expect(page.getByRole('status').filter({ hasText: 'queued activation went through' })).toContainText(
+		second.number,
+		{ timeout: 30_000 }
+	);
 	await expect(page.getByText('Nothing waiting for the server')).toBeVisible();
+	await page.getByRole('link', { name: 'License Manager' }).click();
+	await expect(page.locator(`tr[data-license="${second.number}"]`)).toBeVisible();
 });
 
 test('Refresh brings an expansion purchased after activation', async ({ page }) => {
@@ -156,7 +177,9 @@ test.describe('with a real browser profile', () => {
 			await activate(page, account.email, account.password, second.number);
 			await expect(page.getByRole('alert')).toContainText('queued');
 
-			// Close every page of the app, come back online, and let the browser fire the sync event.
+			// Close every page of the app, come back online with the session gone, and let the browser
+			// fire the sync event: the sealed authorization finishes it with no sign-in.
+			await context.clearCookies();
 			const blank = await context.newPage();
 			await page.close();
 			await context.setOffline(false);

@@ -34,8 +34,12 @@ class AppState {
 	online = $state(true);
 	/** The trusted clock (protocol/trusted-clock.ts); the device clock until the first reading. */
 	clock = $state<LicenseClock>({ effectiveNow: Date.now(), problem: null });
-	/** Operations still to be sent (a failed one is not: it waits for the user's Retry). */
-	pending = $derived(this.outbox.filter((item) => item.state !== 'done' && item.state !== 'failed').length);
+	/** Operations waiting for the server (not those waiting for the user: a sign-in, or a Retry). */
+	pending = $derived(
+		this.outbox.filter((item) => item.state === 'queued' || item.state === 'sending').length
+	);
+	/** Operations that wait for the user to sign in (their account's session ended, or none was kept). */
+	needsYou = $derived(this.outbox.filter((item) => item.state === 'needs-sign-in').length);
 	/** Operations the server refused for good, shown with its reason until retried. */
 	failed = $derived(this.outbox.filter((item) => item.state === 'failed').length);
 	private starting: Promise<void> | null = null;

@@ -46,6 +46,8 @@ export const enShell = {
 		pending: (count: number) =>
 			count === 1 ? '1 operation waiting for the server' : `${count} operations waiting for the server`,
 		nothingPending: 'Nothing waiting for the server',
+		needsYou: (count: number) =>
+			count === 1 ? '1 operation needs you: sign in' : `${count} operations need you: sign in`,
 		failed: (count: number) =>
 			count === 1 ? '1 operation refused by the server' : `${count} operations refused by the server`,
 		lastSync: (when: string) => `Last sync ${when}`,
@@ -60,7 +62,7 @@ export const enShell = {
 			sending: 'Sending…',
 			done: 'Done',
 			failed: 'Failed',
-			'needs-sign-in': 'Sign in to finish'
+			'needs-sign-in': 'Needs you: sign in'
 		},
 		types: {
 			'instant-activation': 'Instant Activation',

@@ -400,7 +400,14 @@ export const en = {
 		queued:
 			'The activation server cannot be reached. Your activation is queued and will finish by itself when the connection returns. If this computer has no internet access, use Deferred Activation.',
 		queuedForSignIn:
-			'Your activation is queued: it will be sent when you sign in again (the status bar offers it).',
+			'The activation server cannot be reached. Your activation is queued: when the connection returns, sign in to finish it (this device has not met the server yet, so it could not keep your password safely until then).',
+		doneLater: (numbers: string) =>
+			`Activated: ${numbers}. The queued activation went through: the license is now in Active Licenses.`,
+		needsYou: (email: string, reason: string) =>
+			`The queued activation needs you: sign in${email ? ` as ${email}` : ''} to finish it. ${reason}`.trim(),
+		signInToFinish: 'Sign in to finish this activation',
+		notifyMe: 'Tell me when it is done',
+		notificationTitle: 'Airlock License Manager',
 		unexpected:
 			'The activation could not finish because of an unexpected problem on this device. Try again; if it happens again, open Troubleshooting.',
 		refusedPrefix: 'Activation failed:',
