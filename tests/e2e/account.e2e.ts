@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestAccount } from './support/admin';
-import { apiClient, baseURL } from './support/api-client';
+import { apiClient, baseURL, errorCode } from './support/api-client';
 import { adminOn, startOwnServer } from './support/own-server';
 
 /** reliability.e2e.ts +21, cookies-https +22, update +23, update-pending +24, brute-force +25, troubleshooting +26. */
@@ -81,6 +81,22 @@ test('signed out, the account page says where to sign in', async ({ page }) => {
 		'/licenses'
 	);
 	await expect(page.getByLabel('Current password')).toHaveCount(0);
+});
+
+test('the account endpoints refuse cross-site requests', async () => {
+	const account = createTestAccount('account-csrf');
+	const api = await apiClient(account);
+	for (const [path, data] of [
+		['/api/v1/account/password', { currentPassword: account.password, newPassword: 'a brand new password' }],
+		['/api/v1/accounts', { email: `csrf-${Date.now()}@example.com`, password: 'a long password' }]
+	] as const) {
+		for (const origin of ['https://evil.example', 'null']) {
+			const response = await api.post(path, { headers: { origin }, data });
+			expect(await errorCode(response), `${path} from ${origin}`).toBe('403 cross_site_request');
+		}
+	}
+	// The password did not change.
+	expect((await signIn(await apiClient(), baseURL, account.email, account.password)).status()).toBe(200);
 });
 
 test('with SIGNUP=open, Create account makes an account that signs in; a registered e-mail gets the same answer and keeps its password', async ({
