@@ -92,7 +92,37 @@ export const en = {
 		changeLink: (number: string, project: string) => `link ${number} to ${project}`,
 		changeUnlink: (number: string) => `unlink ${number}`,
 		aProject: 'a project',
-		dismiss: 'Dismiss'
+		dismiss: 'Dismiss',
+		signedInAs: (email: string) => `Signed in as ${email}.`,
+		signOut: 'Sign out',
+		signOutTitle: (email: string) => `Sign out of ${email}`,
+		confirmSignOut: (email: string) =>
+			`Sign out of ${email}? The licenses activated on this device stay on it.`,
+		queuedAtSignOut: (count: number) =>
+			count === 1
+				? '1 change made with this account is still waiting for the server. Keep it to be sent at this account’s next sign-in here, or discard it?'
+				: `${count} changes made with this account are still waiting for the server. Keep them to be sent at this account’s next sign-in here, or discard them?`,
+		keepAndSignOut: (count: number) => (count === 1 ? 'Keep it and sign out' : 'Keep them and sign out'),
+		discardAndSignOut: (count: number) =>
+			count === 1 ? 'Discard it and sign out' : 'Discard them and sign out',
+		signingOut: 'Signing out…',
+		signOutOffline:
+			'This device is offline: the session can only be ended when it is online. Nothing was changed; try again then.',
+		signedOut: (email: string) => `Signed out of ${email}. The licenses activated on this device stay on it.`,
+		signedOutKept: (count: number) =>
+			count === 1
+				? '1 change is kept: it is sent when this account signs in here again.'
+				: `${count} changes are kept: they are sent when this account signs in here again.`,
+		signedOutDiscarded: (count: number) =>
+			count === 1 ? '1 change was discarded.' : `${count} changes were discarded.`,
+		sessionEnded: (age: string) =>
+			`Your session has ended: this is the copy from ${age}. Sign in to see the current list.`,
+		offlineSignedOut: 'This device is offline. Sign in when it is online to see your licenses and projects.',
+		othersWaiting: (email: string, count: number) =>
+			count === 1
+				? `1 change made as ${email} waits on this device until ${email} signs in here again.`
+				: `${count} changes made as ${email} wait on this device until ${email} signs in here again.`,
+		signInFirst: 'Sign in first: changes are made to an account’s own list.'
 	},
 	deferred: {
 		intro:
