@@ -2,7 +2,8 @@
 // the connection, read again whenever the storage changes — here, in another tab or in the service
 // worker — so every change shows at once. Every page starts here, so it imports nothing it does not
 // need at start: the workflows (and zod, and the formats) load when there is work for them.
-import { openLicenses, type Licenses } from '$lib/sdk';
+// From its module, not the SDK's index: the index also exports the check, which loads at the first check.
+import { openLicenses, type Licenses } from '$lib/sdk/open';
 import { dexieStorage, LicenseManagerDatabase } from '$lib/sdk/browser/dexie-storage';
 import { requestBackgroundSync } from '$lib/sdk/browser/background-sync';
 import { browserFiles } from '$lib/sdk/browser/files';

@@ -368,6 +368,10 @@ export const en = {
 		signIn: 'Sign in',
 		signInButton: 'Sign in',
 		signedInAs: (email: string) => `Signed in as ${email}.`,
+		signOut: 'Sign out',
+		signOutConfirm: (email: string) =>
+			`Sign out of ${email} on this phone? The licenses you activated stay on their computers.`,
+		signOutOffline: 'This phone is offline: the session can only be ended when it is back online.',
 		activate: 'Activate',
 		offline: 'This phone is offline: the request is kept and will be sent when it is back online.',
 		result: 'License files',

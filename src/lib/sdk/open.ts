@@ -10,6 +10,7 @@ import type { ImportError } from './licenses/import-decision.js';
 import type { ImportResult } from './licenses/license-store.js';
 import type { FileAccess } from './platform/files.js';
 import { readClock } from './time/clock-store.js';
+import { loadTrustedKeys } from './trusted-keys.js';
 import type { ActivationOutcome, RefreshOutcome } from './workflows/activation.js';
 import type { GeneratedRequest } from './workflows/deferred.js';
 import type { FlushOutcome } from './sync.js';
@@ -104,7 +105,6 @@ export async function openLicenses(options: OpenLicensesOptions): Promise<Licens
 
 	async function importLicenseFiles(files: LicenseFileInput[]): Promise<ImportReport[]> {
 		const { importLicenses } = await importing();
-		const { loadTrustedKeys } = await import('./trusted-keys.js');
 		const list = (Array.isArray(files) ? files : [files]).map((file, i) =>
 			typeof file === 'string'
 				? { text: file, source: `file ${i + 1}` }
