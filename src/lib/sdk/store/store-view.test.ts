@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { StoreEdit, StoreLicense } from '$lib/protocol/store.js';
-import { buildStoreView, formatAge } from './store-view.js';
+import { newOutboxItem } from '../outbox/outbox.js';
+import type { OutboxItem } from '../rows.js';
+import { buildStoreView, formatAge, pendingEdits, waitingForOtherAccounts } from './store-view.js';
 
 const A = '0b5c7c2e-1c1a-4b8e-9a43-00000000000a';
 const B = '0b5c7c2e-1c1a-4b8e-9a43-00000000000b';
@@ -46,6 +48,56 @@ describe('store view', () => {
 		const view = buildStoreView([license], [{ id: A, name: 'Alpha', nameStamp: at(1), deleted: at(5) }], []);
 		expect(view.projects).toEqual([]);
 		expect(view.licenses[0]).toMatchObject({ projectId: null, projectName: null });
+	});
+});
+
+describe('edits bound to their account', () => {
+	const edit = (name: string, wall: number): StoreEdit => ({
+		kind: 'project-name',
+		projectId: B,
+		name,
+		stamp: at(wall),
+		base: null
+	});
+	const item = (
+		account: string | undefined,
+		name: string,
+		wall: number,
+		state: OutboxItem['state'] = 'queued'
+	): OutboxItem => ({
+		...newOutboxItem('store-edit', { edit: edit(name, wall) }, wall),
+		state,
+		...(account === undefined ? {} : { account })
+	});
+	const outbox = [
+		item('ada@example.com', 'Ada’s', 10),
+		item('bob@example.com', 'Bob’s', 11),
+		item('bob@example.com', 'Bob’s, waiting', 12, 'needs-sign-in'),
+		item('ada@example.com', 'Ada’s, refused', 13, 'failed'),
+		item('ada@example.com', 'Ada’s, applied', 14, 'done'),
+		item(undefined, 'Nobody’s', 15),
+		{ ...newOutboxItem('refresh', { request: 'x' }, 16), account: 'ada@example.com' }
+	];
+
+	it('applies only the account’s own edits on its copy, never another’s or one that names none', () => {
+		const names = (account: string | null) =>
+			pendingEdits(outbox, account).map((e) => (e.kind === 'project-name' ? e.name : e.kind));
+		expect(names('ada@example.com')).toEqual(['Ada’s', 'Ada’s, applied']);
+		expect(names('Bob@Example.com')).toEqual(['Bob’s', 'Bob’s, waiting']);
+		expect(names('eve@example.com')).toEqual([]);
+		expect(names(null)).toEqual([]);
+		const view = buildStoreView([license], [], pendingEdits(outbox, 'ada@example.com'));
+		expect(view.projects.map((p) => p.name)).toEqual(['Ada’s, applied']);
+	});
+
+	it('counts the other accounts’ edits still to be sent, by account', () => {
+		expect(waitingForOtherAccounts(outbox, 'ada@example.com')).toEqual([
+			{ account: 'bob@example.com', count: 2 }
+		]);
+		expect(waitingForOtherAccounts(outbox, null)).toEqual([
+			{ account: 'ada@example.com', count: 1 },
+			{ account: 'bob@example.com', count: 2 }
+		]);
 	});
 });
 
