@@ -1,7 +1,8 @@
 // Two accounts on one browser profile (issue 21, items 3 and 4): each sees only its own License list
 // and projects; an edit one account queued and kept at its sign-out is never applied under the
 // other's session, and goes through when its own account signs in again; Sign out ends the session
-// on the server.
+// on the server. And a session that ended by itself (item 5): the list says so, with its copy's age.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, request as playwrightRequest, test, type Page } from '@playwright/test';
 import { storeLicensesResponseSchema } from '../../src/lib/protocol/store';
 import { syncResponseSchema } from '../../src/lib/protocol/api';
@@ -190,5 +191,57 @@ test('two accounts on one profile: each sees only its own list, a kept edit wait
 	await expect(page.locator('main')).not.toContainText(bobLicense.number);
 	await expect.poll(() => projectOf(ada, adaLicense.number), { timeout: 30_000 }).toBe(projectId);
 	expect(answersToAdasEdit.flat()).toContain('applied');
+	await context.close();
+});
+
+test('a session ended on the server: the License list says so with the age of its copy, beside the sign-in; Sign out by keyboard', async ({
+	browser
+}) => {
+	const ada = createTestAccount('ended');
+	const license = createTestLicense(ada.email);
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await page.goto('/licenses');
+	await signInOnStorePage(page, ada);
+	const row = page.locator(`tr[data-license="${license.number}"]`);
+	await expect(row).toBeVisible();
+
+	// Sign out from the keyboard: the dialog opens on Enter and Escape leaves everything as it was.
+	await signOutButton(page).focus();
+	await page.keyboard.press('Enter');
+	const dialog = page.getByRole('dialog', { name: `Sign out of ${ada.email}` });
+	await expect(dialog).toBeVisible();
+	await expect(dialog.getByRole('button', { name: 'Sign out' })).toBeFocused();
+	const serious = (await new AxeBuilder({ page }).analyze()).violations
+		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+		.map((v) => `${v.id}: ${v.help}`);
+	expect(serious).toEqual([]);
+	await page.keyboard.press('Escape');
+	await expect(dialog).toBeHidden();
+	await expect(page.getByText(`Signed in as ${ada.email}.`)).toBeVisible();
+
+	// The session ends on the server without this page (as an idle one does).
+	const cookie = (await context.cookies()).find((c) => c.name === 'airlock_session');
+	const elsewhere = await playwrightRequest.newContext({
+		baseURL,
+		extraHTTPHeaders: { origin: baseURL, cookie: `airlock_session=${cookie!.value}` }
+	});
+	expect((await elsewhere.delete('/api/v1/session')).ok()).toBe(true);
+	await elsewhere.dispose();
+
+	await page.reload();
+	await expect(
+		page.getByRole('status').filter({
+			hasText: 'Your session has ended: this is the copy from just now. Sign in to see the current list.'
+		})
+	).toBeVisible();
+	await expect(row).toBeVisible();
+	await expect(page.getByText(`Signed in as ${ada.email}.`)).toHaveCount(0);
+	const form = page.getByRole('form', { name: /^Sign in with your account/ });
+	await expect(form.getByLabel('User ID (e-mail)')).toHaveValue(ada.email);
+	await form.getByLabel('Password').fill(ada.password);
+	await form.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page.getByText(/^Synced /)).toBeVisible();
+	await expect(page.getByText('Your session has ended')).toHaveCount(0);
 	await context.close();
 });
