@@ -77,6 +77,10 @@ worker.addEventListener('sync', ((event: SyncEvent) => {
 		(async () => {
 			const core = await openCore({ storage: dexieStorage(new LicenseManagerDatabase()) });
 			const outcome = await flush(core, true);
+			// Open pages read again what this worker stored: IndexedDB does not tell other contexts.
+			if (outcome.sent > 0)
+				for (const client of await worker.clients.matchAll({ type: 'window' }))
+					client.postMessage({ type: 'STORAGE_CHANGED' });
 			// Still unreachable: reject so the browser schedules another attempt.
 			if (outcome.unreachable) throw new Error('the activation server is still unreachable');
 		})()

@@ -85,6 +85,12 @@ class AppState {
 		this.licenses = rows;
 		this.licensesRead = true;
 		storage.subscribe((tables) => void this.readRows(storage, tables));
+		// What the service worker stored (a Background Sync) reaches the page by its message.
+		const everything = new Set<TableName>(['licenses', 'outbox', 'syncState']);
+		navigator.serviceWorker?.addEventListener('message', (event: MessageEvent) => {
+			if ((event.data as { type?: string } | null)?.type === 'STORAGE_CHANGED')
+				void this.readRows(storage, everything);
+		});
 		await this.readRows(storage, new Set<TableName>(['outbox', 'syncState']));
 		setInterval(() => void this.readClock(), CLOCK_INTERVAL_MS);
 		window.addEventListener('online', () => void this.sync(true));
@@ -131,7 +137,10 @@ class AppState {
 			await checkServer(core);
 		} else {
 			const { flush } = await import('$lib/sdk/sync');
-			await flush(core, force);
+			const outcome = await flush(core, force);
+			// Nothing sent here: another context (the service worker, another tab) may have held the
+			// queue and sent it, and its writes are not announced to this page by IndexedDB.
+			if (outcome.sent === 0) await this.readRows(core.storage, new Set(['licenses', 'outbox', 'syncState']));
 		}
 		await this.readClock();
 	}

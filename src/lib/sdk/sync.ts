@@ -8,13 +8,25 @@ import { updateTrustedKeys } from './trusted-keys.js';
 
 export type { FlushOutcome } from './outbox/outbox.js';
 
-/** Sends every due item now (`force`: also those waiting for their next attempt). */
+/** Where the platform has Web Locks (pages and service workers), one flush per storage at a time. */
+interface LockManagerLike {
+	request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * Sends every due item now (`force`: also those waiting for their next attempt). A page and its
+ * service worker (or two tabs) never flush the same queue at once: each holds the storage's lock
+ * while it sends, so an item goes out once, and the one that waited finds it answered.
+ */
 export function flush(core: Core, force = false): Promise<FlushOutcome> {
 	// The trusted keys are brought up to date once per flush, not once per batch.
 	let keys: Promise<TrustedKeys> | undefined;
 	const trustedKeys = () => (keys ??= updateTrustedKeys(core.storage, core.api));
-	return flushOutbox(core.storage, core.api, (applied) => prepareResults(core, applied, trustedKeys), {
-		force,
-		now: () => core.clock.now()
-	});
+	const run = () =>
+		flushOutbox(core.storage, core.api, (applied) => prepareResults(core, applied, trustedKeys), {
+			force,
+			now: () => core.clock.now()
+		});
+	const locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
+	return locks ? locks.request(`airlock-flush:${core.storage.description}`, run) : run();
 }
