@@ -91,12 +91,15 @@ async function seed(page: Page, count: number): Promise<void> {
 			request.onerror = () => reject(request.error);
 		});
 		await new Promise<void>((resolve, reject) => {
-			const tx = db.transaction(['storeLicenses', 'storeProjects', 'syncState'], 'readwrite');
+			// The copy of one account, the one signed in on this device (copies are kept per account).
+			const account = 'bench@example.com';
+			const tx = db.transaction(['storeLicenses', 'storeProjects', 'syncState', 'settings'], 'readwrite');
 			tx.objectStore('storeLicenses').clear();
 			tx.objectStore('storeProjects').clear();
-			for (const license of licenses) tx.objectStore('storeLicenses').put(license);
-			for (const project of projects) tx.objectStore('storeProjects').put(project);
-			tx.objectStore('syncState').put({ key: 'storeSyncedAt', value: Date.now() });
+			for (const license of licenses) tx.objectStore('storeLicenses').put({ ...license, account });
+			for (const project of projects) tx.objectStore('storeProjects').put({ ...project, account });
+			tx.objectStore('syncState').put({ key: `storeSyncedAt:${account}`, value: Date.now() });
+			tx.objectStore('settings').put({ key: 'signedInAccount', value: account });
 			tx.oncomplete = () => resolve();
 			tx.onerror = () => reject(tx.error);
 		});

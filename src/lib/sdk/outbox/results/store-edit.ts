@@ -7,7 +7,7 @@ export const storeEdit: ResultModule<'store-edit'> = {
 	async prepare(core, applied) {
 		const now = core.clock.now();
 		return async (tx) => {
-			for (const { result } of applied) await recordLostEditsIn(tx, result, now);
+			for (const { item, result } of applied) await recordLostEditsIn(tx, result, now, item.account);
 		};
 	}
 };
