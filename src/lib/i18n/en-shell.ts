@@ -36,6 +36,7 @@ export const enShell = {
 		refresh: 'Refresh',
 		licenseList: 'License list',
 		projects: 'Projects',
+		account: 'Account',
 		troubleshooting: 'Troubleshooting'
 	},
 	status: {
