@@ -15,6 +15,11 @@ env.DATA_DIR = resolve(root, env.DATA_DIR ?? 'data');
 mkdirSync(env.DATA_DIR, { recursive: true });
 // The body limit of adapter-node is a last line of defence; routes enforce their own, smaller limits.
 env.BODY_SIZE_LIMIT ??= '5M';
+// Node closes a kept-alive connection after 5 idle seconds by default; a client (or a proxy) that
+// reuses it at that moment gets a reset instead of an answer. Idle connections stay longer than the
+// usual proxies' own idle timeout (60 s), so it is the client that closes them, never mid-request.
+env.KEEP_ALIVE_TIMEOUT ??= '65';
+env.HEADERS_TIMEOUT ??= '66';
 
 const server = spawn(process.execPath, [buildEntry], { cwd: root, env, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));

@@ -69,8 +69,11 @@ test('ten operations queued in version N are sent exactly once after N+1 is depl
 
 		proxy.holdSync(false);
 		// No reload from here on: a navigation could cut a send short after the server got it, and the
-		// queue would rightly go again. The app's own probe (every 15 s while work waits) sends it.
+		// queue would rightly go again. The connection comes back (the browser's online event): the app
+		// sends its whole queue at once, whatever the back-off of the refused attempts said.
 		await page.getByRole('link', { name: 'License Manager' }).click();
+		await context.setOffline(true);
+		await context.setOffline(false);
 		for (const number of licenses)
 			await expect(page.locator(`tr[data-license="${number}"]`)).toBeVisible({ timeout: 30_000 });
 		await expect(page.getByText('Nothing waiting for the server')).toBeVisible();
