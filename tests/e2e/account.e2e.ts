@@ -83,6 +83,25 @@ test('signed out, the account page says where to sign in', async ({ page }) => {
 	await expect(page.getByLabel('Current password')).toHaveCount(0);
 });
 
+test('Sign out on the account page asks first, ends the session on the server, and keeps the device’s licenses', async ({
+	page
+}) => {
+	const account = createTestAccount('account');
+	expect((await signIn(page.request, baseURL, account.email, account.password)).status()).toBe(200);
+	await page.goto('/account');
+	await expect(page.getByText(`Signed in as ${account.email}.`)).toBeVisible();
+	let question = '';
+	page.once('dialog', (dialog) => {
+		question = dialog.message();
+		void dialog.accept();
+	});
+	await page.getByRole('button', { name: 'Sign out' }).click();
+	await expect(page.getByRole('status').filter({ hasText: `Signed out of ${account.email}` })).toBeVisible();
+	expect(question).toContain('licenses activated on this device stay');
+	expect((await page.request.get('/api/v1/session')).status()).toBe(401);
+	await expect(page.getByText('Sign in to change your password')).toBeVisible();
+});
+
 test('the account endpoints refuse cross-site requests', async () => {
 	const account = createTestAccount('account-csrf');
 	const api = await apiClient(account);

@@ -237,6 +237,10 @@ test('a session ended on the server: the License list says so with the age of it
 	).toBeVisible();
 	await expect(row).toBeVisible();
 	await expect(page.getByText(`Signed in as ${ada.email}.`)).toHaveCount(0);
+	// Opened again later: still the ended session's copy, said to be one (only a sign-out hides it).
+	await page.reload();
+	await expect(page.getByRole('status').filter({ hasText: 'Your session has ended' })).toBeVisible();
+	await expect(row).toBeVisible();
 	const form = page.getByRole('form', { name: /^Sign in with your account/ });
 	await expect(form.getByLabel('User ID (e-mail)')).toHaveValue(ada.email);
 	await form.getByLabel('Password').fill(ada.password);

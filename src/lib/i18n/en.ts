@@ -388,6 +388,13 @@ export const en = {
 	},
 	account: {
 		title: 'Your account',
+		signOut: 'Sign out',
+		signOutConfirm: (email: string) =>
+			`Sign out of ${email}? The licenses activated on this device stay on it, and changes queued for this account wait for its next sign-in.`,
+		signedOut: (email: string) =>
+			`Signed out of ${email}. The licenses activated on this device are still here.`,
+		signOutOffline:
+			'The activation server cannot be reached: the session can only be ended when you are online.',
 		createTitle: 'Create account',
 		createIntro:
 			'Choose your user ID (an e-mail address) and a password; then sign in with them to activate and see your licenses.',

@@ -10,6 +10,11 @@ import type { OutboxItem } from './rows.js';
 import { outboxItemSchema } from './rows.js';
 
 export const SIGNED_IN_SETTING = 'signedInAccount';
+/**
+ * The account whose session ended on the server (expired, or ended elsewhere) without a sign-out
+ * here: its offline copy is still shown, said to be a copy, until someone signs in or out.
+ */
+export const SESSION_ENDED_SETTING = 'sessionEndedAccount';
 
 const normalized = (email: string) => email.trim().toLowerCase();
 
@@ -19,12 +24,25 @@ export async function signedInAccount(storage: LicenseStorage): Promise<string |
 	return typeof row?.value === 'string' ? row.value : null;
 }
 
-async function rememberAccount(storage: LicenseStorage, email: string | null): Promise<void> {
-	await storage.transaction('rw', ['settings'], (tx) =>
-		email === null
-			? tx.delete('settings', SIGNED_IN_SETTING)
-			: tx.put('settings', { key: SIGNED_IN_SETTING, value: normalized(email) })
-	);
+/** The account whose session ended without a sign-out on this device, or null. */
+export async function sessionEndedAccount(storage: LicenseStorage): Promise<string | null> {
+	const row = await storage.transaction('r', ['settings'], (tx) => tx.get('settings', SESSION_ENDED_SETTING));
+	return typeof row?.value === 'string' ? row.value : null;
+}
+
+/**
+ * Who is signed in now (null: nobody). `ended`: the session of the account remembered so far ended
+ * on the server, not by a sign-out here, so its copy stays on show as a copy.
+ */
+async function rememberAccount(storage: LicenseStorage, email: string | null, ended = false): Promise<void> {
+	await storage.transaction('rw', ['settings'], async (tx) => {
+		const before = await tx.get('settings', SIGNED_IN_SETTING);
+		if (email === null) await tx.delete('settings', SIGNED_IN_SETTING);
+		else await tx.put('settings', { key: SIGNED_IN_SETTING, value: normalized(email) });
+		if (ended && typeof before?.value === 'string')
+			await tx.put('settings', { key: SESSION_ENDED_SETTING, value: before.value });
+		else if (!ended) await tx.delete('settings', SESSION_ENDED_SETTING);
+	});
 }
 
 export type SignInOutcome =
@@ -32,7 +50,7 @@ export type SignInOutcome =
 
 /** Signs in; the work queued for this account goes back in the queue at once. */
 export async function signIn(core: Core, email: string, password: string): Promise<SignInOutcome> {
-	const outcome = await core.api.signIn(email, password);
+	const outcome = await core.api.signIn(normalized(email), password);
 	if (outcome.kind === 'unreachable') return { ok: false, unreachable: true };
 	if (outcome.kind === 'refused') return { ok: false, unreachable: false, error: outcome.error };
 	const signedIn = outcome.value.account.email;
@@ -46,7 +64,8 @@ export async function checkSession(core: Core): Promise<string | null | 'unreach
 	const outcome = await core.api.whoAmI();
 	if (outcome.kind === 'unreachable') return 'unreachable';
 	const email = outcome.kind === 'ok' ? normalized(outcome.value.account.email) : null;
-	if (email !== (await signedInAccount(core.storage))) await rememberAccount(core.storage, email);
+	if (email !== (await signedInAccount(core.storage)))
+		await rememberAccount(core.storage, email, email === null);
 	return email;
 }
 

@@ -4,7 +4,7 @@
 // sign-in or sign-out is followed at once); with none, nothing is shown but the sign-in.
 import { projectNameSchema, type Stamp, type StoreEdit } from '$lib/protocol/store';
 import type { ApiError } from '$lib/protocol/api';
-import { queuedFor, signedInAccount, signIn, signOut } from '$lib/sdk/account';
+import { queuedFor, sessionEndedAccount, signedInAccount, signIn, signOut } from '$lib/sdk/account';
 import type { StoreConflictRow, StoreLicenseRow, StoreProjectRow } from '$lib/sdk/store/store-rows';
 import { buildStoreView, pendingEdits, waitingForOtherAccounts } from '$lib/sdk/store/store-view';
 import { dismissConflict, pullStore, queueStoreEdit, readStoreCopy } from '$lib/sdk/store/store-sync';
@@ -60,7 +60,11 @@ class StoreState {
 			if (tables.has('storeLicenses') || tables.has('storeProjects') || tables.has('storeConflicts'))
 				void this.read();
 		});
-		await this.show(await signedInAccount(core.storage));
+		const remembered = await signedInAccount(core.storage);
+		// A session that ended on the server (not by a sign-out here): its copy is shown, said to be one.
+		const ended = remembered === null ? await sessionEndedAccount(core.storage) : null;
+		if (ended !== null) this.signedIn = false;
+		await this.show(remembered ?? ended);
 		$effect.root(() => {
 			// When the queue empties (edits reached the server), fetch the result of everyone's edits.
 			$effect(() => {

@@ -70,7 +70,7 @@ export async function accountForOperation(
 		if (signIn.code === 'invalid_credentials')
 			return refuse(
 				'invalid_credentials',
-				'The e-mail address or the password given with this activation is not right. Activate again with the right ones.'
+				'The e-mail address or the password given with this activation is not right (or the password was changed since). Activate again with the current ones.'
 			);
 		return waitFor(signIn.code, signIn.message);
 	}
