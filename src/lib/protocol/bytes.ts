@@ -48,8 +48,8 @@ export function nodeSha512(node: NodeHash, bytes: Uint8Array): Uint8Array {
 }
 
 /**
- * SHA-512 without loading tweetnacl: node:crypto on Node, WebCrypto in browsers and service workers,
- * tweetnacl (sync-ids.ts) only where neither exists. Synchronous code uses sync-ids.ts instead.
+ * SHA-512, natively where it can: node:crypto on Node, WebCrypto in browsers and service workers, a
+ * JavaScript one (sync-ids.ts) only where neither exists. Synchronous code uses sync-ids.ts instead.
  */
 export async function digestSha512(
 	bytes: Uint8Array,
@@ -58,7 +58,7 @@ export async function digestSha512(
 	if (runtime.node) return nodeSha512(runtime.node, bytes);
 	if (runtime.subtle)
 		return new Uint8Array(await runtime.subtle.digest('SHA-512', bytes as Uint8Array<ArrayBuffer>));
-	return (await import('./sync-ids.js')).tweetnaclSha512(bytes);
+	return (await import('./sync-ids.js')).javascriptSha512(bytes);
 }
 
 /** The bytes of a string of hex digit pairs (checked by its caller). */

@@ -4,7 +4,7 @@ import { keyPairFromSeed } from './ed25519-tweetnacl.js';
 import { computeDeviceId, DEVICE_ID_PATTERN, normalizeDeviceId } from './device-id.js';
 import { createHash } from 'node:crypto';
 import { digestSha512, utf8 } from './bytes.js';
-import { deviceIdOf, keyIdOf, sha512 } from './sync-ids.js';
+import { deviceIdOf, javascriptSha512, keyIdOf, sha512 } from './sync-ids.js';
 import { computeKeyId } from './vendor-keys.js';
 
 const publicKey = fc.uint8Array({ minLength: 32, maxLength: 32 });
@@ -36,7 +36,7 @@ describe('device ids', () => {
 	});
 });
 
-describe('ids hashed without tweetnacl', () => {
+describe('ids hashed asynchronously and synchronously', () => {
 	it('computeDeviceId and computeKeyId give the synchronous ids', async () => {
 		await fc.assert(
 			fc.asyncProperty(publicKey, async (key) => {
@@ -48,12 +48,16 @@ describe('ids hashed without tweetnacl', () => {
 		await expect(computeDeviceId(new Uint8Array(31))).rejects.toThrow(RangeError);
 	});
 
-	it('SHA-512 is the same from node:crypto, WebCrypto and tweetnacl (where neither exists)', async () => {
+	it('SHA-512 is the same from node:crypto, WebCrypto and the JavaScript one (where neither exists)', async () => {
 		const bytes = utf8('airlock');
 		const expected = createHash('sha512').update(bytes).digest();
 		expect(await digestSha512(bytes)).toEqual(new Uint8Array(expected));
 		expect(await digestSha512(bytes, { subtle: globalThis.crypto.subtle })).toEqual(new Uint8Array(expected));
 		expect(await digestSha512(bytes, {})).toEqual(new Uint8Array(expected));
 		expect(sha512(bytes)).toEqual(new Uint8Array(expected));
+		expect(javascriptSha512(bytes)).toEqual(new Uint8Array(expected));
+		// Past one 128-byte block, as long keys and files are.
+		const long = utf8('x'.repeat(1000));
+		expect(javascriptSha512(long)).toEqual(new Uint8Array(createHash('sha512').update(long).digest()));
 	});
 });

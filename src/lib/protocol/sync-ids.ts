@@ -1,17 +1,18 @@
 // Device and key ids computed synchronously, for the formats' synchronous checks and the server:
-// SHA-512 from node:crypto on Node, tweetnacl elsewhere. Code that can wait uses computeDeviceId
-// (device-id.ts) and computeKeyId (vendor-keys.ts), which hash with WebCrypto and need no tweetnacl.
-import nacl from 'tweetnacl';
+// SHA-512 from node:crypto on Node, @noble/hashes elsewhere (a few KB, where tweetnacl would bring a
+// whole signature library to a page that only checks licenses). Code that can wait uses
+// computeDeviceId (device-id.ts) and computeKeyId (vendor-keys.ts), which hash with WebCrypto.
+import { sha512 as nobleSha512 } from '@noble/hashes/sha2.js';
 import { nodeHash, nodeSha512, toHex } from './bytes.js';
 import { checkDeviceKeySize, deviceIdFromDigest } from './device-id.js';
 
 export function sha512(bytes: Uint8Array): Uint8Array {
-	return nodeHash ? nodeSha512(nodeHash, bytes) : tweetnaclSha512(bytes);
+	return nodeHash ? nodeSha512(nodeHash, bytes) : javascriptSha512(bytes);
 }
 
-/** tweetnacl's SHA-512: the last resort of digestSha512 (bytes.ts), where no native hash exists. */
-export function tweetnaclSha512(bytes: Uint8Array): Uint8Array {
-	return nacl.hash(bytes);
+/** A JavaScript SHA-512: the last resort of digestSha512 (bytes.ts), where no native hash exists. */
+export function javascriptSha512(bytes: Uint8Array): Uint8Array {
+	return nobleSha512(bytes);
 }
 
 /** The device id of an Ed25519 public key. */

@@ -2,7 +2,6 @@
 // even if someone edits the storage (changes an expiry, copies a row from another computer). Each
 // signed text is verified once per set of trusted keys (signature, key, device binding); its dates
 // are judged at every check, on the trusted clock (evaluate.ts).
-import { verifyEmergencyUse } from '$lib/protocol/emergency-license.js';
 import { parseLicenseFile, verifyLicense, type LicenseErrorCode } from '$lib/protocol/license-file.js';
 import { LICENSE_QR_PREFIX, verifyLicenseQr } from '$lib/protocol/qr-payload.js';
 import type { TrustedKeys } from '$lib/protocol/vendor-keys.js';
@@ -52,6 +51,9 @@ function reasonOfLicenseError(code: LicenseErrorCode): CheckReason {
 export async function verifyStored(text: string, context: VerifyContext): Promise<Verified> {
 	const trimmed = text.trim();
 	if (trimmed.includes(EMERGENCY_USE_LABEL)) {
+		// Loaded only for an emergency use (5 days, once per device): a page that checks ordinary
+		// licenses does not carry the emergency formats.
+		const { verifyEmergencyUse } = await import('$lib/protocol/emergency-license.js');
 		const verified = await verifyEmergencyUse(text, {
 			trustedKeys: context.trustedKeys,
 			devicePublicKey: context.devicePublicKey,
