@@ -14,8 +14,7 @@ import {
 } from './armor.js';
 import { encodeBase64url } from './base64url.js';
 import { bytesEqual } from './bytes.js';
-import { DEVICE_ID_PATTERN } from './device-id.js';
-import { deviceIdOf } from './sync-ids.js';
+import { computeDeviceId, DEVICE_ID_PATTERN } from './device-id.js';
 import { verify } from './ed25519.js';
 import {
 	decodeKey,
@@ -160,12 +159,13 @@ export function licenseSignedBytes(license: LicensePayload): Uint8Array {
 }
 
 /** Checks what the fields mean once their syntax is right (the same for every encoding). */
+const malformed = (field: string, message: string): LicenseError => ({
+	code: 'license_malformed',
+	field,
+	message: `The license file is damaged: ${message}`
+});
+
 export function checkLicenseFields(license: LicensePayload): LicenseError | null {
-	const malformed = (field: string, message: string): LicenseError => ({
-		code: 'license_malformed',
-		field,
-		message: `The license file is damaged: ${message}`
-	});
 	const number = parseLicenseNumber(license.licenseNumber);
 	if (!number.ok || number.licenseNumber !== license.licenseNumber)
 		return malformed('License', 'the license number is not valid.');
@@ -191,9 +191,6 @@ export function checkLicenseFields(license: LicensePayload): LicenseError | null
 		return malformed('Expansion', 'the expansions are not valid.');
 	}
 	if (!isEmail(license.email)) return malformed('Email', 'the e-mail address is not valid.');
-	if (license.devicePublicKey.length !== 32 || deviceIdOf(license.devicePublicKey) !== license.deviceId) {
-		return malformed('Device-Id', 'the device id does not belong to the device key.');
-	}
 	if (!isSupportedTime(license.issuedAt)) return malformed('Issued-At', 'the issue time is not valid.');
 	if (license.expiresAt !== null && !isSupportedTime(license.expiresAt))
 		return malformed('Expires-At', 'the expiry time is not valid.');
@@ -205,11 +202,26 @@ export function checkLicenseFields(license: LicensePayload): LicenseError | null
 	return null;
 }
 
+/**
+ * checkLicenseFields, then whether the device id belongs to the device key: hashed natively
+ * (WebCrypto, node:crypto), so a page that only verifies licenses carries no JavaScript SHA-512.
+ */
+export async function checkLicense(license: LicensePayload): Promise<LicenseError | null> {
+	const problem = checkLicenseFields(license);
+	if (problem) return problem;
+	if (
+		license.devicePublicKey.length !== 32 ||
+		(await computeDeviceId(license.devicePublicKey)) !== license.deviceId
+	)
+		return malformed('Device-Id', 'the device id does not belong to the device key.');
+	return null;
+}
+
 export async function signLicense(
 	payload: LicensePayload,
 	sign: (message: Uint8Array) => Promise<Uint8Array> | Uint8Array
 ): Promise<SignedLicense> {
-	const problem = checkLicenseFields(payload);
+	const problem = await checkLicense(payload);
 	if (problem) throw new RangeError(problem.message);
 	return { ...payload, signature: await sign(licenseSignedBytes(payload)) };
 }
@@ -342,7 +354,7 @@ export async function verifyLicense(
 			'license_unsupported_algorithm',
 			`This license is signed with ${algorithm.slice(0, 20)}, which the License Manager does not accept.`
 		);
-	const problem = checkLicenseFields(license);
+	const problem = await checkLicense(license);
 	if (problem) return { ok: false, error: problem };
 	const key = options.trustedKeys.get(license.kid);
 	if (!key)

@@ -9,7 +9,7 @@
 import { decodeBase64url, encodeBase64url } from './base64url.js';
 import { ByteReader, ByteWriter, TruncatedInputError } from './binary.js';
 import { fromHex, toHex } from './bytes.js';
-import { deviceIdOf } from './sync-ids.js';
+import { computeDeviceId } from './device-id.js';
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from './ed25519.js';
 import { NONCE_BYTES } from './fields.js';
 import {
@@ -100,7 +100,7 @@ export async function parseRequestQr(text: string): Promise<RequestResult> {
 			purpose,
 			licenseNumbers,
 			email,
-			deviceId: deviceIdOf(devicePublicKey),
+			deviceId: await computeDeviceId(devicePublicKey),
 			devicePublicKey,
 			createdAt,
 			nonce,
@@ -199,7 +199,7 @@ export async function verifyLicenseQr(text: string, options: VerifyOptions): Pro
 			parent,
 			expansions,
 			email,
-			deviceId: deviceIdOf(devicePublicKey),
+			deviceId: await computeDeviceId(devicePublicKey),
 			devicePublicKey,
 			issuedAt,
 			expiresAt: expiresSeconds === 0 ? null : expiresSeconds * 1000,
