@@ -3,7 +3,6 @@
 // code bundled for the benchmark (browser/client-bench.ts), served on the server's origin so its
 // requests are same-origin like the installed app's.
 import { chromium, type Page } from '@playwright/test';
-import { build } from 'esbuild';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +26,7 @@ import { createAccount } from '../../src/lib/server/services/account.service';
 import { createLicense } from '../../src/lib/server/services/catalogue.service';
 import { ensureBuild } from '../ensure-build.js';
 import type { ClientBench, LicenseFixture } from './browser/client-bench';
+import { browserBundle } from './bundle';
 import { formatNumber, type Row } from './measure';
 import { BENCH_PORTS, CHROMIUM_LAUNCH, startAppServer } from './servers';
 
@@ -34,29 +34,11 @@ const FILES = 1_000;
 const OPERATIONS = 10_000;
 const EMAIL = 'flush@example.com';
 const PASSWORD = 'flush-password';
-const lib = fileURLToPath(new URL('../../src/lib', import.meta.url));
 
 /** The benchmark page's script: the app's client modules, bundled as the app bundles them. */
 async function bundle(): Promise<string> {
-	const result = await build({
-		entryPoints: [fileURLToPath(new URL('./browser/client-bench.ts', import.meta.url))],
-		bundle: true,
-		format: 'esm',
-		target: 'es2022',
-		write: false,
-		minify: true,
-		plugins: [
-			{
-				name: 'sveltekit-lib',
-				setup(b) {
-					b.onResolve({ filter: /^\$lib\// }, async (args) =>
-						b.resolve(`./${args.path.slice('$lib/'.length)}`, { resolveDir: lib, kind: args.kind })
-					);
-				}
-			}
-		]
-	});
-	return result.outputFiles[0]!.text;
+	const { files } = await browserBundle(fileURLToPath(new URL('./browser/client-bench.ts', import.meta.url)));
+	return files[0]!.text;
 }
 
 /** 1,000 license files for this device, signed by a vendor key the page trusts. */

@@ -2,7 +2,6 @@
 // folder, and in Chromium over IndexedDB — and the gzip size of a web page that imports only the
 // check from the packaged library (dist/, built first when stale).
 import { chromium } from '@playwright/test';
-import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,6 +11,7 @@ import { verify } from '../../src/lib/protocol/ed25519';
 import { openLicenses } from '../../src/lib/sdk';
 import { nodePlatform } from '../../src/lib/sdk/node';
 import packageSdk from '../../tests/e2e/support/packaged-sdk';
+import { browserBundle } from './bundle';
 import { formatNumber, type Row } from './measure';
 import { checkFixtures, medianCheckMs } from './sdk-fixtures';
 import { CHROMIUM_LAUNCH } from './servers';
@@ -59,52 +59,18 @@ async function nodeCheckMs(): Promise<number> {
 	}
 }
 
-async function bundleText(entry: string, options: { lib?: boolean } = {}): Promise<string> {
-	const lib = here('../../src/lib');
-	const result = await build({
-		entryPoints: [entry],
-		bundle: true,
-		format: 'esm',
-		target: 'es2022',
-		platform: 'browser',
-		write: false,
-		minify: true,
-		plugins: options.lib
-			? [
-					{
-						name: 'sveltekit-lib',
-						setup(b) {
-							b.onResolve({ filter: /^\$lib\// }, async (args) =>
-								b.resolve(`./${args.path.slice('$lib/'.length)}`, { resolveDir: lib, kind: args.kind })
-							);
-						}
-					}
-				]
-			: []
-	});
-	return result.outputFiles[0]!.text;
-}
-
 /**
  * The gzip bytes a page loads before its first check: its bundle and the chunks it imports statically,
  * split as a vendor's bundler splits it (what loads lazily — tweetnacl for a browser without Ed25519 —
  * is not counted).
  */
 async function initialScriptGzip(entry: string): Promise<number> {
-	const result = await build({
-		entryPoints: [entry],
-		bundle: true,
-		format: 'esm',
-		target: 'es2022',
-		platform: 'browser',
-		write: false,
-		minify: true,
+	const { files, metafile } = await browserBundle(entry, {
 		splitting: true,
-		metafile: true,
 		outdir: join(tmpdir(), 'airlock-check-page')
 	});
-	const outputs = result.metafile.outputs;
-	const texts = new Map(result.outputFiles.map((file) => [file.path, file.text]));
+	const outputs = metafile.outputs;
+	const texts = new Map(files.map((file) => [file.path, file.text]));
 	const start = Object.keys(outputs).find((name) => outputs[name]!.entryPoint);
 	const loaded = new Set<string>();
 	const visit = (name: string) => {
@@ -119,7 +85,7 @@ async function initialScriptGzip(entry: string): Promise<number> {
 }
 
 async function chromiumCheckMs(): Promise<number> {
-	const script = await bundleText(here('./browser/sdk-check-bench.ts'), { lib: true });
+	const script = (await browserBundle(here('./browser/sdk-check-bench.ts'))).files[0]!.text;
 	const browser = await chromium.launch(CHROMIUM_LAUNCH);
 	try {
 		const page = await browser.newPage();
