@@ -185,14 +185,18 @@ async function checkPassword(
 	return { ok: true, account };
 }
 
-export async function login(
+/**
+ * A sign-in's check of the credentials, with its limits and lockout, without the session: for work
+ * that carries its own credentials (a queued operation's sealed authorization).
+ */
+export async function verifyCredentials(
 	db: Db,
 	email: string,
 	password: string,
 	clientAddress: string,
 	now: number,
 	options: AuthOptions = {}
-): Promise<LoginResult> {
+): Promise<{ ok: true; account: SessionAccount } | Exclude<PasswordCheck, { ok: true }>> {
 	const cost = options.passwordCost ?? DEFAULT_PASSWORD_COST;
 	const checked = await checkPassword(
 		db,
@@ -208,8 +212,26 @@ export async function login(
 	if (needsRehash(account.password_hash, cost)) {
 		await updatePasswordHash(db, account.id, await hashPassword(password, cost));
 	}
-	const session = await startSession(db, account.id, now, options.sessionPolicy ?? configuredSessionPolicy());
-	return { ok: true, ...session, account: { id: account.id, email: account.email } };
+	return { ok: true, account: { id: account.id, email: account.email } };
+}
+
+export async function login(
+	db: Db,
+	email: string,
+	password: string,
+	clientAddress: string,
+	now: number,
+	options: AuthOptions = {}
+): Promise<LoginResult> {
+	const verified = await verifyCredentials(db, email, password, clientAddress, now, options);
+	if (!verified.ok) return verified;
+	const session = await startSession(
+		db,
+		verified.account.id,
+		now,
+		options.sessionPolicy ?? configuredSessionPolicy()
+	);
+	return { ok: true, ...session, account: verified.account };
 }
 
 /**

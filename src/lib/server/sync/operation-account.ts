@@ -9,7 +9,7 @@ import {
 	type SealKeyPair
 } from '$lib/protocol/sealed-authorization';
 import type { Db } from '../db/schema';
-import { login, logout } from '../services/auth.service';
+import { verifyCredentials } from '../services/auth.service';
 import type { OperationOutcome, SyncAccount } from './operation';
 
 export interface AuthorizationContext {
@@ -65,7 +65,7 @@ export async function accountForOperation(
 			'authorization_expired',
 			'The saved authorization of this operation has expired (it lasts 7 days). Sign in to finish it.'
 		);
-	const signIn = await login(ctx.db, sealed.email, sealed.password, ctx.clientAddress, ctx.now);
+	const signIn = await verifyCredentials(ctx.db, sealed.email, sealed.password, ctx.clientAddress, ctx.now);
 	if (!signIn.ok) {
 		if (signIn.code === 'invalid_credentials')
 			return refuse(
@@ -74,7 +74,5 @@ export async function accountForOperation(
 			);
 		return waitFor(signIn.code, signIn.message);
 	}
-	// Only the check of the credentials was wanted: the session it opened ends at once.
-	await logout(ctx.db, signIn.token);
 	return { kind: 'account', account: signIn.account };
 }
