@@ -1,4 +1,6 @@
 // See https://svelte.dev/docs/kit/types#app.d.ts
+import type { ServerContext } from '$lib/server/context';
+
 declare global {
 	namespace App {
 		interface Error {
@@ -7,6 +9,8 @@ declare global {
 		interface Locals {
 			/** The signed-in account (API requests with a live session cookie), else null. */
 			account: { id: string; email: string } | null;
+			/** The server's configuration, database and signing key (set by the hooks for API requests). */
+			server: ServerContext;
 		}
 	}
 }

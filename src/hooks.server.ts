@@ -1,10 +1,12 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
-import { fail } from '$lib/server/http/api-error';
+import { errorResponse, fail } from '$lib/server/http/api-error';
+import { DATABASE_UNAVAILABLE } from '$lib/server/health/health.service';
 import { isCrossSiteRequest } from '$lib/server/http/same-origin';
 import { readSessionCookie } from '$lib/server/http/session-cookie';
 import { getServerContext } from '$lib/server/context';
 import { scheduleHousekeeping } from '$lib/server/housekeeping';
-import { sessionFromToken } from '$lib/server/services/auth.service';
+import { sessionFromToken } from '$lib/server/accounts/auth.service';
+import type { ServerContext } from '$lib/server/context';
 import { API_PREFIX } from '$lib/protocol/api';
 import { building } from '$app/environment';
 
@@ -23,16 +25,30 @@ export const init: ServerInit = async () => {
 	scheduleHousekeeping(db);
 };
 
+/** The process's context, or null when it cannot be opened (the database does not answer). */
+async function serverContext(): Promise<ServerContext | null> {
+	try {
+		return await getServerContext();
+	} catch (error) {
+		console.error('The server cannot open its database:', error);
+		return null;
+	}
+}
+
 export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.account = null;
 	if (event.url.pathname.startsWith(`${API_PREFIX}/`)) {
 		if (isCrossSiteRequest(event.request, event.url)) {
 			return fail('cross_site_request', 'This request came from another site and was refused.');
 		}
+		const server = await serverContext();
+		if (!server) {
+			return errorResponse(DATABASE_UNAVAILABLE);
+		}
+		event.locals.server = server;
 		const token = readSessionCookie(event.cookies, event.url);
 		if (token) {
-			const { db } = await getServerContext();
-			const session = await sessionFromToken(db, token, Date.now());
+			const session = await sessionFromToken(server.db, token, Date.now());
 			event.locals.account = session?.account ?? null;
 		}
 	}

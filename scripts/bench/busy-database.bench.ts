@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseConfig } from '../../src/lib/server/config';
 import { openServerContext } from '../../src/lib/server/context';
-import { createLicense } from '../../src/lib/server/services/catalogue.service';
+import { createLicense } from '../../src/lib/server/catalogue/catalogue.service';
 import { ensureBuild } from '../ensure-build.js';
 import { activationBodies, runLoad, seed, signIn } from './activation.bench';
 import { formatNumber, type Row } from './measure';

@@ -8,7 +8,7 @@ import { MAX_SERVER_TIME_CHARS } from './server-time.js';
 
 export const API_PREFIX = '/api/v1';
 
-export { apiErrorSchema, type ApiError } from './api-error.js';
+export { apiErrorSchema, type ApiError, type ApiErrorCode } from './api-error.js';
 
 export const credentialsSchema = z.object({
 	email: z.string().trim().toLowerCase().min(3).max(254),

@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { decodeBase64url } from '$lib/protocol/base64url';
-import { sessionPolicyOf, type SessionPolicy } from './services/session-policy';
+import { sessionPolicyOf, type SessionPolicy } from './accounts/session-policy';
 
 export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 

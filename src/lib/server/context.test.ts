@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { parseConfig } from './config';
 import { openServerContext } from './context';
-import { TEST_PASSWORD_COST } from './services/password';
-import { publishedKeys } from './services/signing-keys.service';
+import { TEST_PASSWORD_COST } from './accounts/password';
+import { publishedKeys } from './keys/signing-keys.service';
 
 const folder = mkdtempSync(join(tmpdir(), 'airlock-context-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));

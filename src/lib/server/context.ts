@@ -5,10 +5,10 @@ import { getConfig, type ServerConfig } from './config';
 import { createDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import type { Db } from './db/schema';
-import { ensureCatalogue } from './services/catalogue.service';
-import { describeDemoSeed, seedDemo } from './services/demo';
-import { DEFAULT_PASSWORD_COST, type PasswordCost } from './services/password';
-import { loadSigningKey, type VendorSigningKey } from './services/signing-keys.service';
+import { ensureCatalogue } from './catalogue/catalogue.service';
+import { describeDemoSeed, seedDemo } from './catalogue/demo';
+import { DEFAULT_PASSWORD_COST, type PasswordCost } from './accounts/password';
+import { loadSigningKey, type VendorSigningKey } from './keys/signing-keys.service';
 
 export interface ServerContext {
 	config: ServerConfig;

@@ -1,10 +1,10 @@
 import { expect, it } from 'vitest';
 import { describeEachDatabase } from './testing/databases';
 import { housekeeping } from './housekeeping';
-import { storeAnswer, storedAnswer } from './activation/activation-queries';
+import { storeAnswer, storedAnswer } from './activation/requests.repository';
 import { REQUEST_MAX_AGE_MS } from './activation/activation.service';
-import { createAccount } from './services/account.service';
-import { TEST_PASSWORD_COST } from './services/password';
+import { createAccount } from './accounts/account.service';
+import { TEST_PASSWORD_COST } from './accounts/password';
 import { insertConflict } from './store/store.repository';
 import { CONFLICT_RETENTION_MS } from './store/store.service';
 

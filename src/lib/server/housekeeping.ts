@@ -3,8 +3,8 @@
 // store edits no longer handed out.
 import { REQUEST_MAX_AGE_MS } from './activation/activation.service';
 import type { Db } from './db/schema';
-import { pruneRequestRecords } from './repositories/requests.repository';
-import { pruneAuthState } from './services/auth.service';
+import { pruneRequestRecords } from './activation/requests.repository';
+import { pruneAuthState } from './accounts/auth.service';
 import { pruneConflicts } from './store/store.repository';
 import { CONFLICT_RETENTION_MS } from './store/store.service';
 

@@ -5,20 +5,16 @@ import { generateKeyPair } from '$lib/protocol/ed25519-tweetnacl';
 import { verifyLicenseFile } from '$lib/protocol/license-file';
 import type { ActivationResponse } from '$lib/protocol/api';
 import { describeEachDatabase } from '../testing/databases';
-import { createAccount } from '../services/account.service';
+import { createAccount } from '../accounts/account.service';
 import {
 	addExpansion,
 	createLicense,
 	ensureCatalogue,
 	type CreateLicenseInput
-} from '../services/catalogue.service';
-import { TEST_PASSWORD_COST } from '../services/password';
-import { signerFromSeed } from '../services/signing-keys.service';
-import {
-	releaseActivation,
-	findActiveActivation,
-	countActiveSeats
-} from '../repositories/activations.repository';
+} from '../catalogue/catalogue.service';
+import { TEST_PASSWORD_COST } from '../accounts/password';
+import { signerFromSeed } from '../keys/signing-keys.service';
+import { releaseActivation, findActiveActivation, countActiveSeats } from './activations.repository';
 import { activate, refresh, type ActivationContext } from './activation.service';
 import type { Db } from '../db/schema';
 

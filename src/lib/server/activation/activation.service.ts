@@ -9,22 +9,29 @@
 // to exactly one device. Any refusal rolls the whole request back: nothing is half-granted. On
 // SQLite, requests arriving together are written in one transaction (db/group-commit.ts).
 import { createHash } from 'node:crypto';
-import type { ActivationResponse, ApiError, IssuedLicense, RevokedLicense } from '$lib/protocol/api';
+import type { ActivationResponse, IssuedLicense, RevokedLicense } from '$lib/protocol/api';
+import { DomainError, type ApiErrorCode, type Refusal } from '../errors';
 import { activationResponseSchema } from '$lib/protocol/api';
 import { requestSignedBytes, type RegistrationRequest } from '$lib/protocol/reg-file';
 import { encodeBase64url } from '$lib/protocol/base64url';
 import { atomically } from '../db/group-commit';
 import type { Db } from '../db/schema';
-import { touchActivation } from '../repositories/activations.repository';
+import {
+	deviceActivationsForAccount,
+	heldSeat,
+	insertActivation,
+	markReissued,
+	touchActivation
+} from './activations.repository';
+import { storeAnswer, storedAnswer } from './requests.repository';
+import { findAccountByEmail } from '../accounts/accounts.repository';
 import {
 	expansionsOf,
 	findLicenseEntry,
 	getLicenseWithExpansions,
 	type LicenseWithExpansions
-} from '../repositories/licenses.repository';
-import { heldSeat, insertActivation, markReissued, storeAnswer, storedAnswer } from './activation-queries';
+} from '../catalogue/licenses.repository';
 import { isExpired, issueLicenseFiles, type LicenseSigner } from './license-issuer';
-import { deviceActivationsForAccount } from './device-activations';
 
 const MINUTE_MS = 60_000;
 /** A request dated further ahead than this was made on a computer whose clock is wrong. */
@@ -33,7 +40,7 @@ export const REQUEST_CLOCK_TOLERANCE_MS = 5 * MINUTE_MS;
 export const REQUEST_MAX_AGE_MS = 90 * 24 * 60 * MINUTE_MS;
 
 export type ActivationPath = 'instant' | 'deferred';
-export type ActivationOutcome = { ok: true; response: ActivationResponse } | { ok: false; error: ApiError };
+export type ActivationOutcome = { ok: true; response: ActivationResponse } | { ok: false; error: Refusal };
 
 export interface ActivationContext {
 	db: Db;
@@ -42,15 +49,8 @@ export interface ActivationContext {
 }
 
 /** A refusal inside the transaction: thrown to roll it back, then returned as a result. */
-class Refusal extends Error {
-	override name = 'Refusal';
-	constructor(readonly error: ApiError) {
-		super(error.message);
-	}
-}
-
-function refuse(code: string, message: string, licenseNumber?: string): never {
-	throw new Refusal({ code, message, ...(licenseNumber ? { licenseNumber } : {}) });
+function refuse(code: ApiErrorCode, message: string, licenseNumber?: string): never {
+	throw new DomainError({ code, message, ...(licenseNumber ? { licenseNumber } : {}) });
 }
 
 function digestOf(request: RegistrationRequest): string {
@@ -136,7 +136,7 @@ async function outcomeOf(answer: () => Promise<ActivationResponse>): Promise<Act
 	try {
 		return { ok: true, response: await answer() };
 	} catch (error) {
-		if (error instanceof Refusal) return { ok: false, error: error.error };
+		if (error instanceof DomainError) return { ok: false, error: error.refusal };
 		throw error;
 	}
 }
@@ -245,7 +245,10 @@ export async function refresh(
 			refuse('request_wrong_purpose', 'This is an activation request, not a refresh request.');
 		checkRequestTime(request, ctx.now);
 		return answerOnce(ctx, request, null, async (trx) => {
-			const { active, released, account } = await deviceActivationsForAccount(trx, request);
+			const account = await findAccountByEmail(trx, request.email);
+			const { active, released } = account
+				? await deviceActivationsForAccount(trx, account.id, request)
+				: { active: [], released: [] };
 			const licenses: IssuedLicense[] = [];
 			const revoked: RevokedLicense[] = [];
 			for (const activation of active) {

@@ -8,7 +8,7 @@ import {
 	type LicensePayload
 } from '$lib/protocol/license-file';
 import type { RegistrationRequest } from '$lib/protocol/reg-file';
-import type { LicenseWithExpansions } from '../repositories/licenses.repository';
+import type { LicenseWithExpansions } from '../catalogue/licenses.repository';
 import type { License, Product } from '../db/schema';
 
 const DAY_MS = 86_400_000;

@@ -21,13 +21,13 @@ import { publishedKeySetSchema, trustedKeysFrom } from '$lib/protocol/vendor-key
 import { otherTestDevice, testDevice } from '../../../../tests/fixtures/test-keys';
 import { parseConfig } from '../config';
 import type { License, Product } from '../db/schema';
-import type { LicenseWithExpansions } from '../repositories/licenses.repository';
+import type { LicenseWithExpansions } from '../catalogue/licenses.repository';
 import {
 	loadSigningKey,
 	publishedKeys,
 	rotateSigningKey,
 	signerFromSeed
-} from '../services/signing-keys.service';
+} from '../keys/signing-keys.service';
 import { openTestDatabase, type TestDatabase } from '../testing/databases';
 import { issueLicenseFiles, type LicenseSigner } from './license-issuer';
 

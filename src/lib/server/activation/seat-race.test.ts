@@ -7,11 +7,11 @@ import { createRegistrationRequest } from '$lib/protocol/reg-file';
 import { signerFromKeyPair, type Signer } from '$lib/protocol/ed25519';
 import { generateKeyPair } from '$lib/protocol/ed25519-tweetnacl';
 import { describeEachDatabase } from '../testing/databases';
-import { createAccount } from '../services/account.service';
-import { createLicense, ensureCatalogue } from '../services/catalogue.service';
-import { TEST_PASSWORD_COST } from '../services/password';
-import { signerFromSeed } from '../services/signing-keys.service';
-import { countActiveSeats } from '../repositories/activations.repository';
+import { createAccount } from '../accounts/account.service';
+import { createLicense, ensureCatalogue } from '../catalogue/catalogue.service';
+import { TEST_PASSWORD_COST } from '../accounts/password';
+import { signerFromSeed } from '../keys/signing-keys.service';
+import { countActiveSeats } from './activations.repository';
 import { activate, type ActivationOutcome } from './activation.service';
 import type { Db } from '../db/schema';
 

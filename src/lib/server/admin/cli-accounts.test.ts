@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import type { Environment } from '../config';
-import { DEFAULT_LOGIN_LIMITS, login, sessionFromToken } from '../services/auth.service';
-import { TEST_PASSWORD_COST } from '../services/password';
+import { DEFAULT_LOGIN_LIMITS, login, sessionFromToken } from '../accounts/auth.service';
+import { TEST_PASSWORD_COST } from '../accounts/password';
 import { describeEachDatabase, TEST_DATABASE_URL, type TestDatabase } from '../testing/databases';
 import { main } from './cli';
 

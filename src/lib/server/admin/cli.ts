@@ -4,13 +4,13 @@ import { pathToFileURL } from 'node:url';
 import { ConfigError, parseConfig, type Environment } from '../config';
 import { openServerContext, type ServerContext } from '../context';
 import type { License } from '../db/schema';
-import { findAccountByEmail } from '../repositories/accounts.repository';
-import { listAllLicenses } from '../repositories/licenses.repository';
-import { createAccount } from '../services/account.service';
-import { setAccountPassword, unlockAccount } from '../services/auth.service';
-import { addExpansion, createLicense } from '../services/catalogue.service';
-import { describeDemoSeed, seedDemo } from '../services/demo';
-import { rotateSigningKey } from '../services/signing-keys.service';
+import { findAccountByEmail } from '../accounts/accounts.repository';
+import { listAllLicenses } from '../catalogue/licenses.repository';
+import { createAccount } from '../accounts/account.service';
+import { setAccountPassword, unlockAccount } from '../accounts/auth.service';
+import { addExpansion, createLicense } from '../catalogue/catalogue.service';
+import { describeDemoSeed, seedDemo } from '../catalogue/demo';
+import { rotateSigningKey } from '../keys/signing-keys.service';
 import { parseCommand, UsageError, USAGE, type Command } from './cli-args';
 
 export interface CliIo {

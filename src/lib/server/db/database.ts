@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config';
 import type { Database, Db } from './schema';
@@ -116,4 +116,15 @@ function withStatementCache(sqlite: SQLite.Database, onClose: () => void): SQLit
 /** True on PostgreSQL, for the few statements the two databases spell differently. */
 export function isPostgres(db: Db): boolean {
 	return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/** Whether the database answers a trivial query (health checks). */
+export async function databaseAnswers(db: Db): Promise<boolean> {
+	try {
+		await sql`select 1`.execute(db);
+		return true;
+	} catch (error) {
+		console.error('The database does not answer:', error);
+		return false;
+	}
 }

@@ -3,7 +3,7 @@ import { verifyEmergencyCode } from '$lib/protocol/emergency-code';
 import { generateKeyPair } from '$lib/protocol/ed25519-tweetnacl';
 import { generateLicenseNumber } from '$lib/protocol/license-number';
 import { describeEachDatabase } from '../testing/databases';
-import { ensureCatalogue } from '../services/catalogue.service';
+import { ensureCatalogue } from '../catalogue/catalogue.service';
 import { getEmergencyCode, type EmergencyCodeOutcome } from './emergency-code.service';
 import { reportEmergencyUse } from './emergency-report.service';
 import { newAccount, newLicense, NOW, trustedKeys, useText, vendor } from './testing';

@@ -1,7 +1,7 @@
 // Issues a license's emergency code to its owner: the vendor-signed permission to run an Emergency
 // Activation once, offline, for up to 5 days. The code is made on first request and stored; later
 // requests get the same code, so there is only ever one per license.
-import type { ApiError } from '$lib/protocol/api';
+import type { ApiErrorCode, Refusal } from '../errors';
 import { encodeBase64url } from '$lib/protocol/base64url';
 import { randomBytes } from '$lib/protocol/bytes';
 import {
@@ -17,9 +17,9 @@ import type { EmergencyCodeResponse } from '$lib/protocol/emergency-api';
 import { parseLicenseNumber } from '$lib/protocol/license-number';
 import type { Db } from '../db/schema';
 import { isExpired } from '../activation/license-issuer';
-import { findAccountById } from '../repositories/accounts.repository';
-import { findEmergencyUse } from '../repositories/emergency-uses.repository';
-import { findLicense, findProduct } from '../repositories/licenses.repository';
+import { findAccountById } from '../accounts/accounts.repository';
+import { findEmergencyUse } from './emergency-uses.repository';
+import { findLicense, findProduct } from '../catalogue/licenses.repository';
 import { findEmergencyCode, insertEmergencyCode } from './emergency-codes.repository';
 
 export interface EmergencyCodeContext {
@@ -29,14 +29,14 @@ export interface EmergencyCodeContext {
 }
 
 export type EmergencyCodeOutcome =
-	{ ok: true; response: EmergencyCodeResponse } | { ok: false; error: ApiError };
+	{ ok: true; response: EmergencyCodeResponse } | { ok: false; error: Refusal };
 
 /** A stored code no longer reads back: the database was edited by hand or is damaged. */
 export class StoredEmergencyCodeError extends Error {
 	override name = 'StoredEmergencyCodeError';
 }
 
-function refused(code: string, message: string, licenseNumber?: string): EmergencyCodeOutcome {
+function refused(code: ApiErrorCode, message: string, licenseNumber?: string): EmergencyCodeOutcome {
 	return { ok: false, error: { code, message, ...(licenseNumber ? { licenseNumber } : {}) } };
 }
 

@@ -3,7 +3,7 @@
 // proves the license number. Each license's Emergency Activation can be used once: the first
 // device to report it keeps it; any other use is revoked, and the device is told to activate the
 // license normally. Reporting the same use again gets the same answer.
-import type { ApiError } from '$lib/protocol/api';
+import type { Refusal } from '../errors';
 import { encodeBase64url } from '$lib/protocol/base64url';
 import { formatTimestamp } from '$lib/protocol/fields';
 import type { EmergencyReportResult, EmergencyRevocationReason } from '$lib/protocol/emergency-api';
@@ -11,12 +11,8 @@ import { verifyEmergencyUse, type EmergencyUse } from '$lib/protocol/emergency-l
 import type { TrustedKeys } from '$lib/protocol/vendor-keys';
 import type { Db, EmergencyUse as EmergencyUseRow } from '../db/schema';
 import { isExpired } from '../activation/license-issuer';
-import {
-	findEmergencyUse,
-	markEmergencyUseReported,
-	recordEmergencyUse
-} from '../repositories/emergency-uses.repository';
-import { findLicense } from '../repositories/licenses.repository';
+import { findEmergencyUse, markEmergencyUseReported, recordEmergencyUse } from './emergency-uses.repository';
+import { findLicense } from '../catalogue/licenses.repository';
 
 export interface EmergencyReportContext {
 	db: Db;
@@ -28,7 +24,7 @@ export interface EmergencyReportContext {
 }
 
 export type EmergencyReportOutcome =
-	{ ok: true; result: EmergencyReportResult } | { ok: false; error: ApiError };
+	{ ok: true; result: EmergencyReportResult } | { ok: false; error: Refusal };
 
 function revoked(
 	use: EmergencyUse,

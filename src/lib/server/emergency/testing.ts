@@ -5,10 +5,10 @@ import { createEmergencyUse } from '$lib/protocol/emergency-license';
 import { signerFromKeyPair } from '$lib/protocol/ed25519';
 import { keyIdOf } from '$lib/protocol/sync-ids';
 import type { Db } from '../db/schema';
-import { createAccount } from '../services/account.service';
-import { createLicense, type CreateLicenseInput } from '../services/catalogue.service';
-import { TEST_PASSWORD_COST } from '../services/password';
-import { signerFromSeed } from '../services/signing-keys.service';
+import { createAccount } from '../accounts/account.service';
+import { createLicense, type CreateLicenseInput } from '../catalogue/catalogue.service';
+import { TEST_PASSWORD_COST } from '../accounts/password';
+import { signerFromSeed } from '../keys/signing-keys.service';
 
 export const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
 export const vendor = signerFromSeed(new Uint8Array(32).fill(9));

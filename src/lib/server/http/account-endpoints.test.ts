@@ -3,19 +3,20 @@ import { expect, it, vi } from 'vitest';
 import { signUpResponseSchema } from '$lib/protocol/account-api';
 import { describeEachDatabase } from '../testing/databases';
 import type { Db } from '../db/schema';
-import { findAccountByEmail } from '../repositories/accounts.repository';
-import { createAccount, DEFAULT_SIGNUP_LIMITS } from '../services/account.service';
+import { findAccountByEmail } from '../accounts/accounts.repository';
+import { createAccount, DEFAULT_SIGNUP_LIMITS } from '../accounts/account.service';
 import {
 	DEFAULT_LOGIN_LIMITS,
 	login,
 	sessionFromToken,
 	type AuthOptions,
 	type SessionAccount
-} from '../services/auth.service';
-import * as password from '../services/password';
-import { TEST_PASSWORD_COST } from '../services/password';
+} from '../accounts/auth.service';
+import * as password from '../accounts/password';
+import { TEST_PASSWORD_COST } from '../accounts/password';
 import { passwordChangeAnswer, signUpAnswer } from './account-endpoints';
-import { rateLimitedError } from './api-error';
+import { refusalOf } from '../errors';
+import { errorResponse } from './api-error';
 
 const T0 = 1_750_000_000_000;
 const options: AuthOptions = { passwordCost: TEST_PASSWORD_COST };
@@ -177,7 +178,7 @@ describeEachDatabase('account endpoints', (getDb) => {
 			await login(db, owner.email, `guess-${i}`, from, T0, options);
 		const locked = await login(db, owner.email, owner.password, from, T0 + 5 * 60_000, options);
 		if (locked.ok || locked.code !== 'rate_limited') throw new Error('not locked');
-		const response = rateLimitedError(locked);
+		const response = errorResponse(refusalOf(locked));
 		expect(response.status).toBe(429);
 		expect(response.headers.get('retry-after')).toBe('600');
 		expect(await response.json()).toEqual({

@@ -9,9 +9,10 @@ import {
 } from '$lib/protocol/account-api';
 import type { ServerConfig } from '../config';
 import type { Db } from '../db/schema';
-import { signUp, type SignUpOptions } from '../services/account.service';
-import { changePassword, type AuthOptions, type SessionAccount } from '../services/auth.service';
-import { apiError, ApiFailure, fail, rateLimitedError } from './api-error';
+import { signUp, type SignUpOptions } from '../accounts/account.service';
+import { changePassword, type AuthOptions, type SessionAccount } from '../accounts/auth.service';
+import { DomainError, refusalOf } from '../errors';
+import { errorResponse, fail } from './api-error';
 import { readJson } from './body';
 import { answerFailures } from './handler';
 
@@ -47,8 +48,7 @@ export function signUpAnswer(
 		const body = await readJson(request, signUpRequestSchema, ACCOUNT_BODY_LIMIT);
 		const result = await signUp(context.db, body, caller.clientAddress, caller.now, options);
 		if (result.ok) return json(result.answer, { status: 202 });
-		if (result.code === 'rate_limited') return rateLimitedError(result);
-		return apiError({ code: result.code, message: result.message, field: result.field });
+		return errorResponse(refusalOf(result));
 	});
 }
 
@@ -62,7 +62,7 @@ export function passwordChangeAnswer(
 ): Promise<Response> {
 	return answerFailures(async () => {
 		const { account, token } = session;
-		if (!account || !token) throw new ApiFailure({ code: 'not_signed_in', message: 'Sign in to continue.' });
+		if (!account || !token) throw new DomainError({ code: 'not_signed_in', message: 'Sign in to continue.' });
 		const body = await readJson(request, passwordChangeRequestSchema, ACCOUNT_BODY_LIMIT);
 		const result = await changePassword(
 			context.db,
@@ -82,7 +82,6 @@ export function passwordChangeAnswer(
 				otherSessionsEnded: result.otherSessionsEnded
 			} satisfies PasswordChangeResponse);
 		}
-		if (result.code === 'rate_limited') return rateLimitedError(result);
-		return apiError({ code: result.code, message: result.message, field: result.field });
+		return errorResponse(refusalOf(result));
 	});
 }

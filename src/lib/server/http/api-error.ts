@@ -1,8 +1,9 @@
-// One place maps every API error code to its HTTP status; routes return codes, never statuses.
+// One place maps every domain refusal to its HTTP answer: the status of each code (the compiler
+// checks that every code has one), the JSON body, and Retry-After for refusals that end by themselves.
 import { json } from '@sveltejs/kit';
-import type { ApiError } from '$lib/protocol/api';
+import { DomainError, type ApiErrorCode, type Refusal } from '../errors';
 
-const STATUS_BY_CODE: Record<string, number> = {
+const STATUS_BY_CODE = {
 	// 400: the request itself is wrong
 	invalid_body: 400,
 	invalid_json: 400,
@@ -10,12 +11,32 @@ const STATUS_BY_CODE: Record<string, number> = {
 	unknown_operation: 400,
 	request_malformed: 400,
 	request_not_a_request: 400,
+	request_too_large: 413,
 	request_unsupported_version: 400,
 	request_unsupported_algorithm: 400,
 	request_bad_signature: 400,
 	request_from_future: 400,
 	request_wrong_purpose: 400,
 	request_expired: 400,
+	emergency_code_too_large: 413,
+	emergency_code_not_a_code: 400,
+	emergency_code_unsupported_version: 400,
+	emergency_code_malformed: 400,
+	emergency_code_unsupported_algorithm: 400,
+	emergency_code_unknown_key: 400,
+	emergency_code_bad_signature: 400,
+	emergency_code_issued_in_future: 400,
+	emergency_code_wrong_license: 400,
+	emergency_use_too_large: 413,
+	emergency_use_not_a_use: 400,
+	emergency_use_unsupported_version: 400,
+	emergency_use_malformed: 400,
+	emergency_use_unsupported_algorithm: 400,
+	emergency_use_too_long: 400,
+	emergency_use_bad_signature: 400,
+	emergency_use_wrong_device: 400,
+	emergency_use_code_mismatch: 400,
+	emergency_use_invalid_license_number: 400,
 	license_is_expansion: 400,
 	license_number_invalid: 400,
 	edit_from_future: 400,
@@ -29,6 +50,12 @@ const STATUS_BY_CODE: Record<string, number> = {
 	email_mismatch: 403,
 	wrong_current_password: 403,
 	signup_closed: 403,
+	// sync results only (an operation's answer inside a 200), never a whole answer's status
+	other_account: 403,
+	authorization_malformed: 400,
+	authorization_unknown_key: 400,
+	authorization_mismatch: 403,
+	authorization_expired: 401,
 	request_replayed: 409,
 	// 404 / 409 / 422: the licenses
 	license_not_found: 404,
@@ -42,51 +69,42 @@ const STATUS_BY_CODE: Record<string, number> = {
 	method_not_allowed: 405,
 	// transport limits
 	payload_too_large: 413,
-	request_too_large: 413,
 	unsupported_media_type: 415,
 	rate_limited: 429,
 	internal_error: 500,
 	database_unavailable: 503
-};
+} as const satisfies Record<ApiErrorCode, number>;
 
-export function statusOf(code: string): number {
-	return STATUS_BY_CODE[code] ?? 400;
+export function statusOf(code: ApiErrorCode): number {
+	return STATUS_BY_CODE[code];
 }
 
-/** A refusal that ends by itself: how long to wait, in the body for programs and in `Retry-After`. */
-export interface RetryLater {
-	retryAfterSeconds: number;
+/** A refusal of the HTTP layer that needs headers of its own on its answer. */
+export class HttpRefusal extends DomainError {
+	constructor(
+		refusal: Refusal,
+		readonly headers: HeadersInit
+	) {
+		super(refusal);
+	}
 }
 
-/** An expected failure: a stable code and a sentence saying what to do next. */
-export function apiError(error: ApiError & Partial<RetryLater>, headers?: HeadersInit): Response {
-	return json({ error }, { status: statusOf(error.code), headers });
-}
-
-/** `429 rate_limited` saying when to come back, as a number of seconds in the body and the header. */
-export function rateLimitedError(refusal: { message: string } & RetryLater): Response {
-	const { message, retryAfterSeconds } = refusal;
-	return apiError(
-		{ code: 'rate_limited', message, retryAfterSeconds },
-		{ 'retry-after': String(retryAfterSeconds) }
-	);
+/** The JSON answer of a refusal: `{ error }` with its status, and `Retry-After` when it says when. */
+export function errorResponse(refusal: Refusal, headers?: HeadersInit): Response {
+	const answer = new Headers(headers);
+	if (refusal.retryAfterSeconds !== undefined) answer.set('retry-after', String(refusal.retryAfterSeconds));
+	return json({ error: refusal }, { status: statusOf(refusal.code), headers: answer });
 }
 
 export function fail(
-	code: string,
+	code: ApiErrorCode,
 	message: string,
-	extra: Omit<ApiError, 'code' | 'message'> = {}
+	extra: Omit<Refusal, 'code' | 'message'> = {}
 ): Response {
-	return apiError({ code, message, ...extra });
+	return errorResponse({ code, message, ...extra });
 }
 
-/** Thrown inside a route when the request must stop with an API error (caught by `handleApi`). */
-export class ApiFailure extends Error {
-	override name = 'ApiFailure';
-	constructor(
-		readonly error: ApiError,
-		readonly headers?: HeadersInit
-	) {
-		super(error.message);
-	}
+/** The answer to anything thrown as a DomainError. */
+export function answerOf(error: DomainError): Response {
+	return errorResponse(error.refusal, error instanceof HttpRefusal ? error.headers : undefined);
 }

@@ -11,7 +11,8 @@ import {
 import type { AddressInfo } from 'node:net';
 import { getRequest, setResponse } from '@sveltejs/kit/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiFailure, apiError } from './api-error';
+import { DomainError } from '../errors';
+import { answerOf } from './api-error';
 import { readBodyBytes } from './body';
 
 const LIMIT = 1024;
@@ -32,8 +33,8 @@ beforeAll(async () => {
 			const bytes = await readBodyBytes(request, LIMIT);
 			response = new Response(`read ${bytes.byteLength}`);
 		} catch (error) {
-			if (!(error instanceof ApiFailure)) throw error;
-			response = apiError(error.error, error.headers);
+			if (!(error instanceof DomainError)) throw error;
+			response = answerOf(error);
 		}
 		await setResponse(res, response);
 	};

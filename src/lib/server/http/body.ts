@@ -1,12 +1,13 @@
 // Reading request bodies with a size limit that holds before any parsing, and a content-type check.
 import type { z } from 'zod';
-import { ApiFailure } from './api-error';
+import { DomainError } from '../errors';
+import { HttpRefusal } from './api-error';
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
 
-function tooLarge(limit: number): ApiFailure {
+function tooLarge(limit: number): HttpRefusal {
 	// Connection: close — the rest of an oversized body is not worth reading on this connection.
-	return new ApiFailure(
+	return new HttpRefusal(
 		{ code: 'payload_too_large', message: `The request body is larger than ${limit} bytes.` },
 		{ connection: 'close' }
 	);
@@ -42,7 +43,7 @@ export async function readBodyBytes(request: Request, limit: number): Promise<Ui
 		// the answer beyond it) and the connection stays open, so a client still sending gets the 413
 		// rather than a reset; closing here would race its writes.
 		if (request.body) await discardRest(request.body.getReader());
-		throw new ApiFailure({
+		throw new DomainError({
 			code: 'payload_too_large',
 			message: `The request body is larger than ${limit} bytes.`
 		});
@@ -57,7 +58,7 @@ export async function readBodyBytes(request: Request, limit: number): Promise<Ui
 			next = await reader.read();
 		} catch (error) {
 			if (isPlatformTooLarge(error)) throw tooLarge(limit);
-			throw new ApiFailure({
+			throw new DomainError({
 				code: 'invalid_body',
 				message: 'The request body could not be read to its end. Send it again.'
 			});
@@ -82,7 +83,7 @@ export async function readBodyBytes(request: Request, limit: number): Promise<Ui
 export function requireMediaType(request: Request, allowed: readonly string[]): string {
 	const type = mediaTypeOf(request);
 	if (!allowed.includes(type)) {
-		throw new ApiFailure({
+		throw new DomainError({
 			code: 'unsupported_media_type',
 			message: `Send the body as ${allowed.join(' or ')}.`
 		});
@@ -95,7 +96,7 @@ export async function readText(request: Request, limit: number): Promise<string>
 	try {
 		return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 	} catch {
-		throw new ApiFailure({ code: 'invalid_body', message: 'The request body is not valid UTF-8 text.' });
+		throw new DomainError({ code: 'invalid_body', message: 'The request body is not valid UTF-8 text.' });
 	}
 }
 
@@ -111,13 +112,13 @@ export async function readJson<T extends z.ZodType>(
 	try {
 		value = JSON.parse(text);
 	} catch {
-		throw new ApiFailure({ code: 'invalid_json', message: 'The request body is not valid JSON.' });
+		throw new DomainError({ code: 'invalid_json', message: 'The request body is not valid JSON.' });
 	}
 	const parsed = schema.safeParse(value);
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0];
 		const field = issue?.path.join('.') || undefined;
-		throw new ApiFailure({
+		throw new DomainError({
 			code: 'invalid_body',
 			message: `The request body is not valid${field ? ` (${field}: ${issue?.message})` : ''}.`,
 			...(field ? { field } : {})

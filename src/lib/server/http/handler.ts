@@ -1,7 +1,8 @@
 // Wraps every API route: expected failures become their JSON error, anything else a 500 with no
 // internals in it (the details go to the server log only).
 import type { RequestEvent, RequestHandler } from '@sveltejs/kit';
-import { ApiFailure, apiError, fail } from './api-error';
+import { DomainError } from '../errors';
+import { answerOf, fail } from './api-error';
 
 export function apiHandler<E extends RequestEvent>(
 	handle: (event: E) => Promise<Response>
@@ -22,12 +23,12 @@ export function apiHandler<E extends RequestEvent>(
 	};
 }
 
-/** Runs `work`, turning an expected failure it throws (ApiFailure) into its JSON error answer. */
+/** Runs `work`, turning a refusal it throws (DomainError) into its JSON error answer. */
 export async function answerFailures(work: () => Promise<Response>): Promise<Response> {
 	try {
 		return await work();
 	} catch (error) {
-		if (error instanceof ApiFailure) return apiError(error.error, error.headers);
+		if (error instanceof DomainError) return answerOf(error);
 		throw error;
 	}
 }
@@ -37,6 +38,6 @@ export type ApiRequestHandler = RequestHandler;
 /** The signed-in account, or a 401 telling the client to sign in. */
 export function requireAccount(event: RequestEvent): { id: string; email: string } {
 	const account = event.locals.account;
-	if (!account) throw new ApiFailure({ code: 'not_signed_in', message: 'Sign in to continue.' });
+	if (!account) throw new DomainError({ code: 'not_signed_in', message: 'Sign in to continue.' });
 	return account;
 }

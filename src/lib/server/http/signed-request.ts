@@ -1,23 +1,13 @@
 // Reads a signed registration request from a body in any of its encodings: reg.txt text or the
 // portal URL of its QR code, as text/plain, a multipart upload (field `file`), or JSON `{ request }`.
 import { signedRequestBodySchema } from '$lib/protocol/api';
-import { parseRequestQr, REQUEST_FRAGMENT_PREFIX } from '$lib/protocol/qr-payload';
-import { MAX_REG_FILE_CHARS, parseRegFile, type RegistrationRequest } from '$lib/protocol/reg-file';
-import { ApiFailure } from './api-error';
+import { MAX_REG_FILE_CHARS, type RegistrationRequest } from '$lib/protocol/reg-file';
+import { parseSignedRequestText } from '../activation/signed-request';
+import { DomainError } from '../errors';
 import { readBodyBytes, readJson, readText, requireMediaType } from './body';
 
 /** Room for a reg.txt plus multipart framing. */
 export const SIGNED_REQUEST_BODY_LIMIT = MAX_REG_FILE_CHARS + 4096;
-
-export async function parseSignedRequestText(text: string): Promise<RegistrationRequest> {
-	const trimmed = text.trim();
-	const result =
-		trimmed.includes(REQUEST_FRAGMENT_PREFIX) && !trimmed.includes('-----BEGIN')
-			? await parseRequestQr(trimmed)
-			: await parseRegFile(text);
-	if (!result.ok) throw new ApiFailure(result.error);
-	return result.request;
-}
 
 export async function readSignedRequest(
 	request: Request,
@@ -43,13 +33,13 @@ export async function readSignedRequest(
 			}).formData()
 		).get('file');
 	} catch {
-		throw new ApiFailure({
+		throw new DomainError({
 			code: 'invalid_body',
 			message: 'The upload could not be read. Choose the reg.txt file again.'
 		});
 	}
 	if (file === null)
-		throw new ApiFailure({
+		throw new DomainError({
 			code: 'invalid_body',
 			field: 'file',
 			message: 'Choose a reg.txt file to upload.'

@@ -4,13 +4,13 @@ import { signerFromKeyPair, type Ed25519KeyPair } from '$lib/protocol/ed25519';
 import { generateKeyPair } from '$lib/protocol/ed25519-tweetnacl';
 import type { Stamp, StoreEdit } from '$lib/protocol/store';
 import { describeEachDatabase } from '../testing/databases';
-import { ensureCatalogue } from '../services/catalogue.service';
+import { ensureCatalogue } from '../catalogue/catalogue.service';
 import { activate, refresh } from '../activation/activation.service';
 import { newAccount, newLicense, NOW, vendor } from '../emergency/testing';
 import { applySyncBatch } from '../sync/sync.service';
 import type { Db } from '../db/schema';
-import { heldSeat, markReissued } from '../activation/activation-queries';
-import { findLicense, findLicenseEntry } from '../repositories/licenses.repository';
+import { heldSeat, markReissued } from '../activation/activations.repository';
+import { findLicense, findLicenseEntry } from '../catalogue/licenses.repository';
 import {
 	applyStoreEdit,
 	EDIT_CLOCK_TOLERANCE_MS,

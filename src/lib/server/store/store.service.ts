@@ -22,11 +22,11 @@ import {
 	type ProjectRegister,
 	type StoreState
 } from '$lib/protocol/store-merge';
-import type { ApiError } from '$lib/protocol/api';
-import { isPostgres } from '../db/database';
+import type { Refusal } from '../errors';
+import { lockAccount } from '../accounts/accounts.repository';
 import type { Db, LicenseLinkRow, ProjectRow } from '../db/schema';
-import { findActiveActivation, releaseActivation } from '../repositories/activations.repository';
-import { findLicense, findLicenseEntry } from '../repositories/licenses.repository';
+import { findActiveActivation, releaseActivation } from '../activation/activations.repository';
+import { findLicense, findLicenseEntry } from '../catalogue/licenses.repository';
 import {
 	findLink,
 	findProjects,
@@ -48,9 +48,9 @@ export const EDIT_CLOCK_TOLERANCE_MS = 60 * 60_000;
 export const CONFLICT_RETENTION_MS = 30 * DAY_MS;
 const MAX_CONFLICTS = 100;
 
-export type StoreOutcome<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+export type StoreOutcome<T> = { ok: true; value: T } | { ok: false; error: Refusal };
 
-function licenseNotFound(number: string): ApiError {
+function licenseNotFound(number: string): Refusal {
 	return {
 		code: 'license_not_found',
 		message: `License ${number} was not found in your account. Check the number, and that you are signed in with the account it was sold to.`,
@@ -58,7 +58,7 @@ function licenseNotFound(number: string): ApiError {
 	};
 }
 
-function projectNotFound(): ApiError {
+function projectNotFound(): Refusal {
 	return {
 		code: 'project_not_found',
 		message: 'This project was not found in your account. Refresh the License list and choose it again.'
@@ -76,12 +76,6 @@ function toRegister(row: ProjectRow): ProjectRegister {
 
 function toLinkRegister(row: LicenseLinkRow): LinkRegister {
 	return { projectId: row.project_id, stamp: parseStampKey(row.stamp) };
-}
-
-/** Locks the account's store for the transaction (PostgreSQL), so two edits never interleave. */
-async function lockAccount(trx: Db, accountId: string): Promise<void> {
-	if (isPostgres(trx))
-		await trx.selectFrom('accounts').select('id').where('id', '=', accountId).forUpdate().execute();
 }
 
 /**

@@ -1,7 +1,7 @@
 // Activation and refresh requests queued while the License Manager was offline. They need no
 // operation record: the signed request's nonce already makes them idempotent.
 import { activate, refresh, type ActivationOutcome } from '../activation/activation.service';
-import { parseSignedRequestText } from '../http/signed-request';
+import { parseSignedRequestText } from '../activation/signed-request';
 import type { OperationHandler, OperationOutcome } from './operation';
 
 function fromOutcome(outcome: ActivationOutcome): OperationOutcome<'instant-activation' | 'refresh'> {

@@ -3,7 +3,7 @@
 // use, and the same report gets the same answer), so no operation record is kept.
 import { getConfig } from '../config';
 import { reportEmergencyUse } from '../emergency/emergency-report.service';
-import { serverTrustedKeys } from '../emergency/trusted-keys';
+import { serverTrustedKeys } from '../keys/trusted-keys';
 import type { OperationHandler } from './operation';
 
 /** The operation, with the vendor's bare-number setting read when it runs (tests pass their own). */

@@ -3,13 +3,14 @@
 // sealed authorization (protocol/sealed-authorization.ts) is applied with no session at all, once its
 // credentials pass the same checks as a sign-in (rate limits included).
 import type { SyncOperation } from '$lib/protocol/api';
+import type { ApiErrorCode } from '../errors';
 import {
 	openAuthorization,
 	operationPayloadHash,
 	type SealKeyPair
 } from '$lib/protocol/sealed-authorization';
 import type { Db } from '../db/schema';
-import { verifyCredentials } from '../services/auth.service';
+import { verifyCredentials } from '../accounts/auth.service';
 import type { OperationOutcome, SyncAccount } from './operation';
 
 export interface AuthorizationContext {
@@ -24,11 +25,11 @@ export type AccountDecision =
 
 const sameEmail = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
-function waitFor(code: string, message: string): AccountDecision {
+function waitFor(code: ApiErrorCode, message: string): AccountDecision {
 	return { kind: 'outcome', outcome: { status: 'needs-sign-in', error: { code, message } } };
 }
 
-function refuse(code: string, message: string): AccountDecision {
+function refuse(code: ApiErrorCode, message: string): AccountDecision {
 	return { kind: 'outcome', outcome: { status: 'rejected', error: { code, message } } };
 }
 

@@ -1,6 +1,6 @@
 // What every kind of queued operation provides to the sync service, typed by the protocol's table of
 // operations (protocol/operations.ts): a handler for each type, with that type's payload and result.
-import type { ApiError } from '$lib/protocol/api';
+import type { Refusal } from '../errors';
 import type { OperationPayload, OperationResult, OperationType } from '$lib/protocol/operations';
 import type { ActivationContext } from '../activation/activation.service';
 
@@ -9,8 +9,8 @@ export type SyncAccount = { id: string; email: string } | null;
 /** The outcome of one operation: applied (with its type's result), rejected for good, or waiting for a sign-in. */
 export type OperationOutcome<T extends OperationType = OperationType> =
 	| { status: 'applied'; result: OperationResult<T> }
-	| { status: 'rejected'; error: ApiError }
-	| { status: 'needs-sign-in'; error: ApiError };
+	| { status: 'rejected'; error: Refusal }
+	| { status: 'needs-sign-in'; error: Refusal };
 
 /** An operation read and checked (signatures verified), ready to apply to the database. */
 export type PreparedOperation<T extends OperationType> = (
@@ -21,7 +21,7 @@ export type PreparedOperation<T extends OperationType> = (
 export interface OperationHandler<T extends OperationType> {
 	/**
 	 * The work that needs no database (parsing, signature checks): the sync service runs it for a
-	 * whole batch side by side. Throws an ApiFailure for an operation that can never apply.
+	 * whole batch side by side. Throws a DomainError for an operation that can never apply.
 	 */
 	prepare(payload: OperationPayload<T>): Promise<PreparedOperation<T>>;
 	/**

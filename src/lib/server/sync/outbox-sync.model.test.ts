@@ -17,11 +17,11 @@ import { serverApi } from '$lib/sdk/api/server-api';
 import { flushOutbox, newOutboxItem, readOutbox, type AppliedItem } from '$lib/sdk/outbox/outbox';
 import { memoryStorage } from '$lib/sdk/testing/memory-storage';
 import { describeEachDatabase } from '../testing/databases';
-import { createAccount } from '../services/account.service';
-import { createLicense, ensureCatalogue } from '../services/catalogue.service';
-import { TEST_PASSWORD_COST } from '../services/password';
-import { signerFromSeed } from '../services/signing-keys.service';
-import { listActivationsOfLicense } from '../repositories/activations.repository';
+import { createAccount } from '../accounts/account.service';
+import { createLicense, ensureCatalogue } from '../catalogue/catalogue.service';
+import { TEST_PASSWORD_COST } from '../accounts/password';
+import { signerFromSeed } from '../keys/signing-keys.service';
+import { listActivationsOfLicense } from '../activation/activations.repository';
 import { applySyncBatch } from './sync.service';
 import type { Db } from '../db/schema';
 

@@ -3,7 +3,7 @@ import { signerFromKeyPair } from '$lib/protocol/ed25519';
 import { generateKeyPair } from '$lib/protocol/ed25519-tweetnacl';
 import { createRegistrationRequest, formatRegFile } from '$lib/protocol/reg-file';
 import { describeEachDatabase } from '../testing/databases';
-import { ensureCatalogue } from '../services/catalogue.service';
+import { ensureCatalogue } from '../catalogue/catalogue.service';
 import { newAccount, newLicense, NOW, vendor } from '../emergency/testing';
 import type { SyncOperation } from '$lib/protocol/api';
 import {
@@ -11,8 +11,8 @@ import {
 	sealAuthorization,
 	SEALED_AUTHORIZATION_TTL_MS
 } from '$lib/protocol/sealed-authorization';
-import { countActiveSeats } from '../repositories/activations.repository';
-import { sealKeyPair } from './seal-key';
+import { countActiveSeats } from '../activation/activations.repository';
+import { sealKeyPair } from '../keys/seal-key';
 import { applySyncBatch } from './sync.service';
 
 async function queuedActivation(id: string, licenseNumber: string, email: string) {

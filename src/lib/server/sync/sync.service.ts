@@ -15,11 +15,11 @@ import type { SyncOperation, SyncResult } from '$lib/protocol/api';
 import { readOperation, type KnownOperation, type OperationType } from '$lib/protocol/operations';
 import type { ActivationContext } from '../activation/activation.service';
 import { isPostgres } from '../db/database';
-import { ApiFailure } from '../http/api-error';
+import { DomainError } from '../errors';
 import type { OperationHandler, OperationOutcome, PreparedOperation, SyncAccount } from './operation';
 import { accountForOperation, type AuthorizationContext } from './operation-account';
 import { OPERATIONS } from './operations';
-import { sealKeyPair } from './seal-key';
+import { sealKeyPair } from '../keys/seal-key';
 
 const DAMAGED: Record<OperationType, string> = {
 	'instant-activation': 'The queued activation is damaged and cannot be sent.',
@@ -34,8 +34,8 @@ type Ready =
 
 function rejectedFor(error: unknown): OperationOutcome {
 	// An operation that cannot be read will never apply: reject it rather than retry forever.
-	if (!(error instanceof ApiFailure)) throw error;
-	return { status: 'rejected', error: { code: error.error.code, message: error.error.message } };
+	if (!(error instanceof DomainError)) throw error;
+	return { status: 'rejected', error: { code: error.refusal.code, message: error.refusal.message } };
 }
 
 async function prepare(

@@ -1,4 +1,3 @@
-import { getServerContext } from '$lib/server/context';
 import { signUpAnswer } from '$lib/server/http/account-endpoints';
 import { apiHandler } from '$lib/server/http/handler';
 import type { RequestHandler } from './$types';
@@ -7,7 +6,7 @@ export const prerender = false;
 
 /** Create an account, when SIGNUP=open; the answer never tells whether the e-mail was taken. */
 export const POST: RequestHandler = apiHandler(async (event) =>
-	signUpAnswer(await getServerContext(), event.request, {
+	signUpAnswer(event.locals.server, event.request, {
 		clientAddress: event.getClientAddress(),
 		now: Date.now()
 	})

@@ -1,7 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { activate } from '$lib/server/activation/activation.service';
-import { getServerContext } from '$lib/server/context';
-import { ApiFailure } from '$lib/server/http/api-error';
+import { DomainError } from '$lib/server/errors';
 import { apiHandler, requireAccount } from '$lib/server/http/handler';
 import { readSignedRequest } from '$lib/server/http/signed-request';
 import type { RequestHandler } from './$types';
@@ -12,11 +11,11 @@ export const prerender = false;
 export const POST: RequestHandler = apiHandler(async (event) => {
 	const account = requireAccount(event);
 	const request = await readSignedRequest(event.request, { allowUpload: true });
-	const { db, signingKey } = await getServerContext();
+	const { db, signingKey } = event.locals.server;
 	const outcome = await activate(
 		{ db, signer: signingKey, now: Date.now() },
 		{ request, path: 'deferred', account }
 	);
-	if (!outcome.ok) throw new ApiFailure(outcome.error);
+	if (!outcome.ok) throw new DomainError(outcome.error);
 	return json(outcome.response);
 });

@@ -1,8 +1,7 @@
 import { json } from '@sveltejs/kit';
-import { getServerContext } from '$lib/server/context';
 import { apiHandler } from '$lib/server/http/handler';
-import { publishedKeys } from '$lib/server/services/signing-keys.service';
-import { publishedSealKey } from '$lib/server/sync/seal-key';
+import { publishedKeys } from '$lib/server/keys/signing-keys.service';
+import { publishedSealKey } from '$lib/server/keys/seal-key';
 import type { RequestHandler } from './$types';
 
 export const prerender = false;
@@ -11,7 +10,7 @@ export const prerender = false;
  * The vendor's trusted public keys: the active one and those kept for verification after rotation,
  * and the key-agreement key a client seals a queued operation's authorization to.
  */
-export const GET: RequestHandler = apiHandler(async () => {
-	const { db, signingKey } = await getServerContext();
+export const GET: RequestHandler = apiHandler(async (event) => {
+	const { db, signingKey } = event.locals.server;
 	return json({ ...(await publishedKeys(db)), seal: await publishedSealKey(signingKey) });
 });

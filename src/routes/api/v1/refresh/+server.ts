@@ -1,7 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { refresh } from '$lib/server/activation/activation.service';
-import { getServerContext } from '$lib/server/context';
-import { ApiFailure } from '$lib/server/http/api-error';
+import { DomainError } from '$lib/server/errors';
 import { apiHandler } from '$lib/server/http/handler';
 import { readSignedRequest } from '$lib/server/http/signed-request';
 import type { RequestHandler } from './$types';
@@ -11,8 +10,8 @@ export const prerender = false;
 /** Refresh: signed by the device, no sign-in needed — it only re-issues what the device holds. */
 export const POST: RequestHandler = apiHandler(async (event) => {
 	const request = await readSignedRequest(event.request, { allowUpload: false });
-	const { db, signingKey } = await getServerContext();
+	const { db, signingKey } = event.locals.server;
 	const outcome = await refresh({ db, signer: signingKey, now: Date.now() }, { request });
-	if (!outcome.ok) throw new ApiFailure(outcome.error);
+	if (!outcome.ok) throw new DomainError(outcome.error);
 	return json(outcome.response);
 });

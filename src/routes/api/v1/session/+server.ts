@@ -1,11 +1,11 @@
 import { json } from '@sveltejs/kit';
 import { credentialsSchema, type SessionBody } from '$lib/protocol/api';
-import { getServerContext } from '$lib/server/context';
-import { fail, rateLimitedError } from '$lib/server/http/api-error';
+import { refusalOf } from '$lib/server/errors';
+import { errorResponse } from '$lib/server/http/api-error';
 import { readJson } from '$lib/server/http/body';
 import { apiHandler, requireAccount } from '$lib/server/http/handler';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from '$lib/server/http/session-cookie';
-import { login, logout } from '$lib/server/services/auth.service';
+import { login, logout } from '$lib/server/accounts/auth.service';
 import type { RequestHandler } from './$types';
 
 export const prerender = false;
@@ -13,7 +13,7 @@ export const prerender = false;
 /** Sign in: a new session (and a new session id) at every login. */
 export const POST: RequestHandler = apiHandler(async (event) => {
 	const credentials = await readJson(event.request, credentialsSchema, 4096);
-	const { db, config } = await getServerContext();
+	const { db, config } = event.locals.server;
 	const result = await login(
 		db,
 		credentials.email,
@@ -24,9 +24,7 @@ export const POST: RequestHandler = apiHandler(async (event) => {
 	);
 	if (!result.ok) {
 		// A locked account: the answer says how long (retryAfterSeconds, Retry-After, the message).
-		return result.code === 'rate_limited'
-			? rateLimitedError(result)
-			: fail('invalid_credentials', result.message);
+		return errorResponse(refusalOf(result));
 	}
 	// The cookie lasts as long as the session could: the server ends it earlier when it goes unused.
 	setSessionCookie(event.cookies, event.url, result.token, result.endsAt);
@@ -43,7 +41,7 @@ export const GET: RequestHandler = apiHandler(async (event) => {
 export const DELETE: RequestHandler = apiHandler(async (event) => {
 	const token = readSessionCookie(event.cookies, event.url);
 	if (token) {
-		const { db } = await getServerContext();
+		const { db } = event.locals.server;
 		await logout(db, token);
 	}
 	clearSessionCookie(event.cookies, event.url);

@@ -1,6 +1,5 @@
 import { json } from '@sveltejs/kit';
 import type { StoreLicensesResponse } from '$lib/protocol/store';
-import { getServerContext } from '$lib/server/context';
 import { apiHandler, requireAccount } from '$lib/server/http/handler';
 import { readLicenses } from '$lib/server/store/store.service';
 import type { RequestHandler } from './$types';
@@ -10,7 +9,7 @@ export const prerender = false;
 /** Every license of the signed-in account, with its devices, seats, status and project link. */
 export const GET: RequestHandler = apiHandler(async (event) => {
 	const account = requireAccount(event);
-	const { db } = await getServerContext();
+	const { db } = event.locals.server;
 	const now = Date.now();
 	return json({
 		licenses: await readLicenses(db, account.id, now),

@@ -1,8 +1,7 @@
 import { json } from '@sveltejs/kit';
 import type { EmergencyCodeResponse } from '$lib/protocol/emergency-api';
-import { getServerContext } from '$lib/server/context';
 import { getEmergencyCode } from '$lib/server/emergency/emergency-code.service';
-import { ApiFailure } from '$lib/server/http/api-error';
+import { DomainError } from '$lib/server/errors';
 import { apiHandler, requireAccount } from '$lib/server/http/handler';
 import type { RequestHandler } from './$types';
 
@@ -11,11 +10,11 @@ export const prerender = false;
 /** The license's emergency code (made on first request, the same one after), for its owner. */
 export const GET: RequestHandler = apiHandler(async (event) => {
 	const account = requireAccount(event);
-	const { db, signingKey } = await getServerContext();
+	const { db, signingKey } = event.locals.server;
 	const outcome = await getEmergencyCode(
 		{ db, signer: signingKey, now: Date.now() },
 		{ licenseNumber: event.params.number, accountId: account.id }
 	);
-	if (!outcome.ok) throw new ApiFailure(outcome.error);
+	if (!outcome.ok) throw new DomainError(outcome.error);
 	return json(outcome.response satisfies EmergencyCodeResponse);
 });

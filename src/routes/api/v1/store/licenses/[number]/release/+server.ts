@@ -1,7 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { releaseSeatRequestSchema } from '$lib/protocol/store';
-import { getServerContext } from '$lib/server/context';
-import { ApiFailure } from '$lib/server/http/api-error';
+import { DomainError } from '$lib/server/errors';
 import { readJson } from '$lib/server/http/body';
 import { apiHandler, requireAccount } from '$lib/server/http/handler';
 import { releaseSeat } from '$lib/server/store/store.service';
@@ -13,12 +12,12 @@ export const prerender = false;
 export const POST: RequestHandler = apiHandler(async (event) => {
 	const account = requireAccount(event);
 	const { deviceId } = await readJson(event.request, releaseSeatRequestSchema, 1024);
-	const { db } = await getServerContext();
+	const { db } = event.locals.server;
 	const outcome = await releaseSeat(
 		db,
 		{ accountId: account.id, licenseNumber: event.params.number, deviceId },
 		Date.now()
 	);
-	if (!outcome.ok) throw new ApiFailure(outcome.error);
+	if (!outcome.ok) throw new DomainError(outcome.error);
 	return json(outcome.value);
 });

@@ -3,8 +3,8 @@
 import { z } from 'zod';
 import { MIN_PASSWORD_LENGTH, type SignUpResponse } from '$lib/protocol/account-api';
 import type { Account, Db } from '../db/schema';
-import { insertAccount, normaliseEmail } from '../repositories/accounts.repository';
-import { hitRateLimit } from '../repositories/rate-limits.repository';
+import { insertAccount, normaliseEmail } from './accounts.repository';
+import { hitRateLimit } from './rate-limits.repository';
 import { DEFAULT_PASSWORD_COST, hashPassword, MAX_PASSWORD_LENGTH, type PasswordCost } from './password';
 
 export { MIN_PASSWORD_LENGTH };

@@ -14,16 +14,17 @@
 // says for how long, and the vendor can lift it (`unlockAccount`, the admin CLI's `account unlock`).
 // Changing the password while signed in goes through the same counters, so a stolen session cannot
 // be used to guess the password either.
-import { sql } from 'kysely';
 import { getConfig } from '../config';
 import type { Account, Db } from '../db/schema';
-import { findAccountByEmail, updatePasswordHash } from '../repositories/accounts.repository';
+import { findAccountByEmail, updatePasswordHash } from './accounts.repository';
 import {
 	clearRateLimit,
+	deleteRateLimits,
 	hitRateLimit,
 	pruneRateLimits,
+	rateLimitCounters,
 	refundRateLimit
-} from '../repositories/rate-limits.repository';
+} from './rate-limits.repository';
 import {
 	deleteExpiredSessions,
 	deleteSession,
@@ -31,7 +32,7 @@ import {
 	extendSession,
 	findLiveSession,
 	insertSession
-} from '../repositories/sessions.repository';
+} from './sessions.repository';
 import {
 	checkNewPassword,
 	DEFAULT_SIGNUP_LIMITS,
@@ -341,9 +342,7 @@ export async function changePassword(
 	const keep = sessionIdOf(input.sessionToken);
 	const otherSessionsEnded = await db.transaction().execute(async (trx) => {
 		await updatePasswordHash(trx, checked.account.id, passwordHash);
-		let ended = trx.deleteFrom('sessions').where('account_id', '=', checked.account.id);
-		if (keep) ended = ended.where('id', '!=', keep);
-		return Number((await ended.executeTakeFirst()).numDeletedRows);
+		return deleteSessionsOfAccount(trx, checked.account.id, { except: keep });
 	});
 	return { ok: true, otherSessionsEnded };
 }
@@ -409,24 +408,15 @@ async function accountByTypedEmail(db: Db, email: string): Promise<Account | und
 	return parsed.success ? findAccountByEmail(db, parsed.data) : undefined;
 }
 
-/** A LIKE pattern for keys starting with `prefix`, whose wildcards (`_` is common in e-mails) match themselves. */
-function startsWith(prefix: string) {
-	const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-	// SQLite has no default escape character; PostgreSQL's is the same backslash.
-	return sql<boolean>`${sql.ref('key')} like ${pattern} escape '\\'`;
-}
-
 function lockoutCounters(db: Db, email: string) {
-	return db
-		.selectFrom('rate_limits')
-		.select(['key', 'count', 'window_start'])
-		.where((eb) => eb.or([eb('key', '=', loginKeys(email, '').account), startsWith(`login:pair:${email}|`)]))
-		.execute();
+	return rateLimitCounters(db, { keys: [loginKeys(email, '').account], prefix: `login:pair:${email}|` });
 }
 
 async function clearLockout(db: Db, email: string): Promise<void> {
-	const keys = (await lockoutCounters(db, email)).map((row) => row.key);
-	if (keys.length > 0) await db.deleteFrom('rate_limits').where('key', 'in', keys).execute();
+	await deleteRateLimits(
+		db,
+		(await lockoutCounters(db, email)).map((row) => row.key)
+	);
 }
 
 /** Deletes expired sessions and finished rate-limit windows; call it now and then (e.g. hourly). */

@@ -1,17 +1,13 @@
 import { expect, it } from 'vitest';
 import { LICENSE_NUMBER_PATTERN } from '$lib/protocol/license-number';
 import type { Db } from '../db/schema';
-import {
-	getLicenseWithExpansions,
-	listLicensesByAccount,
-	listProducts
-} from '../repositories/licenses.repository';
+import { getLicenseWithExpansions, listLicensesByAccount, listProducts } from './licenses.repository';
 import { DATABASE_KINDS, describeEachDatabase, openTestDatabase } from '../testing/databases';
-import { createAccount } from './account.service';
-import { login } from './auth.service';
+import { createAccount } from '../accounts/account.service';
+import { login } from '../accounts/auth.service';
 import { addExpansion, createLicense, ensureCatalogue } from './catalogue.service';
 import { DEMO_EMAIL, describeDemoSeed, readablePassword, seedDemo } from './demo';
-import { TEST_PASSWORD_COST } from './password';
+import { TEST_PASSWORD_COST } from '../accounts/password';
 
 const T0 = 1_750_000_000_000;
 

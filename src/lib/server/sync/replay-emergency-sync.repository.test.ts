@@ -1,10 +1,14 @@
 import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../testing/databases';
-import { insertAccount } from './accounts.repository';
-import { findEmergencyUse, markEmergencyUseReported, recordEmergencyUse } from './emergency-uses.repository';
-import { insertLicense, insertProduct } from './licenses.repository';
-import { pruneRequestRecords } from './requests.repository';
-import { storeAnswer, storedAnswer } from '../activation/activation-queries';
+import { insertAccount } from '../accounts/accounts.repository';
+import {
+	findEmergencyUse,
+	markEmergencyUseReported,
+	recordEmergencyUse
+} from '../emergency/emergency-uses.repository';
+import { insertLicense, insertProduct } from '../catalogue/licenses.repository';
+import { pruneRequestRecords } from '../activation/requests.repository';
+import { storeAnswer, storedAnswer } from '../activation/requests.repository';
 import { findSyncOperation, recordSyncOperation } from './sync-operations.repository';
 
 describeEachDatabase('replay records, emergency uses and sync operations', (getDb) => {

@@ -1,5 +1,6 @@
 // Fixed-window counters. Each hit is one atomic upsert, so concurrent requests on any app node can
 // never both see "one attempt left".
+import { sql } from 'kysely';
 import type { Db } from '../db/schema';
 
 export interface WindowCount {
@@ -66,4 +67,24 @@ export async function clearRateLimit(db: Db, key: string): Promise<void> {
 export async function pruneRateLimits(db: Db, before: number): Promise<number> {
 	const result = await db.deleteFrom('rate_limits').where('window_start', '<', before).executeTakeFirst();
 	return Number(result.numDeletedRows);
+}
+
+/** A LIKE pattern for keys starting with `prefix`, whose wildcards (`_` is common in e-mails) match themselves. */
+function startsWith(prefix: string) {
+	const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+	// SQLite has no default escape character; PostgreSQL's is the same backslash.
+	return sql<boolean>`${sql.ref('key')} like ${pattern} escape '\\'`;
+}
+
+/** The counters named in `keys` or starting with `prefix`. */
+export function rateLimitCounters(db: Db, which: { keys: string[]; prefix: string }) {
+	return db
+		.selectFrom('rate_limits')
+		.select(['key', 'count', 'window_start'])
+		.where((eb) => eb.or([eb('key', 'in', which.keys), startsWith(which.prefix)]))
+		.execute();
+}
+
+export async function deleteRateLimits(db: Db, keys: string[]): Promise<void> {
+	if (keys.length > 0) await db.deleteFrom('rate_limits').where('key', 'in', keys).execute();
 }

@@ -1,7 +1,7 @@
 // Selling licenses: creating a license (with its expansions) for an account's product.
 import type { Account, Db, License, NewProduct, Product } from '../db/schema';
-import { findAccountByEmail } from '../repositories/accounts.repository';
-import { findProduct, insertLicense, insertProduct, bumpRevision } from '../repositories/licenses.repository';
+import { findAccountByEmail } from '../accounts/accounts.repository';
+import { bumpRevision, findLicense, findProduct, insertLicense, insertProduct } from './licenses.repository';
 
 /** The products every Airlock server knows, in the spirit of the reference's editions and expansions. */
 export const DEMO_PRODUCTS: readonly NewProduct[] = [
@@ -136,11 +136,7 @@ export async function addExpansion(
 	| { ok: false; code: 'unknown_license' | 'unknown_product' | 'not_an_expansion'; message: string }
 > {
 	return db.transaction().execute(async (trx) => {
-		const parent = await trx
-			.selectFrom('licenses')
-			.selectAll()
-			.where('number', '=', parentNumber)
-			.executeTakeFirst();
+		const parent = await findLicense(trx, parentNumber);
 		if (!parent || parent.parent_number !== null) {
 			return {
 				ok: false as const,

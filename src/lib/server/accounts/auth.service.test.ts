@@ -2,7 +2,7 @@ import { expect, it, vi } from 'vitest';
 import * as password from './password';
 import { describeEachDatabase } from '../testing/databases';
 import type { Db } from '../db/schema';
-import { findAccountByEmail } from '../repositories/accounts.repository';
+import { findAccountByEmail } from './accounts.repository';
 import { createAccount } from './account.service';
 import {
 	changePassword,

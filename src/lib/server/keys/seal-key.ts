@@ -4,7 +4,7 @@ import type { PublishedSealKey } from '$lib/protocol/vendor-keys';
 import { publishSealKey } from '$lib/protocol/seal-key';
 import { deriveSealKeyPair, type SealKeyPair } from '$lib/protocol/sealed-authorization';
 import type { LicenseSigner } from '../activation/license-issuer';
-import type { VendorSigningKey } from '../services/signing-keys.service';
+import type { VendorSigningKey } from './signing-keys.service';
 
 const derived = new WeakMap<LicenseSigner, Promise<SealKeyPair>>();
 const published = new WeakMap<VendorSigningKey, Promise<PublishedSealKey>>();

@@ -17,7 +17,7 @@ import {
 	listSigningKeys,
 	registerActiveSigningKey,
 	registerVerifyOnlySigningKey
-} from '../repositories/signing-keys.repository';
+} from './signing-keys.repository';
 
 export const KEY_FILE_NAME = 'signing-keys.json';
 

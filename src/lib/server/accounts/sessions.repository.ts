@@ -37,10 +37,15 @@ export async function deleteSession(db: Db, id: string): Promise<void> {
 	await db.deleteFrom('sessions').where('id', '=', id).execute();
 }
 
-/** Ends every session of an account; returns how many. */
-export async function deleteSessionsOfAccount(db: Db, accountId: string): Promise<number> {
-	const result = await db.deleteFrom('sessions').where('account_id', '=', accountId).executeTakeFirst();
-	return Number(result.numDeletedRows);
+/** Ends every session of an account (but `except`, when given); returns how many. */
+export async function deleteSessionsOfAccount(
+	db: Db,
+	accountId: string,
+	{ except }: { except?: string | null } = {}
+): Promise<number> {
+	let query = db.deleteFrom('sessions').where('account_id', '=', accountId);
+	if (except) query = query.where('id', '!=', except);
+	return Number((await query.executeTakeFirst()).numDeletedRows);
 }
 
 /** Removes expired sessions; returns how many. */

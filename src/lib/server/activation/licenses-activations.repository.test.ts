@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { LICENSE_NUMBER_PATTERN, parseLicenseNumber } from '$lib/protocol/license-number';
 import type { Db } from '../db/schema';
 import { describeEachDatabase } from '../testing/databases';
-import { insertAccount } from './accounts.repository';
+import { insertAccount } from '../accounts/accounts.repository';
 import {
 	countActiveSeats,
 	findActiveActivation,
@@ -25,8 +25,8 @@ import {
 	listLicensesByAccount,
 	listProducts,
 	type NewLicenseFields
-} from './licenses.repository';
-import { insertActivation as claimSeat } from '../activation/activation-queries';
+} from '../catalogue/licenses.repository';
+import { insertActivation as claimSeat } from './activations.repository';
 
 let sequence = 0;
 

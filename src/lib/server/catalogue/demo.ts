@@ -2,10 +2,10 @@
 // account and a license of each interesting kind. Only ever written to an empty database.
 import { randomInt } from 'node:crypto';
 import type { Db } from '../db/schema';
-import { countAccounts } from '../repositories/accounts.repository';
-import { createAccount } from './account.service';
+import { countAccounts } from '../accounts/accounts.repository';
+import { createAccount } from '../accounts/account.service';
 import { createLicense, ensureCatalogue, type CreateLicenseInput } from './catalogue.service';
-import { DEFAULT_PASSWORD_COST, type PasswordCost } from './password';
+import { DEFAULT_PASSWORD_COST, type PasswordCost } from '../accounts/password';
 
 export const DEMO_EMAIL = 'demo@airlock.test';
 

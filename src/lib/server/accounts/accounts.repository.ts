@@ -1,3 +1,4 @@
+import { isPostgres } from '../db/database';
 import type { Account, Db, NewAccount } from '../db/schema';
 
 /** The stored form of an e-mail address: trimmed and lower-cased, so lookups ignore case. */
@@ -33,4 +34,10 @@ export async function countAccounts(db: Db): Promise<number> {
 		.select((eb) => eb.fn.countAll<number>().as('count'))
 		.executeTakeFirstOrThrow();
 	return Number(row.count);
+}
+
+/** Locks the account's row for the transaction (PostgreSQL; SQLite has one writer), so two edits of its store never interleave. */
+export async function lockAccount(trx: Db, accountId: string): Promise<void> {
+	if (isPostgres(trx))
+		await trx.selectFrom('accounts').select('id').where('id', '=', accountId).forUpdate().execute();
 }
