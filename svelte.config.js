@@ -11,6 +11,31 @@ const config = {
 		// types, JSON errors), and the app has no form actions, so SvelteKit's check is switched off
 		// ('*' is its documented way to do that) rather than run twice.
 		csrf: { trustedOrigins: ['*'] },
+		// The pages' Content-Security-Policy. SvelteKit hashes each page's inline start-up script,
+		// prerendered pages included (there it sends the policy in a <meta> tag); the server adds what a
+		// <meta> policy cannot say (frame-ancestors) to every answer: src/lib/server/http/security-headers.js.
+		csp: {
+			mode: 'hash',
+			directives: {
+				'default-src': ['self'],
+				// The QR scanner's decoder is WebAssembly, served from here (static/).
+				'script-src': ['self', 'wasm-unsafe-eval'],
+				// Svelte's transitions and a few computed sizes are inline styles.
+				'style-src': ['self', 'unsafe-inline'],
+				// QR codes are drawn as data: URLs; saved files are blob: URLs.
+				'img-src': ['self', 'data:', 'blob:'],
+				'connect-src': ['self'],
+				'worker-src': ['self'],
+				'manifest-src': ['self'],
+				'media-src': ['self', 'blob:'],
+				'object-src': ['none'],
+				// Sent only with rendered pages' header (a <meta> policy cannot hold it); the server
+				// entry sends it with every other answer.
+				'frame-ancestors': ['none'],
+				'base-uri': ['self'],
+				'form-action': ['self']
+			}
+		},
 		// Registered by the layout (src/lib/client/sw-registration.ts), which offers updates with a prompt.
 		serviceWorker: { register: false },
 		typescript: {

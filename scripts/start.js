@@ -2,10 +2,10 @@
 // PORT (default 3000) and DATA_DIR (default ./data) configure the server; nothing else is required.
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ensureBuild, root } from './ensure-build.js';
 
-const buildEntry = ensureBuild();
+ensureBuild();
 
 const env = { ...process.env };
 env.PORT ??= '3000';
@@ -21,6 +21,11 @@ env.BODY_SIZE_LIMIT ??= '5M';
 env.KEEP_ALIVE_TIMEOUT ??= '65';
 env.HEADERS_TIMEOUT ??= '66';
 
-const server = spawn(process.execPath, [buildEntry], { cwd: root, env, stdio: 'inherit' });
+// scripts/server.js: SvelteKit's handler behind the security headers every answer needs.
+const server = spawn(process.execPath, [join(root, 'scripts/server.js')], {
+	cwd: root,
+	env,
+	stdio: 'inherit'
+});
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -1,21 +1,17 @@
-import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import type { Handle, HandleServerError, RequestEvent, ServerInit } from '@sveltejs/kit';
 import { errorResponse, fail } from '$lib/server/http/api-error';
 import { DATABASE_UNAVAILABLE } from '$lib/server/health/health.service';
 import { isCrossSiteRequest } from '$lib/server/http/same-origin';
 import { readSessionCookie } from '$lib/server/http/session-cookie';
-import { getServerContext } from '$lib/server/context';
+import { closeServerContext, getServerContext } from '$lib/server/context';
+import { securityHeaders } from '$lib/server/http/security-headers.js';
 import { scheduleHousekeeping } from '$lib/server/housekeeping';
 import { sessionFromToken } from '$lib/server/accounts/auth.service';
 import type { ServerContext } from '$lib/server/context';
 import { API_PREFIX } from '$lib/protocol/api';
 import { building } from '$app/environment';
 
-const SECURITY_HEADERS: Record<string, string> = {
-	'x-content-type-options': 'nosniff',
-	'referrer-policy': 'no-referrer',
-	'x-frame-options': 'DENY',
-	'cross-origin-opener-policy': 'same-origin'
-};
+const SECURITY_HEADERS = securityHeaders(process.env.ORIGIN);
 
 /** Migrates the database, loads the signing key and seeds the demo data at start-up, not on first use. */
 export const init: ServerInit = async () => {
@@ -23,6 +19,10 @@ export const init: ServerInit = async () => {
 	if (building) return;
 	const { db } = await getServerContext();
 	scheduleHousekeeping(db);
+	// Sent by the server entry once the requests in flight are answered (graceful shutdown).
+	process.once('sveltekit:shutdown', () => {
+		closeServerContext().catch((error: unknown) => console.error('Closing the database failed:', error));
+	});
 };
 
 /** The process's context, or null when it cannot be opened (the database does not answer). */
@@ -35,28 +35,57 @@ async function serverContext(): Promise<ServerContext | null> {
 	}
 }
 
-export const handle: Handle = async ({ event, resolve }) => {
-	event.locals.account = null;
-	if (event.url.pathname.startsWith(`${API_PREFIX}/`)) {
-		if (isCrossSiteRequest(event.request, event.url)) {
-			return fail('cross_site_request', 'This request came from another site and was refused.');
-		}
-		const server = await serverContext();
-		if (!server) {
-			return errorResponse(DATABASE_UNAVAILABLE);
-		}
-		event.locals.server = server;
-		const token = readSessionCookie(event.cookies, event.url);
-		if (token) {
-			const session = await sessionFromToken(server.db, token, Date.now());
-			event.locals.account = session?.account ?? null;
-		}
+/**
+ * Whether the request is for the API, however its path is written: SvelteKit routes a path after
+ * decoding its escapes (`/%61pi/v1/session` is `/api/v1/session`), so the checks must see it decoded.
+ */
+function isApiRequest(event: RequestEvent): boolean {
+	if (event.route.id?.startsWith(`${API_PREFIX}/`)) return true;
+	let path = event.url.pathname;
+	try {
+		path = decodeURI(path);
+	} catch {
+		// A malformed escape never reaches a route (the server entry answers it); keep the raw path.
+	}
+	return path.startsWith(`${API_PREFIX}/`);
+}
+
+/** The API's checks before any route: same origin, a database, who is signed in. */
+async function answerApi(event: RequestEvent, resolve: Parameters<Handle>[0]['resolve']): Promise<Response> {
+	if (isCrossSiteRequest(event.request, event.url)) {
+		return fail('cross_site_request', 'This request came from another site and was refused.');
+	}
+	const server = await serverContext();
+	if (!server) return errorResponse(DATABASE_UNAVAILABLE);
+	event.locals.server = server;
+	const token = readSessionCookie(event.cookies, event.url);
+	if (token) {
+		const session = await sessionFromToken(server.db, token, Date.now());
+		event.locals.account = session?.account ?? null;
 	}
 	const response = await resolve(event);
+	if (response.status === 405 && !response.headers.get('content-type')?.includes('json')) {
+		// SvelteKit's own answer for a method a route does not have is text: the API answers in JSON.
+		const allow = response.headers.get('allow') ?? '';
+		return errorResponse(
+			{
+				code: 'method_not_allowed',
+				message: `This address does not take ${event.request.method} requests (it takes ${allow}).`
+			},
+			{ allow }
+		);
+	}
+	return response;
+}
+
+export const handle: Handle = async ({ event, resolve }) => {
+	event.locals.account = null;
+	const api = isApiRequest(event);
+	const response = api ? await answerApi(event, resolve) : await resolve(event);
 	for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
 		if (!response.headers.has(name)) response.headers.set(name, value);
 	}
-	if (event.url.pathname.startsWith(`${API_PREFIX}/`)) response.headers.set('cache-control', 'no-store');
+	if (api) response.headers.set('cache-control', 'no-store');
 	return response;
 };
 

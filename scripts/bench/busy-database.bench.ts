@@ -75,7 +75,7 @@ export async function measureBusyDatabase(
 			...Array.from({ length: Math.ceil(licenses.length / 9) }, () => contended.created.license.number)
 		]);
 
-		const server = spawn(process.execPath, ['build/index.js'], {
+		const server = spawn(process.execPath, ['scripts/server.js'], {
 			cwd: root,
 			env: { ...process.env, ...env, PORT: String(port), ORIGIN: `http://127.0.0.1:${port}` },
 			stdio: ['ignore', 'ignore', 'pipe']

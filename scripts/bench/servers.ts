@@ -57,11 +57,11 @@ async function waitForUp(url: string, child: ChildProcess): Promise<void> {
 	throw new Error(`the server at ${url} did not start within 60 s`);
 }
 
-/** Runs `node build` (built beforehand) with the given environment. */
+/** Runs the production server (scripts/server.js over the build made beforehand) with the given environment. */
 export async function startAppServer(port: number, env: Record<string, string>): Promise<RunningServer> {
 	// BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/profiles", profiles the server under load.
 	const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-	const child = spawn(process.execPath, [...nodeArgs, 'build/index.js'], {
+	const child = spawn(process.execPath, [...nodeArgs, 'scripts/server.js'], {
 		cwd: root,
 		env: { ...process.env, PORT: String(port), ORIGIN: `http://127.0.0.1:${port}`, ...env },
 		stdio: ['ignore', 'ignore', 'inherit']

@@ -67,10 +67,12 @@ export type ApiErrorCode =
 	| 'project_not_found'
 	| 'seat_not_found'
 	| 'method_not_allowed'
+	| 'malformed_path'
 	// transport limits and faults
 	| 'payload_too_large'
 	| 'request_too_large'
 	| 'unsupported_media_type'
 	| 'rate_limited'
 	| 'internal_error'
-	| 'database_unavailable';
+	| 'database_unavailable'
+	| 'database_busy';

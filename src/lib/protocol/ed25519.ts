@@ -5,6 +5,7 @@
 // (ed25519-tweetnacl.ts): it would otherwise cost every page that verifies anything ~10 KB gzip.
 import { encodeBase64url } from './base64url.js';
 import { concatBytes, fromHex } from './bytes.js';
+import { isStrictSignature } from './ed25519-strict.js';
 
 export const PUBLIC_KEY_BYTES = 32;
 export const SEED_BYTES = 32;
@@ -252,11 +253,13 @@ export async function sign(message: Uint8Array, secretKey: Uint8Array): Promise<
 	return (await ed25519Backend()).sign(message, secretKey);
 }
 
+/** Strict verification: the backend's, after the checks every backend skips (ed25519-strict.ts). */
 export async function verify(
 	message: Uint8Array,
 	signature: Uint8Array,
 	publicKey: Uint8Array
 ): Promise<boolean> {
+	if (!isStrictSignature(signature, publicKey)) return false;
 	return (await ed25519Backend()).verify(message, signature, publicKey);
 }
 

@@ -25,6 +25,8 @@ export interface OpenContextOptions {
 	seedDemo?: boolean;
 	/** SQLite: how long to wait for another process's write lock (default 5 s). */
 	busyTimeoutMs?: number;
+	/** SQLite: wait for that lock without blocking the event loop (the server does). */
+	waitWithoutBlocking?: boolean;
 	/** SQLite: checkpoint the log from a worker thread (the server does; tools and tests need not). */
 	checkpointInBackground?: boolean;
 }
@@ -37,6 +39,7 @@ export async function openServerContext(
 	const now = options.now ?? Date.now;
 	const db = createDatabase(config.database, {
 		busyTimeoutMs: options.busyTimeoutMs,
+		waitWithoutBlocking: options.waitWithoutBlocking,
 		checkpointInBackground: options.checkpointInBackground
 	});
 	try {
@@ -58,7 +61,10 @@ let shared: Promise<ServerContext> | undefined;
 
 /** The process's context, opened on first use from the environment. */
 export function getServerContext(): Promise<ServerContext> {
-	shared ??= openServerContext(getConfig(), { checkpointInBackground: true }).catch((error: unknown) => {
+	shared ??= openServerContext(getConfig(), {
+		checkpointInBackground: true,
+		waitWithoutBlocking: true
+	}).catch((error: unknown) => {
 		// Let the next request try again (e.g. PostgreSQL was still starting); the error still surfaces.
 		shared = undefined;
 		throw error;

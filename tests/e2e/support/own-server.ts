@@ -21,14 +21,16 @@ export async function startOwnServer(options: {
 	origin?: string;
 }): Promise<OwnServer> {
 	const url = `http://localhost:${options.port}`;
-	const child = spawn(process.execPath, [join(options.buildDir ?? 'build', 'index.js')], {
+	// The production entry (scripts/server.js) over the given build.
+	const child = spawn(process.execPath, ['scripts/server.js'], {
 		env: {
 			...process.env,
+			AIRLOCK_BUILD_DIR: options.buildDir ?? 'build',
 			PORT: String(options.port),
 			ORIGIN: options.origin ?? url,
 			DATA_DIR: options.dataDir,
 			SEED_DEMO: 'false',
-			// adapter-node waits up to this many seconds for open (keep-alive) connections when stopped.
+			// The server waits up to this many seconds for the requests in flight when stopped.
 			SHUTDOWN_TIMEOUT: '1',
 			...options.env
 		},

@@ -9,6 +9,7 @@
 import { CompiledQuery, type QueryResult } from 'kysely';
 import type SQLite from 'better-sqlite3';
 import { isPostgres, sqliteConnectionOf } from './database';
+import { isBusy } from './patient-sqlite';
 import type { Db } from './schema';
 
 export interface Statement {
@@ -50,9 +51,19 @@ export function execute<Row>(
 ): QueryResult<Row> | Promise<QueryResult<Row>> {
 	const held = holdingConnection.get(db);
 	if (held) return runOn<Row>(held, text.sqlite, parameters);
+	const query = () =>
+		db.executeQuery<Row>(
+			CompiledQuery.raw(isPostgres(db) ? text.postgres : text.sqlite, parameters as unknown[])
+		);
 	const connection = sqliteConnectionOf(db);
-	if (connection && !connection.inTransaction) return runOn<Row>(connection, text.sqlite, parameters);
-	return db.executeQuery<Row>(
-		CompiledQuery.raw(isPostgres(db) ? text.postgres : text.sqlite, parameters as unknown[])
-	);
+	if (connection && !connection.inTransaction) {
+		try {
+			return runOn<Row>(connection, text.sqlite, parameters);
+		} catch (error) {
+			// A write meeting another process's lock: through Kysely, whose driver waits for it.
+			if (isBusy(error)) return query();
+			throw error;
+		}
+	}
+	return query();
 }

@@ -7,6 +7,7 @@ import { Kysely, PostgresAdapter, PostgresDialect, sql, SqliteDialect } from 'ky
 import pg from 'pg';
 import type { DatabaseConfig } from '../config';
 import type { Database, Db } from './schema';
+import { PatientSqliteDialect } from './patient-sqlite';
 import { checkpointInBackground } from './wal-checkpointer';
 
 const INT8_OID = 20;
@@ -29,10 +30,15 @@ export interface DatabaseOptions {
 	/** PostgreSQL only: how long to wait for a connection before failing. */
 	connectTimeoutMs?: number;
 	/**
-	 * SQLite only: how long to wait for another process's write lock. The server waits briefly (it
-	 * blocks its event loop meanwhile); the admin CLI can wait longer behind a busy server.
+	 * SQLite only: how long to wait for another process's write lock (default 5 s). The admin CLI can
+	 * wait longer behind a busy server.
 	 */
 	busyTimeoutMs?: number;
+	/**
+	 * SQLite only: wait for the lock without blocking the event loop (patient-sqlite.ts), as the
+	 * server must; otherwise SQLite's own busy timeout waits inside the call, which suits tools.
+	 */
+	waitWithoutBlocking?: boolean;
 	/**
 	 * SQLite only: checkpoint the write-ahead log from a worker thread rather than on this
 	 * connection (db/wal-checkpointer.ts). For the server; short-lived tools leave it to SQLite.
@@ -57,15 +63,19 @@ export function createDatabase(config: DatabaseConfig, options: DatabaseOptions 
 	mkdirSync(dirname(config.file), { recursive: true });
 	const sqlite = new SQLite(config.file);
 	sqlite.pragma('journal_mode = WAL');
-	// Another process (the admin CLI) may hold the write lock for a moment.
-	sqlite.pragma(`busy_timeout = ${Math.round(options.busyTimeoutMs ?? 5000)}`);
+	// Another process (the admin CLI) may hold the write lock for a while.
+	const busyTimeoutMs = Math.round(options.busyTimeoutMs ?? 5000);
+	sqlite.pragma(`busy_timeout = ${options.waitWithoutBlocking ? 0 : busyTimeoutMs}`);
 	sqlite.pragma('foreign_keys = ON');
 	sqlite.pragma('synchronous = NORMAL');
 	const checkpoints = options.checkpointInBackground
 		? checkpointInBackground(sqlite, config.file)
 		: undefined;
 	const cached = withStatementCache(sqlite, () => checkpoints?.stop());
-	const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
+	const dialect = options.waitWithoutBlocking
+		? new PatientSqliteDialect(cached, busyTimeoutMs)
+		: new SqliteDialect({ database: cached });
+	const db = new Kysely<Database>({ dialect });
 	sqliteConnections.set(db, cached);
 	return db;
 }

@@ -67,12 +67,15 @@ const STATUS_BY_CODE = {
 	project_not_found: 404,
 	seat_not_found: 404,
 	method_not_allowed: 405,
+	// answered by the server entry (scripts/server.js) before the app
+	malformed_path: 400,
 	// transport limits
 	payload_too_large: 413,
 	unsupported_media_type: 415,
 	rate_limited: 429,
 	internal_error: 500,
-	database_unavailable: 503
+	database_unavailable: 503,
+	database_busy: 503
 } as const satisfies Record<ApiErrorCode, number>;
 
 export function statusOf(code: ApiErrorCode): number {

@@ -1,6 +1,7 @@
 // Wraps every API route: expected failures become their JSON error, anything else a 500 with no
 // internals in it (the details go to the server log only).
 import type { RequestEvent, RequestHandler } from '@sveltejs/kit';
+import { DatabaseBusyError } from '../db/patient-sqlite';
 import { DomainError } from '../errors';
 import { answerOf, fail } from './api-error';
 
@@ -11,6 +12,13 @@ export function apiHandler<E extends RequestEvent>(
 		try {
 			return await answerFailures(() => handle(event));
 		} catch (error) {
+			if (error instanceof DatabaseBusyError) {
+				return fail(
+					'database_busy',
+					'The activation server’s database is busy with maintenance. Try again in a moment; nothing was changed.',
+					{ retryAfterSeconds: 5 }
+				);
+			}
 			console.error(
 				`${event.request.method} ${event.url.pathname} failed:`,
 				error instanceof Error ? (error.stack ?? error.message) : error

@@ -24,6 +24,16 @@ describe('cross-site request refusal', () => {
 		expect(isCrossSiteRequest(post({ origin: 'null', host: 'localhost:3000' }), url)).toBe(true);
 		expect(isCrossSiteRequest(post({ 'content-type': 'text/plain' }), url)).toBe(true);
 		expect(isCrossSiteRequest(post({ 'sec-fetch-site': 'cross-site' }), url)).toBe(true);
+		// The whole origin, not only the host: another scheme or another port is another site.
+		expect(isCrossSiteRequest(post({ origin: 'https://localhost:3000', host: 'localhost:3000' }), url)).toBe(
+			true
+		);
+		expect(
+			isCrossSiteRequest(post({ origin: 'https://192.168.1.5:3000', host: '192.168.1.5:3000' }), url)
+		).toBe(true);
+		expect(isCrossSiteRequest(post({ origin: 'http://localhost:3001', host: 'localhost:3000' }), url)).toBe(
+			true
+		);
 		for (const method of ['PUT', 'DELETE', 'PATCH', 'post'])
 			expect(isCrossSiteRequest(post({}, method), url)).toBe(true);
 	});

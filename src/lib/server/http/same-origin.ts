@@ -3,25 +3,19 @@
 // be this server. This holds for every content type — text/plain and forms included, which a
 // hostile page can send without a CORS preflight — and a request with neither header is refused.
 //
-// "This server" is the configured public origin (ORIGIN) or the host the request was sent to: a
-// page on another site cannot make a browser send our Host header with its own Origin.
+// "This server" is the configured public origin (ORIGIN), or the origin the request was sent to
+// (this server's scheme with the Host header): a page on another site cannot make a browser send our
+// Host header with its own Origin. The whole origin is compared — scheme, host and port.
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-function hostOf(origin: string): string | null {
-	try {
-		return new URL(origin).host;
-	} catch {
-		return null; // "null" or garbage: not an origin we serve
-	}
-}
 
 export function isCrossSiteRequest(request: Request, url: URL): boolean {
 	if (SAFE_METHODS.has(request.method.toUpperCase())) return false;
 	const origin = request.headers.get('origin');
 	if (origin !== null) {
 		if (origin === url.origin) return false;
-		const host = hostOf(origin);
-		return host === null || host !== request.headers.get('host');
+		const host = request.headers.get('host');
+		// "null" or garbage never equals an origin we serve.
+		return host === null || origin !== `${url.protocol}//${host}`;
 	}
 	return request.headers.get('sec-fetch-site') !== 'same-origin';
 }
