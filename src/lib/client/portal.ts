@@ -26,6 +26,22 @@ export async function requestFromUrl(href: string): Promise<PortalRead | null> {
 	return result.ok ? { ok: true, value: { text: href, request: result.request } } : result;
 }
 
+/**
+ * The request the portal opens with, and whether it goes on by itself: only the user's own pending
+ * request does (the one they asked to activate while offline). A request that arrived in a link —
+ * which anyone can send — always waits for the user to check it and press Activate.
+ */
+export async function openingRequest(
+	href: string,
+	pending: string | null
+): Promise<{ read: PortalRead | null; resume: boolean }> {
+	const fromUrl = await requestFromUrl(href);
+	if (fromUrl) return { read: fromUrl, resume: fromUrl.ok && fromUrl.value.text === pending };
+	if (pending === null) return { read: null, resume: false };
+	const read = await requestFromFile(pending).then((file) => (file.ok ? file : requestFromUrl(pending)));
+	return { read, resume: read?.ok ?? false };
+}
+
 export async function requestFromFile(text: string): Promise<PortalRead> {
 	const result = await parseRegFile(text);
 	return result.ok ? { ok: true, value: { text, request: result.request } } : result;
@@ -67,7 +83,8 @@ export async function activateOnPortal(api: ServerApi, text: string): Promise<Po
 		localStorage.setItem(PENDING_KEY, text);
 		return { kind: 'offline' };
 	}
-	localStorage.removeItem(PENDING_KEY);
+	// Answered: no longer pending — unless another request is (a link opened meanwhile).
+	if (localStorage.getItem(PENDING_KEY) === text) localStorage.removeItem(PENDING_KEY);
 	if (answer.kind === 'refused') return { kind: 'refused', error: answer.error };
 	return { kind: 'done', licenses: await presentLicenses(answer.value.licenses) };
 }

@@ -363,6 +363,8 @@ export const en = {
 		licenses: 'License numbers',
 		email: 'E-mail',
 		device: 'Device',
+		fromLink:
+			'This request came in a link. Activate it only if it is your own computer’s: check that the license numbers and the device above are the ones your License Manager shows.',
 		chooseFile: 'Choose File… (reg.txt)',
 		fileTooLarge: 'This file is too large to be a reg.txt. Choose the reg.txt made by the License Manager.',
 		signIn: 'Sign in',
