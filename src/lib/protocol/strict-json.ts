@@ -11,7 +11,8 @@ export const MAX_JSON_DEPTH = 64;
 
 export type StrictJsonResult =
 	| { ok: true; value: unknown }
-	| { ok: false; reason: 'syntax' | 'too-deep' }
+	| { ok: false; reason: 'syntax' }
+	| { ok: false; reason: 'too-deep' }
 	| { ok: false; reason: 'duplicate-key'; key: string };
 
 interface Scan {

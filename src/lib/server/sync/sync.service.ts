@@ -22,7 +22,13 @@ import { readOperation, type KnownOperation, type OperationType } from '$lib/pro
 import type { ActivationContext } from '../activation/activation.service';
 import { isPostgres } from '../db/database';
 import { DomainError, type Refusal } from '../errors';
-import type { OperationHandler, OperationOutcome, PreparedOperation, SyncAccount } from './operation';
+import type {
+	OperationHandler,
+	OperationOutcome,
+	PreparedOperation,
+	SyncAccount,
+	SyncClient
+} from './operation';
 import { accountForOperation, type AuthorizationContext } from './operation-account';
 import { OPERATIONS } from './operations';
 import { sealKeyPair } from '../keys/seal-key';
@@ -138,6 +144,7 @@ export async function applySyncBatch(
 	session: SyncAccount,
 	client: { address?: string } = {}
 ): Promise<SyncResult[]> {
+	const sender: SyncClient = { address: client.address ?? 'unknown' };
 	const context: AuthorizationContext = {
 		db: ctx.db,
 		now: ctx.now,
@@ -149,7 +156,7 @@ export async function applySyncBatch(
 		if (each.kind === 'fault') return 'fault';
 		if (each.kind === 'done') return each.outcome;
 		try {
-			return await each.run(ctx, each.account);
+			return await each.run(ctx, each.account, sender);
 		} catch (error) {
 			logFault(operations[index]!, 'being applied', error);
 			return 'fault';
@@ -173,7 +180,8 @@ export async function applySyncBatch(
 		}
 		outcomes.push(await apply(each, index));
 	}
+	// A fault and a `later` get no result: the client sends them again after a delay.
 	return outcomes.flatMap((outcome, i) =>
-		outcome === 'fault' ? [] : [{ id: operations[i]!.id, ...outcome }]
+		outcome === 'fault' || outcome.status === 'later' ? [] : [{ id: operations[i]!.id, ...outcome }]
 	);
 }
