@@ -77,3 +77,52 @@ test('a queued operation refused for good is shown as failed with its reason; th
 	await expect.poll(() => sentWithFull.length).toBe(sentBeforeFailing + 1);
 	await expect(status.locator('li[data-state="failed"]')).toContainText('are in use');
 });
+
+test('an edit holding text the server cannot store (NUL) is refused alone and shown as failed; the edits around it go through', async ({
+	page,
+	context
+}) => {
+	const account = createTestAccount('nul');
+	createTestLicense(account.email);
+	const sentWithNul: string[] = [];
+	context.on('requestfinished', (request) => {
+		if (request.url().endsWith('/api/v1/sync') && request.postData()?.includes('\\u0000'))
+			sentWithNul.push(request.url());
+	});
+
+	await page.goto('/projects');
+	await page.getByLabel('User ID (e-mail)').fill(account.email);
+	await page.getByLabel('Password').fill(account.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page.getByText(/^Synced /)).toBeVisible();
+
+	await context.setOffline(true);
+	for (const name of ['Before the bad one', 'Bad\u0000name', 'After the bad one']) {
+		await page.getByLabel('New project name').fill(name);
+		await page.getByRole('button', { name: 'Create' }).click();
+	}
+	await expect(page.getByText('3 operations waiting for the server')).toBeVisible();
+	await context.setOffline(false);
+
+	const status = page.getByRole('region', { name: 'Sync status' });
+	await expect(status.getByText('1 operation refused by the server')).toBeVisible({ timeout: 30_000 });
+	await expect(status.getByText('Nothing waiting for the server')).toBeVisible();
+	const item = status.locator('li[data-state="failed"]');
+	await expect(item).toContainText('NUL character (U+0000)');
+
+	// The server holds the two others, and not the refused one.
+	const api = await apiClient(account);
+	const { projects } = (await (await api.get('/api/v1/store/projects')).json()) as {
+		projects: { name: string }[];
+	};
+	expect(projects.map((project) => project.name).sort()).toEqual(['After the bad one', 'Before the bad one']);
+
+	// Not sent again by itself.
+	const sent = sentWithNul.length;
+	expect(sent).toBeGreaterThanOrEqual(1);
+	for (let i = 0; i < 2; i++) {
+		await page.reload();
+		await expect(status.getByText('1 operation refused by the server')).toBeVisible();
+	}
+	expect(sentWithNul).toHaveLength(sent);
+});

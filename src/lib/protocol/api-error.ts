@@ -38,6 +38,7 @@ export type ApiErrorCode =
 	| 'request_from_future'
 	| 'request_wrong_purpose'
 	| 'request_expired'
+	| 'emergency_use_from_future'
 	| 'license_is_expansion'
 	| 'license_number_invalid'
 	| 'edit_from_future'

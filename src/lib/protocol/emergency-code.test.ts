@@ -13,6 +13,7 @@ import {
 	formatEmergencyCode,
 	formatEmergencyCodeSheet,
 	MAX_EMERGENCY_CODE_CHARS,
+	MAX_EMERGENCY_CODE_COMPACT_CHARS,
 	parseEmergencyCode,
 	signEmergencyCode,
 	verifyEmergencyCode
@@ -63,6 +64,22 @@ describe('emergency codes', () => {
 		const compact = formatEmergencyCode(await exampleCode());
 		const wrapped = `  ${compact.slice(0, 60)}\n${compact.slice(60, 130)} \r\n${compact.slice(130)}\n`;
 		expect(await codeOf(wrapped)).toBe('accepted');
+	});
+
+	it('reads the largest code the format allows (840 characters), and no product name its layout cannot carry', async () => {
+		// 85 × “€” is 255 bytes of UTF-8; the longest e-mail address is 254 characters (one byte short
+		// of the layout's largest, 840).
+		const longest = await exampleCode({
+			productName: '€'.repeat(85),
+			email: `${'a'.repeat(64)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(57)}.com`
+		});
+		const compact = formatEmergencyCode(longest);
+		expect(compact.length).toBe(839);
+		expect(compact.length).toBeLessThanOrEqual(MAX_EMERGENCY_CODE_COMPACT_CHARS);
+		expect(MAX_EMERGENCY_CODE_COMPACT_CHARS).toBe(840);
+		expect(await codeOf(compact)).toBe('accepted');
+		// 86 × “€” (258 bytes) is still 100 characters or fewer, but no one-byte length can carry it.
+		await expect(exampleCode({ productName: '€'.repeat(86) })).rejects.toThrow('product name is not valid');
 	});
 
 	it('checks in the documented order, each failure with its own code', async () => {

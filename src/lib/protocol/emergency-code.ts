@@ -20,13 +20,14 @@ import {
 } from './armor.js';
 import { decodeBase64url, encodeBase64url } from './base64url.js';
 import { ByteReader, ByteWriter, TruncatedInputError } from './binary.js';
-import { fromHex, toHex } from './bytes.js';
+import { fromHex, toHex, utf8 } from './bytes.js';
 import { SIGNATURE_BYTES, verify } from './ed25519.js';
 import {
 	decodeNonce,
 	formatTimestamp,
 	isEmail,
 	ISSUED_AT_TOLERANCE_MS,
+	MAX_TEXT_BYTES,
 	NONCE_BYTES,
 	NONCE_PATTERN,
 	parseTimestamp,
@@ -46,8 +47,15 @@ export const DAY_MS = 86_400_000;
 export const EMERGENCY_CODE_PREFIX = 'AIRLOCK-EC1:';
 /** Longest text accepted (a whole printed sheet pasted back), checked before any decoding. */
 export const MAX_EMERGENCY_CODE_CHARS = 8 * 1024;
-/** Longest compact form: the byte layout is at most ~600 bytes, 800 base64url characters. */
-export const MAX_EMERGENCY_CODE_COMPACT_CHARS = EMERGENCY_CODE_PREFIX.length + 800;
+/**
+ * The largest byte layout (§1.2 of FORMATS-emergency.md): version, the license number's 15 symbols,
+ * a product name and an e-mail of at most 255 bytes each with their length bytes, Issued-At,
+ * Code-Id, Max-Days, Key-Id and the signature: 621 bytes.
+ */
+const MAX_LAYOUT_BYTES = 1 + SYMBOL_COUNT + (1 + MAX_TEXT_BYTES) * 2 + 4 + 16 + 1 + 8 + SIGNATURE_BYTES;
+/** Longest compact form: the prefix and the largest layout in base64url (840 characters). */
+export const MAX_EMERGENCY_CODE_COMPACT_CHARS =
+	EMERGENCY_CODE_PREFIX.length + Math.ceil((MAX_LAYOUT_BYTES * 4) / 3);
 export const CODE_ID_BYTES = NONCE_BYTES;
 const LAYOUT_VERSION = 1;
 // eslint-disable-next-line no-control-regex -- a product name is one printable line
@@ -148,7 +156,8 @@ export function checkEmergencyCodeFields(code: EmergencyCodePayload): EmergencyC
 		return malformed('License', 'the license number is not valid.');
 	if (code.product !== number.productPrefix)
 		return malformed('Product', 'the product does not match the license number.');
-	if (!PRODUCT_NAME_PATTERN.test(code.productName))
+	// The compact form carries it with a one-byte length.
+	if (!PRODUCT_NAME_PATTERN.test(code.productName) || utf8(code.productName).length > MAX_TEXT_BYTES)
 		return malformed('Product-Name', 'the product name is not valid.');
 	if (!isEmail(code.email)) return malformed('Email', 'the e-mail address is not valid.');
 	if (

@@ -1,4 +1,7 @@
+import nacl from 'tweetnacl';
 import { describe, expect, it } from 'vitest';
+import { encodeBase64url } from './base64url.js';
+import { utf8 } from './bytes.js';
 import {
 	otherTestDevice,
 	testTrustedKeys,
@@ -28,7 +31,30 @@ const content = {
 	expiresAt: Date.UTC(2026, 11, 8)
 };
 
+/** Seals any JSON text, as a client that does not use sealAuthorization could. */
+function sealText(json: string, pair: { kid: string; publicKey: Uint8Array }): string {
+	const ephemeral = nacl.box.keyPair();
+	const nonce = nacl.randomBytes(nacl.box.nonceLength);
+	const box = nacl.box(utf8(json), nonce, pair.publicKey, ephemeral.secretKey);
+	const sealed = new Uint8Array([...ephemeral.publicKey, ...nonce, ...box]);
+	return `${SEALED_PREFIX}.${pair.kid}.${encodeBase64url(sealed)}`;
+}
+
 describe('sealed authorizations', () => {
+	it('refuse sealed content with a repeated key or text the database cannot store', async () => {
+		const pair = await deriveSealKeyPair(vendorSigner);
+		const json = JSON.stringify({ v: 1, ...content });
+		expect(openAuthorization(sealText(json, pair), pair).ok).toBe(true);
+		// Two e-mails: one reader would take the first, JSON.parse the last. One meaning only.
+		const twice = json.replace('{"v":1,', '{"v":1,"email":"eve@example.com",');
+		expect(openAuthorization(sealText(twice, pair), pair)).toMatchObject({
+			ok: false,
+			code: 'authorization_malformed'
+		});
+		const nul = JSON.stringify({ v: 1, ...content, email: 'ada\u0000@example.com' });
+		expect(openAuthorization(sealText(nul, pair), pair)).toMatchObject({ ok: false });
+	});
+
 	it('derive the same seal key from the same signing key, another from another', async () => {
 		const a = await deriveSealKeyPair(vendorSigner);
 		const b = await deriveSealKeyPair(vendorSigner);

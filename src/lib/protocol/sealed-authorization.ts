@@ -15,6 +15,8 @@ import { decodeBase64url, encodeBase64url } from './base64url.js';
 import { X25519_BYTES } from './seal-key.js';
 import { fromUtf8, toHex, utf8 } from './bytes.js';
 import { number, object, optional, parser, string, type Output } from './shape.js';
+import { findUnstorableText } from './storable-text.js';
+import { parseJsonStrict } from './strict-json.js';
 
 export const SEALED_PREFIX = 'AIRLOCK-S1';
 /** How long a sealed authorization can be used: days, not months (a copied queue goes stale). */
@@ -109,12 +111,10 @@ export function openAuthorization(text: unknown, pair: SealKeyPair): OpenedAutho
 	);
 	const json = opened ? fromUtf8(opened) : null;
 	if (json === null) return malformed;
-	let value: unknown;
-	try {
-		value = JSON.parse(json);
-	} catch {
-		return malformed;
-	}
-	const content = sealedContentSchema.safeParse(value);
+	// One meaning only (a repeated key is refused, not "last wins"), and nothing the database cannot
+	// take: its e-mail is looked up like a sign-in's.
+	const read = parseJsonStrict(json);
+	if (!read.ok || findUnstorableText(read.value)) return malformed;
+	const content = sealedContentSchema.safeParse(read.value);
 	return content.success ? { ok: true, content: content.data } : malformed;
 }

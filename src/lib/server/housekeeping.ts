@@ -1,12 +1,14 @@
 // Periodic clean-up of what the server only needs for a while: expired sessions, finished
-// rate-limit windows, replay records of requests too old to be accepted again, and reports of lost
-// store edits no longer handed out.
+// rate-limit windows, replay records of requests too old to be accepted again, reports of lost
+// store edits no longer handed out, and emergency uses of license numbers the server does not hold
+// once they are over.
 import { REQUEST_MAX_AGE_MS } from './activation/activation.service';
 import type { Db } from './db/schema';
 import { pruneRequestRecords } from './activation/requests.repository';
 import { pruneAuthState } from './accounts/auth.service';
 import { pruneConflicts } from './store/store.repository';
 import { CONFLICT_RETENTION_MS } from './store/store.service';
+import { pruneEmergencyUses } from './emergency/emergency-report.service';
 
 const HOUR_MS = 3_600_000;
 
@@ -15,6 +17,7 @@ export async function housekeeping(db: Db, now: number): Promise<void> {
 	// A day of margin past the age limit, so clock differences never free a nonce still accepted.
 	await pruneRequestRecords(db, now - REQUEST_MAX_AGE_MS - 24 * HOUR_MS);
 	await pruneConflicts(db, now - CONFLICT_RETENTION_MS);
+	await pruneEmergencyUses(db, now);
 }
 
 /** Runs housekeeping every hour for as long as the process lives (never keeping it alive). */

@@ -35,11 +35,14 @@ class FakeServer {
 	fault: Fault = 'none';
 	/** Operations the server rejects for good. */
 	poison = new Set<string>();
+	/** An operation that faults on the server: it and those after it in its batch get no result. */
+	faulty = new Set<string>();
 	/** When set, every answer waits for it (to act while a request is in flight). */
 	gate: Promise<void> | null = null;
 
 	private apply(operations: SyncOperation[]): SyncResult[] {
-		return operations.map((op) => {
+		const fault = operations.findIndex((op) => this.faulty.has(op.id));
+		return (fault < 0 ? operations : operations.slice(0, fault)).map((op) => {
 			if (this.poison.has(op.id))
 				return { id: op.id, status: 'rejected', error: { code: 'no_free_seat', message: 'No free seat.' } };
 			if (!this.applied.has(op.id)) {
@@ -217,6 +220,30 @@ describe('outbox', () => {
 		await retryItem(db, item.id, 4);
 		await flushOutbox(db, server.api(), async () => {}, { now: () => 5, force: true });
 		expect((await itemOf(db, item.id))?.state).toBe('done');
+	});
+
+	it('keeps the answers before an operation that faulted on the server, and sends it and the rest later, with a delay', async () => {
+		const db = memoryStorage();
+		const server = new FakeServer();
+		const items = [0, 1, 2].map((i) => newOutboxItem('store-edit', { edit: i }, i));
+		await add(db, ...items);
+		server.faulty.add(items[1]!.id);
+		const outcome = await flushOutbox(db, server.api(), async () => {}, { now: () => 10 });
+		expect(outcome).toMatchObject({ sent: 1, applied: 1 });
+		const [first, second, third] = await Promise.all(items.map((item) => itemOf(db, item.id)));
+		expect(first!.state).toBe('done');
+		for (const unanswered of [second!, third!]) {
+			expect(unanswered.state).toBe('queued');
+			expect(unanswered.attempts).toBe(1);
+			expect(unanswered.nextAttemptAt).toBeGreaterThan(10);
+			expect(unanswered.lastError?.code).toBe('not_answered');
+		}
+		// Not sent again before its delay is over; then it goes, and the queue drains.
+		expect((await flushOutbox(db, server.api(), async () => {}, { now: () => 11 })).sent).toBe(0);
+		server.faulty.clear();
+		const later = await flushOutbox(db, server.api(), async () => {}, { now: () => second!.nextAttemptAt });
+		expect(later.applied).toBe(2);
+		expect(server.order).toEqual(items.map((item) => item.id));
 	});
 
 	it('waits with a growing delay after a failed attempt', async () => {

@@ -154,6 +154,11 @@ function changesFor(item: OutboxItem, result: SyncResult, now: number): Partial<
 	};
 }
 
+const NOT_ANSWERED = {
+	code: 'not_answered',
+	message: 'The server could not finish this operation this time. It is sent again in a moment.'
+};
+
 /** How long a done item stays, for the page that queued it to show what became of it. */
 export const DONE_KEPT_MS = 24 * 60 * 60_000;
 
@@ -210,7 +215,18 @@ async function settle(
 	for (const item of batch.items) {
 		const result = byId.get(item.id);
 		if (!result) {
-			updates.push({ key: item.id, changes: { state: 'queued' } });
+			// Not answered: the server stopped at a fault before it (or at it). It is sent again, after
+			// a growing delay as for a failed request, so a fault that lasts does not make every flush
+			// send it at once; the items answered before it stay answered.
+			updates.push({
+				key: item.id,
+				changes: {
+					state: 'queued',
+					attempts: item.attempts + 1,
+					nextAttemptAt: batch.now + backoff(item.attempts),
+					lastError: NOT_ANSWERED
+				}
+			});
 			continue;
 		}
 		if (result.status === 'applied') applied.push({ item, result: result.result });

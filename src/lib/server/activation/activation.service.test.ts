@@ -172,6 +172,43 @@ describeEachDatabase('activation service', (getDb) => {
 		expect(stolen).toMatchObject({ ok: false, error: { code: 'email_mismatch' } });
 	});
 
+	it('refuses a request replayed after its seat was released (request_replayed): no file without a seat; a new request takes a new seat', async () => {
+		const db = getDb();
+		const account = await newAccount(db);
+		const { license } = await newLicense(db, account.email, { seats: 1, expansions: ['CLX'] });
+		const device = generateKeyPair();
+		const request = await requestFor(device, account.email, [license.number]);
+		expectOk(await activate(context(db), { request, path: 'instant', account }));
+		const refreshRequest = await requestFor(device, account.email, [], {
+			purpose: 'refresh',
+			now: NOW + 1000
+		});
+		expect(
+			expectOk(await refresh(context(db, NOW + 1000), { request: refreshRequest })).licenses
+		).toHaveLength(2);
+		const seat = await findActiveActivation(db, license.number, request.deviceId);
+		await releaseActivation(db, seat!.id, NOW + 2000);
+
+		for (const replay of [
+			() => activate(context(db, NOW + 3000), { request, path: 'instant', account }),
+			() => refresh(context(db, NOW + 3000), { request: refreshRequest })
+		]) {
+			expect(await replay()).toEqual({
+				ok: false,
+				error: {
+					code: 'request_replayed',
+					licenseNumber: license.number,
+					message: expect.stringContaining('has been released since')
+				}
+			});
+		}
+		expect(await countActiveSeats(db, license.number)).toBe(0);
+		// A new request from the same device activates it again, on a new seat.
+		const again = await requestFor(device, account.email, [license.number], { now: NOW + 4000 });
+		expectOk(await activate(context(db, NOW + 4000), { request: again, path: 'instant', account }));
+		expect(await countActiveSeats(db, license.number)).toBe(1);
+	});
+
 	it('answers alike for an unknown license and another account’s license', async () => {
 		const db = getDb();
 		const account = await newAccount(db);

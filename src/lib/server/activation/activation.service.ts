@@ -21,6 +21,7 @@ import {
 	heldSeat,
 	insertActivation,
 	markReissued,
+	seatsReleasedSince,
 	touchActivation
 } from './activations.repository';
 import { storeAnswer, storedAnswer } from './requests.repository';
@@ -79,7 +80,8 @@ class AnsweredMeanwhile extends Error {
 
 /**
  * The stored answer when this exact request was answered before; refuses a different request
- * reusing the nonce; null when the request is new.
+ * reusing the nonce, and the same request once a seat it took has been released; null when the
+ * request is new.
  */
 async function previousAnswer(
 	db: Db,
@@ -95,7 +97,24 @@ async function previousAnswer(
 			'This request has already been used. Generate a new one in the License Manager.'
 		);
 	}
-	return activationResponseSchema.parse(JSON.parse(record.response));
+	const answer = activationResponseSchema.parse(JSON.parse(record.response));
+	// The stored answer hands out license files for the seats the request took. Once the owner has
+	// released one of them, giving the files again would let the device use the license with no
+	// seat (docs/API.md: releasing a seat refuses that device's license; activating again takes a
+	// new seat, which needs a new request).
+	const released = await seatsReleasedSince(
+		db,
+		request.deviceId,
+		answer.licenses.map((license) => license.licenseNumber)
+	);
+	if (released.length > 0) {
+		refuse(
+			'request_replayed',
+			`This request was answered before, and the seat it took on ${released.join(', ')} has been released since. To use the license on this device again, make a new activation in the License Manager: it takes a new seat.`,
+			released[0]
+		);
+	}
+	return answer;
 }
 
 /**

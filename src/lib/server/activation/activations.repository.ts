@@ -147,3 +147,19 @@ export async function deviceActivationsForAccount(
 	];
 	return { active, released };
 }
+
+/**
+ * Of `numbers`, the licenses this device held a seat of and holds none of now (released since).
+ * Numbers it never held a seat of (expansions, which ride on their license's seat) are not listed.
+ */
+export async function seatsReleasedSince(db: Db, deviceId: string, numbers: string[]): Promise<string[]> {
+	if (numbers.length === 0) return [];
+	const rows = await db
+		.selectFrom('activations')
+		.select(['license_number', 'released_at'])
+		.where('device_id', '=', deviceId)
+		.where('license_number', 'in', numbers)
+		.execute();
+	const held = new Set(rows.filter((row) => row.released_at === null).map((row) => row.license_number));
+	return [...new Set(rows.map((row) => row.license_number))].filter((number) => !held.has(number)).sort();
+}

@@ -7,13 +7,33 @@ import { findEmergencyUse } from './emergency-uses.repository';
 import { deviceIdOf } from '$lib/protocol/sync-ids';
 import { generateLicenseNumber } from '$lib/protocol/license-number';
 import type { Db } from '../db/schema';
-import { reportEmergencyUse } from './emergency-report.service';
-import { codeFor, newAccount, newLicense, NOW, strangerSigner, trustedKeys, useText } from './testing';
+import {
+	EMERGENCY_REPORT_LIMIT,
+	EMERGENCY_START_TOLERANCE_MS,
+	reportEmergencyUse,
+	UNHELD_USE_RETENTION_MS
+} from './emergency-report.service';
+import { emergencyReportOperation } from '../sync/emergency-operations';
+import { housekeeping } from '../housekeeping';
+import {
+	codeFor,
+	newAccount,
+	newLicense,
+	NOW,
+	strangerSigner,
+	trustedKeys,
+	useText,
+	vendor
+} from './testing';
 
 const DAY = 86_400_000;
 
-function report(db: Db, text: string, { acceptBareNumber = true, now = NOW + DAY } = {}) {
-	return reportEmergencyUse({ db, now, trustedKeys, acceptBareNumber }, text);
+function report(
+	db: Db,
+	text: string,
+	{ acceptBareNumber = true, now = NOW + DAY, clientAddress = '192.0.2.1' } = {}
+) {
+	return reportEmergencyUse({ db, now, trustedKeys, acceptBareNumber, clientAddress }, text);
 }
 
 describeEachDatabase('emergency use reports', (getDb) => {
@@ -60,7 +80,7 @@ describeEachDatabase('emergency use reports', (getDb) => {
 				licenseNumber: license.number,
 				reason: 'emergency_already_used',
 				message: expect.stringContaining(
-					`emergency activation was already used on device ${deviceIdOf(first.publicKey)}; activate it normally`
+					'emergency activation was already used on another device; activate it normally'
 				)
 			}
 		});
@@ -164,3 +184,145 @@ describeEachDatabase('emergency use reports', (getDb) => {
 		expect(results.filter((r) => r.ok && r.result.revoked)).toHaveLength(2);
 	});
 });
+
+describeEachDatabase(
+	'emergency use reports from anyone: what they can make the server store and tell',
+	(getDb) => {
+		beforeAll(() => ensureCatalogue(getDb()));
+
+		it('refuses a use starting more than an hour after the server’s time, and records nothing', async () => {
+			const db = getDb();
+			const account = await newAccount(db);
+			const { license } = await newLicense(db, account.email);
+			const future = await useText(generateKeyPair(), {
+				licenseNumber: license.number,
+				now: NOW + EMERGENCY_START_TOLERANCE_MS + 1000
+			});
+			expect(await report(db, future, { now: NOW })).toEqual({
+				ok: false,
+				error: {
+					code: 'emergency_use_from_future',
+					message: expect.stringContaining('the clock of the computer that made it is wrong')
+				}
+			});
+			expect(await findEmergencyUse(db, license.number)).toBeUndefined();
+			// Within the tolerance (a License Manager's trusted time may run ahead of the true time).
+			const soon = await useText(generateKeyPair(), {
+				licenseNumber: license.number,
+				now: NOW + EMERGENCY_START_TOLERANCE_MS
+			});
+			expect(await report(db, soon, { now: NOW })).toMatchObject({ ok: true, result: { revoked: false } });
+		});
+
+		it('never names the device that used a license to another device', async () => {
+			const db = getDb();
+			const account = await newAccount(db);
+			const { license } = await newLicense(db, account.email);
+			const owner = generateKeyPair();
+			await report(db, await useText(owner, { licenseNumber: license.number }));
+			const answer = await report(db, await useText(generateKeyPair(), { licenseNumber: license.number }));
+			expect(answer).toMatchObject({ ok: true, result: { revoked: true } });
+			expect(JSON.stringify(answer)).not.toContain(deviceIdOf(owner.publicKey));
+		});
+
+		it('refuses uses of expansions, held or not, and records nothing', async () => {
+			const db = getDb();
+			const account = await newAccount(db);
+			const { license, expansions } = await newLicense(db, account.email, { expansions: ['CLX'] });
+			const expansion = expansions[0]!.license.number;
+			const unheld = generateLicenseNumber('WEB');
+			for (const [number, mentions] of [
+				[expansion, `is an expansion of ${license.number}`],
+				[unheld, 'is an expansion: Emergency Activation is for the license it extends']
+			] as const) {
+				const answer = await report(db, await useText(generateKeyPair(), { licenseNumber: number }));
+				expect(answer).toMatchObject({
+					ok: true,
+					result: {
+						revoked: true,
+						reason: 'emergency_not_allowed',
+						message: expect.stringContaining(mentions)
+					}
+				});
+				expect(await findEmergencyUse(db, number)).toBeUndefined();
+			}
+		});
+
+		it('stores the canonical signed block for a held license (not a free preamble), and for an unheld number only who and when', async () => {
+			const db = getDb();
+			const account = await newAccount(db);
+			const { license } = await newLicense(db, account.email);
+			const device = generateKeyPair();
+			const text = await useText(device, { licenseNumber: license.number });
+			const padded = `${'x'.repeat(3000)}\n${text}`;
+			expect(padded.length).toBeLessThanOrEqual(4096);
+			expect(await report(db, padded)).toMatchObject({ ok: true, result: { revoked: false } });
+			const held = await findEmergencyUse(db, license.number);
+			expect(held?.report).toBe(text);
+			expect(held!.report!.length).toBeLessThan(1500);
+
+			const unheld = generateLicenseNumber('SRV');
+			const other = generateKeyPair();
+			await report(db, `${'y'.repeat(3000)}\n${await useText(other, { licenseNumber: unheld })}`);
+			expect(await findEmergencyUse(db, unheld)).toEqual({
+				license_number: unheld,
+				device_id: deviceIdOf(other.publicKey),
+				used_at: NOW,
+				reported_at: NOW + DAY,
+				device_public_key: null,
+				basis: 'bare-number',
+				code_id: null,
+				ends_at: NOW + 5 * DAY,
+				report: null
+			});
+		});
+
+		it('records at most 30 new uses an hour per client address; the rest wait (not refused for good)', async () => {
+			const db = getDb();
+			const texts = await Promise.all(
+				Array.from({ length: EMERGENCY_REPORT_LIMIT.count + 2 }, () =>
+					useText(generateKeyPair(), { licenseNumber: generateLicenseNumber('SRV') })
+				)
+			);
+			const flood = { clientAddress: '198.51.100.7' };
+			const answers = [];
+			for (const text of texts) answers.push(await report(db, text, flood));
+			expect(answers.slice(0, EMERGENCY_REPORT_LIMIT.count).every((a) => a.ok && !a.result.revoked)).toBe(
+				true
+			);
+			for (const answer of answers.slice(EMERGENCY_REPORT_LIMIT.count))
+				expect(answer).toMatchObject({ ok: false, later: true, error: { code: 'rate_limited' } });
+			expect(await findEmergencyUse(db, texts.at(-1)!.match(/License: (\S+)/)![1]!)).toBeUndefined();
+			// Through sync, a waiting report gets no result: the License Manager sends it again later.
+			const waiting = await useText(generateKeyPair(), { licenseNumber: generateLicenseNumber('SRV') });
+			const outcome = await (
+				await emergencyReportOperation(() => true).prepare({ use: waiting })
+			)({ db, signer: vendor, now: NOW + DAY }, null, {
+				address: '198.51.100.7'
+			});
+			expect(outcome).toMatchObject({ status: 'later', error: { code: 'rate_limited' } });
+			// Another address is not held up; the same one is again once its hour is over.
+			expect(await report(db, texts.at(-1)!, { clientAddress: '203.0.113.9' })).toMatchObject({ ok: true });
+			expect(
+				await report(db, texts.at(-2)!, { ...flood, now: NOW + DAY + EMERGENCY_REPORT_LIMIT.windowMs })
+			).toMatchObject({
+				ok: true
+			});
+		});
+
+		it('housekeeping forgets the uses of unheld numbers a week after they end, and keeps held licenses’ uses', async () => {
+			const db = getDb();
+			const account = await newAccount(db);
+			const { license } = await newLicense(db, account.email);
+			const unheld = generateLicenseNumber('DEV');
+			await report(db, await useText(generateKeyPair(), { licenseNumber: license.number }));
+			await report(db, await useText(generateKeyPair(), { licenseNumber: unheld }));
+			const ended = NOW + 5 * DAY;
+			await housekeeping(db, ended + UNHELD_USE_RETENTION_MS - 1000);
+			expect(await findEmergencyUse(db, unheld)).toBeDefined();
+			await housekeeping(db, ended + UNHELD_USE_RETENTION_MS + 1000);
+			expect(await findEmergencyUse(db, unheld)).toBeUndefined();
+			expect(await findEmergencyUse(db, license.number)).toBeDefined();
+		});
+	}
+);

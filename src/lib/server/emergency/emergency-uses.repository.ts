@@ -32,3 +32,21 @@ export async function markEmergencyUseReported(
 		.where('reported_at', 'is', null)
 		.execute();
 }
+
+/**
+ * Deletes the uses of license numbers the server does not hold that ended before `endedBefore`
+ * (rows from before migration 0002 have no end: their start stands in, 5 days earlier at most).
+ */
+export async function pruneUnheldEmergencyUses(db: Db, endedBefore: number): Promise<number> {
+	const result = await db
+		.deleteFrom('emergency_uses')
+		.where((eb) =>
+			eb.or([
+				eb('ends_at', '<', endedBefore),
+				eb.and([eb('ends_at', 'is', null), eb('used_at', '<', endedBefore)])
+			])
+		)
+		.where('license_number', 'not in', (eb) => eb.selectFrom('licenses').select('number'))
+		.executeTakeFirst();
+	return Number(result.numDeletedRows);
+}

@@ -37,6 +37,7 @@ const STATUS_BY_CODE = {
 	emergency_use_wrong_device: 400,
 	emergency_use_code_mismatch: 400,
 	emergency_use_invalid_license_number: 400,
+	emergency_use_from_future: 400,
 	license_is_expansion: 400,
 	license_number_invalid: 400,
 	edit_from_future: 400,

@@ -1,5 +1,7 @@
 // Reading request bodies with a size limit that holds before any parsing, and a content-type check.
 import type { z } from 'zod';
+import { describeUnstorable, findUnstorableText } from '$lib/protocol/storable-text';
+import { MAX_JSON_DEPTH, parseJsonStrict } from '$lib/protocol/strict-json';
 import { DomainError } from '../errors';
 import { HttpRefusal } from './api-error';
 
@@ -91,16 +93,40 @@ export function requireMediaType(request: Request, allowed: readonly string[]): 
 	return type;
 }
 
+/**
+ * Refuses text a database cannot store as sent (NUL, lone surrogates: protocol/storable-text.ts)
+ * with `400 invalid_body`: the one rule for every body and path parameter, so nothing unstorable
+ * reaches a statement (PostgreSQL would fail it with a 500 that SQLite never gives).
+ */
+export function requireStorableText(value: unknown, field?: string): void {
+	const found = findUnstorableText(value);
+	if (!found) return;
+	const path = [...(field ? [field] : []), ...found.path].join('.');
+	throw new DomainError({
+		code: 'invalid_body',
+		message: describeUnstorable({ ...found, path: path ? [path] : [] }, 'The request'),
+		...(path ? { field: path } : {})
+	});
+}
+
 export async function readText(request: Request, limit: number): Promise<string> {
 	const bytes = await readBodyBytes(request, limit);
+	let text: string;
 	try {
-		return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+		text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 	} catch {
 		throw new DomainError({ code: 'invalid_body', message: 'The request body is not valid UTF-8 text.' });
 	}
+	requireStorableText(text);
+	return text;
 }
 
-/** Reads a JSON body (application/json only) and parses it with `schema`. */
+/**
+ * Reads a JSON body (application/json only) and parses it with `schema`. A key repeated in an
+ * object is refused (`invalid_json`: protocol/strict-json.ts), and so is unstorable text anywhere
+ * in what the schema returns (`invalid_body`). The check runs on the schema's output so that a
+ * schema may itself turn one unstorable item of a list into its own refusal (a sync batch does).
+ */
 export async function readJson<T extends z.ZodType>(
 	request: Request,
 	schema: T,
@@ -108,13 +134,19 @@ export async function readJson<T extends z.ZodType>(
 ): Promise<z.infer<T>> {
 	requireMediaType(request, ['application/json']);
 	const text = await readText(request, limit);
-	let value: unknown;
-	try {
-		value = JSON.parse(text);
-	} catch {
-		throw new DomainError({ code: 'invalid_json', message: 'The request body is not valid JSON.' });
+	const read = parseJsonStrict(text);
+	if (!read.ok) {
+		throw new DomainError({
+			code: 'invalid_json',
+			message:
+				read.reason === 'syntax'
+					? 'The request body is not valid JSON.'
+					: read.reason === 'too-deep'
+						? `The request body is nested more than ${MAX_JSON_DEPTH} levels deep, deeper than any request of this server.`
+						: `The request body is not valid JSON for this server: the key “${read.key.slice(0, 64)}” appears twice in one object. Send each key once.`
+		});
 	}
-	const parsed = schema.safeParse(value);
+	const parsed = schema.safeParse(read.value);
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0];
 		const field = issue?.path.join('.') || undefined;
@@ -124,5 +156,6 @@ export async function readJson<T extends z.ZodType>(
 			...(field ? { field } : {})
 		});
 	}
+	requireStorableText(parsed.data);
 	return parsed.data;
 }

@@ -4,7 +4,7 @@ import { signedRequestBodySchema } from '$lib/protocol/api';
 import { MAX_REG_FILE_CHARS, type RegistrationRequest } from '$lib/protocol/reg-file';
 import { parseSignedRequestText } from '../activation/signed-request';
 import { DomainError } from '../errors';
-import { readBodyBytes, readJson, readText, requireMediaType } from './body';
+import { readBodyBytes, readJson, readText, requireMediaType, requireStorableText } from './body';
 
 /** Room for a reg.txt plus multipart framing. */
 export const SIGNED_REQUEST_BODY_LIMIT = MAX_REG_FILE_CHARS + 4096;
@@ -44,5 +44,7 @@ export async function readSignedRequest(
 			field: 'file',
 			message: 'Choose a reg.txt file to upload.'
 		});
-	return parseSignedRequestText(typeof file === 'string' ? file : await file.text());
+	const text = typeof file === 'string' ? file : await file.text();
+	requireStorableText(text, 'file');
+	return parseSignedRequestText(text);
 }

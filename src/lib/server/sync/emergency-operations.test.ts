@@ -50,7 +50,9 @@ describeEachDatabase('sync operation emergency-report', (getDb) => {
 		const ctx = { db, signer: vendor, now: NOW };
 		const bare = await useText(generateKeyPair(), { licenseNumber: license.number });
 		const applyWith = async (acceptBareNumber: boolean, use: string) =>
-			(await emergencyReportOperation(() => acceptBareNumber).prepare({ use }))(ctx, null);
+			(await emergencyReportOperation(() => acceptBareNumber).prepare({ use }))(ctx, null, {
+				address: '192.0.2.1'
+			});
 		expect(await applyWith(false, bare)).toMatchObject({
 			status: 'applied',
 			result: { revoked: true, reason: 'emergency_bare_number_refused' }

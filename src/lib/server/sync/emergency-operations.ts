@@ -12,19 +12,21 @@ export function emergencyReportOperation(
 ): OperationHandler<'emergency-report'> {
 	return {
 		async prepare(payload) {
-			return async (ctx) => {
+			return async (ctx, _account, client) => {
 				const outcome = await reportEmergencyUse(
 					{
 						db: ctx.db,
 						now: ctx.now,
 						trustedKeys: await serverTrustedKeys(ctx.db),
-						acceptBareNumber: acceptBareNumber()
+						acceptBareNumber: acceptBareNumber(),
+						clientAddress: client.address
 					},
 					payload.use
 				);
-				return outcome.ok
-					? { status: 'applied', result: outcome.result }
-					: { status: 'rejected', error: { code: outcome.error.code, message: outcome.error.message } };
+				if (outcome.ok) return { status: 'applied', result: outcome.result };
+				// A limit (`later`): not answered now, so the License Manager sends it again after a delay.
+				const error = { code: outcome.error.code, message: outcome.error.message };
+				return { status: outcome.later ? 'later' : 'rejected', error };
 			};
 		}
 	};

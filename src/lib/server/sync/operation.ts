@@ -6,16 +6,26 @@ import type { ActivationContext } from '../activation/activation.service';
 
 export type SyncAccount = { id: string; email: string } | null;
 
-/** The outcome of one operation: applied (with its type's result), rejected for good, or waiting for a sign-in. */
+/**
+ * The outcome of one operation: applied (with its type's result), rejected for good, waiting for a
+ * sign-in, or not taken now (`later`: a limit; it gets no result, and the client sends it again).
+ */
 export type OperationOutcome<T extends OperationType = OperationType> =
 	| { status: 'applied'; result: OperationResult<T> }
 	| { status: 'rejected'; error: Refusal }
-	| { status: 'needs-sign-in'; error: Refusal };
+	| { status: 'needs-sign-in'; error: Refusal }
+	| { status: 'later'; error: Refusal };
+
+/** Who sent the batch. */
+export interface SyncClient {
+	address: string;
+}
 
 /** An operation read and checked (signatures verified), ready to apply to the database. */
 export type PreparedOperation<T extends OperationType> = (
 	ctx: ActivationContext,
-	account: SyncAccount
+	account: SyncAccount,
+	client: SyncClient
 ) => Promise<OperationOutcome<T>>;
 
 export interface OperationHandler<T extends OperationType> {

@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
-import { syncRequestSchema, type SyncResponseWithTime } from '$lib/protocol/api';
+import type { SyncResponseWithTime } from '$lib/protocol/api';
 import { signServerTime } from '$lib/protocol/server-time';
-import { applySyncBatch } from '$lib/server/sync/sync.service';
+import { applySyncBatch, syncBatchSchema } from '$lib/server/sync/sync.service';
 import { readJson } from '$lib/server/http/body';
 import { apiHandler } from '$lib/server/http/handler';
 import type { RequestHandler } from './$types';
@@ -13,7 +13,7 @@ const SYNC_BODY_LIMIT = 4 * 1024 * 1024;
 
 /** A batch of queued operations, each applied at most once, with a result per operation. */
 export const POST: RequestHandler = apiHandler(async (event) => {
-	const { operations } = await readJson(event.request, syncRequestSchema, SYNC_BODY_LIMIT);
+	const { operations } = await readJson(event.request, syncBatchSchema, SYNC_BODY_LIMIT);
 	const { db, signingKey } = event.locals.server;
 	const now = Date.now();
 	const results = await applySyncBatch({ db, signer: signingKey, now }, operations, event.locals.account, {
