@@ -23,7 +23,8 @@ function opensslAccepts(text: string): boolean {
 }
 
 describe('independent OpenSSL verifier (docs/examples/verify-license.sh)', () => {
-	it('accepts license files Airlock signs, and refuses a changed one', async () => {
+	// It runs bash and OpenSSL a few times: more than a unit test's 5 s on a loaded machine.
+	it('accepts license files Airlock signs, and refuses a changed one', { timeout: 30_000 }, async () => {
 		const text = formatLicenseFile(await exampleLicense({ expansions: [CLIENT_EXPANSION], quantity: 3 }));
 		expect(opensslAccepts(text)).toBe(true);
 		expect(opensslAccepts(text.replace('Quantity: 3', 'Quantity: 4'))).toBe(false);

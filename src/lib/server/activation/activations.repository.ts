@@ -163,3 +163,21 @@ export async function seatsReleasedSince(db: Db, deviceId: string, numbers: stri
 	const held = new Set(rows.filter((row) => row.released_at === null).map((row) => row.license_number));
 	return [...new Set(rows.map((row) => row.license_number))].filter((number) => !held.has(number)).sort();
 }
+
+/** Live activations of the account's licenses. */
+export async function listLiveActivationsOfAccount(db: Db, accountId: string) {
+	return db
+		.selectFrom('activations')
+		.innerJoin('licenses', 'licenses.number', 'activations.license_number')
+		.select([
+			'activations.license_number',
+			'activations.device_id',
+			'activations.first_activated_at',
+			'activations.last_seen_at'
+		])
+		.where('licenses.account_id', '=', accountId)
+		.where('activations.released_at', 'is', null)
+		.orderBy('activations.first_activated_at')
+		.orderBy('activations.id')
+		.execute();
+}

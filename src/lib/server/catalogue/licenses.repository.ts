@@ -171,3 +171,23 @@ export async function bumpRevision(db: Db, number: string, now: number): Promise
 		.executeTakeFirst();
 	return row?.revision;
 }
+
+/** The account's licenses with their product names (expansions included), oldest first. */
+export async function listAccountLicensesWithProducts(db: Db, accountId: string) {
+	return db
+		.selectFrom('licenses')
+		.innerJoin('products', 'products.code', 'licenses.product_code')
+		.select([
+			'licenses.number',
+			'licenses.product_code',
+			'licenses.kind',
+			'licenses.seats',
+			'licenses.expires_at',
+			'licenses.parent_number',
+			'products.name as product_name'
+		])
+		.where('licenses.account_id', '=', accountId)
+		.orderBy('licenses.created_at')
+		.orderBy('licenses.number')
+		.execute();
+}

@@ -50,3 +50,13 @@ export async function pruneUnheldEmergencyUses(db: Db, endedBefore: number): Pro
 		.executeTakeFirst();
 	return Number(result.numDeletedRows);
 }
+
+/** Emergency uses of the account's licenses that may still be running. */
+export async function listEmergencyUsesOfAccount(db: Db, accountId: string) {
+	return db
+		.selectFrom('emergency_uses')
+		.innerJoin('licenses', 'licenses.number', 'emergency_uses.license_number')
+		.select(['emergency_uses.license_number', 'emergency_uses.used_at', 'emergency_uses.ends_at'])
+		.where('licenses.account_id', '=', accountId)
+		.execute();
+}

@@ -25,18 +25,24 @@ import {
 import type { Refusal } from '../errors';
 import { lockAccount } from '../accounts/accounts.repository';
 import type { Db, LicenseLinkRow, ProjectRow } from '../db/schema';
-import { findActiveActivation, releaseActivation } from '../activation/activations.repository';
-import { findLicense, findLicenseEntry } from '../catalogue/licenses.repository';
+import {
+	findActiveActivation,
+	listLiveActivationsOfAccount,
+	releaseActivation
+} from '../activation/activations.repository';
+import {
+	findLicense,
+	findLicenseEntry,
+	listAccountLicensesWithProducts
+} from '../catalogue/licenses.repository';
+import { listEmergencyUsesOfAccount } from '../emergency/emergency-uses.repository';
 import {
 	findLink,
 	findProjects,
 	insertConflict,
-	listAccountLicensesWithProducts,
 	listConflicts,
-	listEmergencyUsesOfAccount,
 	listLinks,
 	listLinksToProject,
-	listLiveActivationsOfAccount,
 	listProjects,
 	upsertLink,
 	upsertProject
