@@ -10,7 +10,9 @@ export const prerender = false;
 /** The license's emergency code (made on first request, the same one after), for its owner. */
 export const GET: RequestHandler = apiHandler(async (event) => {
 	const account = requireAccount(event);
-	const { db, signingKey } = event.locals.server;
+	const { db, signingKeys } = event.locals.server;
+	// Looked up per request (cached a few seconds): a rotation reaches every node without a restart.
+	const signingKey = await signingKeys.current();
 	const outcome = await getEmergencyCode(
 		{ db, signer: signingKey, now: Date.now() },
 		{ licenseNumber: event.params.number, accountId: account.id }
