@@ -74,7 +74,8 @@ describe('admin CLI', () => {
 		// The keys live in the database, their seeds under the KEK file; no key file any more.
 		expect(statSync(join(dataDir, 'key-encryption-key')).mode & 0o777).toBe(0o600);
 		expect(existsSync(join(dataDir, 'signing-keys.json'))).toBe(false);
-	});
+		// Five CLI processes (tsx each): about 27 s on the shared 2-core machine, so more than the default.
+	}, 90_000);
 
 	it('adds demo data only to an empty database', () => {
 		const refused = admin('demo');

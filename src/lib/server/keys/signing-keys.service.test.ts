@@ -159,7 +159,11 @@ describeEachDatabase('signing keys', (getDb, kind, getTestDatabase) => {
 		const kid = (await first.current()).kid;
 		const before = await db.selectFrom('signing_keys').selectAll().execute();
 		// No KEY_ENCRYPTION_KEY: this node makes a KEK file of its own, which opens nothing.
-		for (const env of [{}, { KEY_ENCRYPTION_KEY: encodeBase64url(nacl.randomBytes(32)) }]) {
+		const envs: Record<string, string>[] = [
+			{},
+			{ KEY_ENCRYPTION_KEY: encodeBase64url(nacl.randomBytes(32)) }
+		];
+		for (const env of envs) {
 			const attempt = openSigningKeys(otherNode(), nodeConfig(env), T0 + 1);
 			await expect(attempt).rejects.toBeInstanceOf(SigningKeyError);
 			await expect(attempt).rejects.toThrow(/KEY_ENCRYPTION_KEY/);
