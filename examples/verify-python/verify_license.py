@@ -412,10 +412,17 @@ def verify(
 
 def trusted_keys_from(body: object) -> dict[str, bytes]:
     """§6.1: refuse a body that breaks the schema as a whole, then silently drop each entry whose
-    key is not 32 bytes of strict base64url or whose kid is not that key's id."""
+    key is not 32 bytes of strict base64url, whose kid is not that key's id, or whose kid the set
+    lists as withdrawn. (The set's signature, §6.2, matters to a device that keeps the set across
+    answers; a verifier given one saved set trusts that file.)"""
     keys = body.get("keys") if isinstance(body, dict) else None
     if not isinstance(keys, list) or len(keys) > 64:
         raise KeySetError('not a key set: {"keys": [...]} with at most 64 keys expected')
+    withdrawn = body.get("withdrawn", [])
+    if not isinstance(withdrawn, list) or len(withdrawn) > 64 or not all(
+        isinstance(kid, str) and KID_RE.fullmatch(kid) for kid in withdrawn
+    ):
+        raise KeySetError("a key set's withdrawn list must hold at most 64 key ids")
     trusted: dict[str, bytes] = {}
     for entry in keys:
         if not (
@@ -430,6 +437,8 @@ def trusted_keys_from(body: object) -> dict[str, bytes]:
         ):
             raise KeySetError(f"a key set entry does not match the schema: {entry!r:.200}")
         public_key = b64url_decode(entry["publicKey"])
+        if entry["kid"] in withdrawn:
+            continue
         if public_key is not None and len(public_key) == 32 and key_id_of(public_key) == entry["kid"]:
             trusted[entry["kid"]] = public_key
     return trusted

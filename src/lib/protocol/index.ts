@@ -38,6 +38,13 @@ export {
 	type TrustedKey,
 	type TrustedKeys
 } from './vendor-keys.js';
+export {
+	introductionBytes,
+	judgeKeySet,
+	keySetBytes,
+	mergeAcceptedKeySet,
+	type KeySetVerdict
+} from './key-set.js';
 export { DEVICE_ID_PATTERN, computeDeviceId, normalizeDeviceId } from './device-id.js';
 export {
 	MAX_REG_FILE_CHARS,

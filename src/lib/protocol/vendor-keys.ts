@@ -3,7 +3,7 @@
 import { decodeBase64url } from './base64url.js';
 import { digestSha512, toHex } from './bytes.js';
 import { PUBLIC_KEY_BYTES } from './ed25519.js';
-import { array, literal, object, oneOf, optional, parser, string, type Output } from './shape.js';
+import { array, literal, number, object, oneOf, optional, parser, string, type Output } from './shape.js';
 
 /**
  * The key id of a public key: the first 8 bytes of SHA-512(public key), as 16 lower-case hex digits
@@ -23,13 +23,29 @@ export interface TrustedKey {
 /** Trusted keys by kid. */
 export type TrustedKeys = ReadonlyMap<string, TrustedKey>;
 
+/**
+ * The signature by which the key active before a key vouched for it when it became active
+ * (key-set.ts, FORMATS.md §6.2): a device that trusts only an older key follows these to the new one.
+ */
+const keyIntroduction = object({
+	kid: string({ pattern: KEY_ID_PATTERN }),
+	signature: string({ min: 86, max: 86 })
+});
+
 // Checked without zod (shape.ts): the License Manager reads these at every start.
 const publishedKey = object({
 	kid: string({ pattern: KEY_ID_PATTERN }),
 	alg: literal('Ed25519'),
 	publicKey: string({ min: 43, max: 43 }),
 	status: oneOf(['active', 'verify-only']),
-	createdAt: string()
+	createdAt: string(),
+	introducedBy: optional(keyIntroduction)
+});
+
+/** The active key's signature over the whole set (key-set.ts). */
+const keySetSignature = object({
+	kid: string({ pattern: KEY_ID_PATTERN }),
+	value: string({ min: 86, max: 86 })
 });
 /**
  * The server's key-agreement key for sealed authorizations (sealed-authorization.ts), signed by the
@@ -40,7 +56,15 @@ const publishedSealKey = object({
 	publicKey: string({ min: 43, max: 43 }),
 	signature: string({ min: 86, max: 86 })
 });
-const publishedKeySet = object({ keys: array(publishedKey, { max: 64 }), seal: optional(publishedSealKey) });
+const publishedKeySet = object({
+	keys: array(publishedKey, { max: 64 }),
+	/** Keys whose trust the vendor withdrew: never trusted again, even if a bundled set lists them. */
+	withdrawn: optional(array(string({ pattern: KEY_ID_PATTERN }), { max: 64 })),
+	/** ms since the epoch of the set's last change; a device takes only a newer set than its own. */
+	issuedAt: optional(number({ int: true, min: 0 })),
+	signature: optional(keySetSignature),
+	seal: optional(publishedSealKey)
+});
 
 export type PublishedSealKey = Output<typeof publishedSealKey>;
 
@@ -50,10 +74,17 @@ export const publishedKeySetSchema = parser('key set', publishedKeySet);
 export type PublishedKey = Output<typeof publishedKey>;
 export type PublishedKeySet = Output<typeof publishedKeySet>;
 
-/** Turns a published key set into trusted keys, dropping any entry whose kid does not match its key. */
+export type KeyIntroduction = Output<typeof keyIntroduction>;
+
+/**
+ * Turns a published key set into trusted keys, dropping any entry whose kid does not match its key,
+ * and any key the set itself lists as withdrawn.
+ */
 export async function trustedKeysFrom(published: PublishedKeySet): Promise<TrustedKeys> {
 	const keys = new Map<string, TrustedKey>();
+	const withdrawn = new Set(published.withdrawn ?? []);
 	for (const entry of published.keys) {
+		if (withdrawn.has(entry.kid)) continue;
 		const publicKey = decodeBase64url(entry.publicKey);
 		if (publicKey?.length === PUBLIC_KEY_BYTES && (await computeKeyId(publicKey)) === entry.kid) {
 			keys.set(entry.kid, { kid: entry.kid, publicKey });

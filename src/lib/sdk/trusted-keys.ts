@@ -1,5 +1,6 @@
 // The vendor keys this device trusts, kept in the core's storage so license files verify with no
-// network. They are brought up to date from the server whenever it is reachable.
+// network. They are brought up to date from the server whenever it is reachable, and only from a key
+// set the vendor signed (protocol/key-set.ts).
 import {
 	publishedKeySetSchema,
 	trustedKeysFrom,
@@ -7,6 +8,7 @@ import {
 	type TrustedKeys
 } from '$lib/protocol/vendor-keys.js';
 import { verifySealKey, type SealPublicKey } from '$lib/protocol/seal-key.js';
+import { judgeKeySet, mergeAcceptedKeySet } from '$lib/protocol/key-set.js';
 import type { ServerApi } from './api/server-api.js';
 import type { LicenseStorage, StorageTransaction } from './platform/storage.js';
 
@@ -22,32 +24,47 @@ export async function loadTrustedKeys(storage: LicenseStorage): Promise<TrustedK
 	return stored ? trustedKeysFrom(stored) : new Map();
 }
 
-/** Merges the server's published keys into the stored set; returns the trusted keys either way. */
+/**
+ * Takes the server's key set if it is the vendor's word and newer than the stored one (signed by a
+ * key this device trusts, or introduced by one: FORMATS.md §6.2); a forged, unsigned or replayed
+ * answer changes nothing. Returns the trusted keys either way.
+ */
 export async function updateTrustedKeys(storage: LicenseStorage, api: ServerApi): Promise<TrustedKeys> {
 	const outcome = await api.keys();
 	if (outcome.kind !== 'ok') return loadTrustedKeys(storage);
+	const received = outcome.value;
+	// Judged outside the transaction (the storage would not wait for WebCrypto), then written only if
+	// the stored set is still the one judged against: a concurrent update wins, never a mix of both.
+	const before = await storage.transaction('r', ['settings'], storedKeySet);
+	const verdict = await judgeKeySet(received, before);
+	if (!verdict.accept) return before ? trustedKeysFrom(before) : new Map();
 	const merged = await storage.transaction('rw', ['settings'], async (tx) => {
-		const byKid = new Map<string, PublishedKeySet['keys'][number]>();
-		for (const key of (await storedKeySet(tx))?.keys ?? []) byKid.set(key.kid, key);
-		for (const key of outcome.value.keys) byKid.set(key.kid, key);
-		const merged: PublishedKeySet = { keys: [...byKid.values()] };
-		const seal = outcome.value.seal ?? (await storedKeySet(tx))?.seal;
-		if (seal) merged.seal = seal;
-		await tx.put('settings', { key: SETTING, value: merged });
-		return merged;
+		const current = await storedKeySet(tx);
+		if (JSON.stringify(current) !== JSON.stringify(before)) return current;
+		const next = mergeAcceptedKeySet(received, current);
+		await tx.put('settings', { key: SETTING, value: next });
+		return next;
 	});
-	// Hashed outside the transaction: the storage would not wait for WebCrypto.
-	return trustedKeysFrom(merged);
+	return merged ? trustedKeysFrom(merged) : new Map();
 }
 
-/** Adds keys given by the vendor's program (its bundled key set) to the stored set. */
+/**
+ * Adds keys given by the vendor's program (its bundled key set) to the stored set, except those
+ * withdrawn (by the stored set or the bundled one): a bundle made before a withdrawal never brings
+ * the key back.
+ */
 export async function mergeTrustedKeys(storage: LicenseStorage, given: PublishedKeySet): Promise<void> {
 	await storage.transaction('rw', ['settings'], async (tx) => {
+		const stored = await storedKeySet(tx);
+		const withdrawn = [...new Set([...(stored?.withdrawn ?? []), ...(given.withdrawn ?? [])])].slice(0, 64);
+		const gone = new Set(withdrawn);
 		const byKid = new Map<string, PublishedKeySet['keys'][number]>();
-		for (const key of (await storedKeySet(tx))?.keys ?? []) byKid.set(key.kid, key);
-		for (const key of given.keys) if (!byKid.has(key.kid)) byKid.set(key.kid, key);
-		const merged: PublishedKeySet = { keys: [...byKid.values()] };
-		const seal = (await storedKeySet(tx))?.seal ?? given.seal;
+		for (const key of stored?.keys ?? []) if (!gone.has(key.kid)) byKid.set(key.kid, key);
+		for (const key of given.keys) if (!byKid.has(key.kid) && !gone.has(key.kid)) byKid.set(key.kid, key);
+		const merged: PublishedKeySet = { keys: [...byKid.values()].slice(0, 64) };
+		if (withdrawn.length > 0) merged.withdrawn = withdrawn;
+		if (stored?.issuedAt !== undefined) merged.issuedAt = stored.issuedAt;
+		const seal = stored?.seal ?? given.seal;
 		if (seal) merged.seal = seal;
 		await tx.put('settings', { key: SETTING, value: merged });
 	});

@@ -67,15 +67,20 @@ describe('parseConfig', () => {
 	});
 
 	it('treats empty values as unset', () => {
-		const config = parseConfig({ DATABASE_URL: '', SIGNING_KEY: ' ', DATA_DIR: '' }, '/x');
+		const config = parseConfig(
+			{ DATABASE_URL: '', SIGNING_KEY: ' ', KEY_ENCRYPTION_KEY: '', DATA_DIR: '' },
+			'/x'
+		);
 		expect(config.database.kind).toBe('sqlite');
 		expect(config.signingKeySeed).toBeNull();
+		expect(config.keyEncryptionKey).toBeNull();
 		expect(config.dataDir).toBe('/x/data');
 	});
 
 	it.each([
 		['DATABASE_URL', 'mysql://db/x', 'postgres://'],
 		['SIGNING_KEY', 'too-short', '32-byte Ed25519 seed'],
+		['KEY_ENCRYPTION_KEY', 'too-short', '32-byte AES-256 key'],
 		['EMERGENCY_ACCEPT_BARE_NUMBER', 'maybe', 'true or false'],
 		['VENDOR_SUPPORT_URL', 'ftp://x', 'http(s)://'],
 		['VENDOR_PHONES', 'US:12', 'REGION=+number'],

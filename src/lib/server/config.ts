@@ -18,6 +18,9 @@ export interface ServerConfig {
 	database: DatabaseConfig;
 	/** The vendor's Ed25519 seed when given in `SIGNING_KEY`; otherwise the key file in `dataDir` is used. */
 	signingKeySeed: Uint8Array | null;
+	/** KEY_ENCRYPTION_KEY: encrypts the signing keys' seeds in the database (the same on every node);
+	 * without it, a key file in `dataDir` is used (keys/key-encryption.ts). */
+	keyEncryptionKey: Uint8Array | null;
 	emergencyAcceptBareNumber: boolean;
 	/** Whether an empty database gets the demo account and licenses at start-up. */
 	seedDemo: boolean;
@@ -74,18 +77,23 @@ const databaseUrl = optionalText.refine(
 	'expected a postgres://user@host:port/database URL, or leave it unset to use SQLite in DATA_DIR'
 );
 
-const signingKey = optionalText.transform((value, ctx) => {
-	if (value === undefined) return null;
-	const seed = decodeBase64url(value);
-	if (seed?.length !== 32) {
-		ctx.addIssue({
-			code: 'custom',
-			message: 'expected a base64url (no padding) 32-byte Ed25519 seed, 43 characters'
-		});
-		return z.NEVER;
-	}
-	return seed;
-});
+function key32(what: string) {
+	return optionalText.transform((value, ctx) => {
+		if (value === undefined) return null;
+		const bytes = decodeBase64url(value);
+		if (bytes?.length !== 32) {
+			ctx.addIssue({
+				code: 'custom',
+				message: `expected a base64url (no padding) 32-byte ${what}, 43 characters`
+			});
+			return z.NEVER;
+		}
+		return bytes;
+	});
+}
+const signingKey = key32('Ed25519 seed');
+// e.g. `node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))"`
+const keyEncryptionKey = key32('AES-256 key');
 
 const phoneList = optionalText.transform((value, ctx) => {
 	const phones: VendorPhone[] = [];
@@ -108,6 +116,7 @@ const envSchema = z.object({
 	DATA_DIR: optionalText,
 	DATABASE_URL: databaseUrl,
 	SIGNING_KEY: signingKey,
+	KEY_ENCRYPTION_KEY: keyEncryptionKey,
 	EMERGENCY_ACCEPT_BARE_NUMBER: booleanText,
 	SEED_DEMO: booleanText,
 	VENDOR_NAME: optionalText.pipe(z.string().max(100, 'expected at most 100 characters').optional()),
@@ -148,6 +157,7 @@ export function parseConfig(env: Environment, cwd: string = process.cwd()): Serv
 			? { kind: 'postgres', url: value.DATABASE_URL }
 			: { kind: 'sqlite', file: resolve(dataDir, 'airlock.sqlite') },
 		signingKeySeed: value.SIGNING_KEY,
+		keyEncryptionKey: value.KEY_ENCRYPTION_KEY,
 		emergencyAcceptBareNumber: value.EMERGENCY_ACCEPT_BARE_NUMBER ?? true,
 		seedDemo: value.SEED_DEMO ?? true,
 		vendor: {

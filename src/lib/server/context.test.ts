@@ -18,14 +18,14 @@ it('opens a migrated database with a signing key, printing the demo credentials 
 	try {
 		expect(printed).toHaveLength(1);
 		expect(printed[0]).toContain('demo@airlock.test');
-		expect((await publishedKeys(first.db)).keys[0]?.kid).toBe(first.signingKey.kid);
+		expect((await publishedKeys(first.db)).keys[0]?.kid).toBe((await first.signingKeys.current()).kid);
 	} finally {
 		await first.db.destroy();
 	}
 	const second = await openServerContext(config, options);
 	try {
 		expect(printed).toHaveLength(1);
-		expect(second.signingKey.kid).toBe(first.signingKey.kid);
+		expect((await second.signingKeys.current()).kid).toBe((await first.signingKeys.current()).kid);
 	} finally {
 		await second.db.destroy();
 	}

@@ -1,5 +1,5 @@
 // What every server route needs, made once per process: the configuration, the migrated database
-// and the vendor signing key. On an empty database the demo data is created and its credentials
+// and the vendor's signing keys (a provider: the active key can change while the process runs). On an empty database the demo data is created and its credentials
 // printed, once.
 import { getConfig, type ServerConfig } from './config';
 import { createDatabase } from './db/database';
@@ -8,12 +8,13 @@ import type { Db } from './db/schema';
 import { ensureCatalogue } from './catalogue/catalogue.service';
 import { describeDemoSeed, seedDemo } from './catalogue/demo';
 import { DEFAULT_PASSWORD_COST, type PasswordCost } from './accounts/password';
-import { loadSigningKey, type VendorSigningKey } from './keys/signing-keys.service';
+import { openSigningKeys, type SigningKeys, type SigningKeysOptions } from './keys/signing-keys.service';
 
 export interface ServerContext {
 	config: ServerConfig;
 	db: Db;
-	signingKey: VendorSigningKey;
+	/** `await signingKeys.current()` is the key to sign with now: the deployment's one active key. */
+	signingKeys: SigningKeys;
 }
 
 export interface OpenContextOptions {
@@ -29,6 +30,11 @@ export interface OpenContextOptions {
 	waitWithoutBlocking?: boolean;
 	/** SQLite: checkpoint the log from a worker thread (the server does; tools and tests need not). */
 	checkpointInBackground?: boolean;
+	/** Refuse to open when this node cannot sign with the active key (default true; the CLI opens
+	 * anyway so that `key rotate` can repair it). */
+	requireUsableKey?: boolean;
+	/** How the signer is re-validated against the database (tests). */
+	signingKeys?: SigningKeysOptions;
 }
 
 /** Opens and prepares everything; the caller owns the result (tests, the admin CLI). */
@@ -45,12 +51,15 @@ export async function openServerContext(
 	try {
 		await migrateToLatest(db);
 		await ensureCatalogue(db);
-		const signingKey = await loadSigningKey(db, config, now());
+		const signingKeys = await openSigningKeys(db, config, now(), {
+			...options.signingKeys,
+			requireUsableKey: options.requireUsableKey ?? true
+		});
 		if (options.seedDemo ?? config.seedDemo) {
 			const seed = await seedDemo(db, now(), options.passwordCost ?? DEFAULT_PASSWORD_COST);
 			if (seed) (options.log ?? console.log)(describeDemoSeed(seed));
 		}
-		return { config, db, signingKey };
+		return { config, db, signingKeys };
 	} catch (error) {
 		await db.destroy();
 		throw error;

@@ -22,12 +22,7 @@ import { otherTestDevice, testDevice } from '../../../../tests/fixtures/test-key
 import { parseConfig } from '../config';
 import type { License, Product } from '../db/schema';
 import type { LicenseWithExpansions } from '../catalogue/licenses.repository';
-import {
-	loadSigningKey,
-	publishedKeys,
-	rotateSigningKey,
-	signerFromSeed
-} from '../keys/signing-keys.service';
+import { openSigningKeys, rotateSigningKey, signerFromSeed } from '../keys/signing-keys.service';
 import { openTestDatabase, type TestDatabase } from '../testing/databases';
 import { issueLicenseFiles, type LicenseSigner } from './license-issuer';
 
@@ -126,12 +121,13 @@ function pythonVerdict(
 beforeAll(async () => {
 	database = await openTestDatabase('sqlite');
 	const config = parseConfig({ DATA_DIR: database.location });
-	retiredSigner = await loadSigningKey(database.db, config, NOW - 30 * DAY);
+	const keys = await openSigningKeys(database.db, config, NOW - 30 * DAY, { revalidateMs: 0 });
+	retiredSigner = await keys.current();
 	const rotated = await rotateSigningKey(database.db, config, NOW - DAY);
 	if (!rotated.ok) throw new Error(rotated.message);
-	activeSigner = await loadSigningKey(database.db, config, NOW);
+	activeSigner = await keys.current();
 	// The body of GET /api/v1/keys, as the route sends it.
-	const published = await publishedKeys(database.db);
+	const published = await keys.keySet();
 	writeFileSync(keysFile, JSON.stringify(published));
 	expect(published.keys.map((key) => [key.kid, key.status])).toEqual([
 		[activeSigner.kid, 'active'],

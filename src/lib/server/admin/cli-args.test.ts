@@ -51,6 +51,18 @@ describe('parseCommand', () => {
 			command: { name: 'key rotate' },
 			json: true
 		});
+		expect(parseCommand(['key', 'list'])).toEqual({ command: { name: 'key list' }, json: false });
+		expect(parseCommand(['key', 'retire', '0123456789ABCDEF'])).toEqual({
+			command: { name: 'key retire', kid: '0123456789abcdef' },
+			json: false
+		});
+		expect(parseCommand(['key', 'withdraw', '0123456789abcdef', '--json'])).toEqual({
+			command: { name: 'key withdraw', kid: '0123456789abcdef' },
+			json: true
+		});
+		expect(() => parseCommand(['key', 'withdraw', 'x1'])).toThrow(/not a key id/);
+		expect(() => parseCommand(['key', 'withdraw', '0123456789abcdef', 'more'])).toThrow(/Unexpected/);
+		expect(() => parseCommand(['key', 'rotate', '0123456789abcdef'])).toThrow(/Unexpected/);
 		expect(parseCommand(['demo'])).toEqual({ command: { name: 'demo' }, json: false });
 		expect(parseCommand(['account', 'unlock', '--email', 'a@b.test', '--json'])).toEqual({
 			command: { name: 'account unlock', email: 'a@b.test' },

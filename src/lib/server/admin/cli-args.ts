@@ -17,7 +17,13 @@ Commands:
                  [--temporary-days N] [--no-deferred] [--no-emergency] [--expansion CODE ...]
   license expand --license NUMBER --expansion CODE
   license list [--email E]
-  key rotate
+  key list                              the signing keys: active, verify-only, withdrawn
+  key rotate                            a new active key; the old one only verifies (every node
+                                        signs with the new key within seconds, no restart)
+  key retire KID                        the key stops signing and only verifies (the active key:
+                                        a rotation)
+  key withdraw KID                      devices stop trusting the key at their next refresh, and
+                                        files it signed stop verifying (never the active key)
   demo
 
 The database is the server's: DATA_DIR (default ./data) or DATABASE_URL.`;
@@ -55,7 +61,10 @@ export type Command =
 	  }
 	| { name: 'license expand'; license: string; expansion: string }
 	| { name: 'license list'; email?: string }
+	| { name: 'key list' }
 	| { name: 'key rotate' }
+	| { name: 'key retire'; kid: string }
+	| { name: 'key withdraw'; kid: string }
 	| { name: 'demo' }
 	| { name: 'help' };
 
@@ -80,7 +89,10 @@ const optionSpecs = {
 	},
 	'license expand': { license: { type: 'string' }, expansion: { type: 'string' } },
 	'license list': { email: { type: 'string' } },
+	'key list': {},
 	'key rotate': {},
+	'key retire': {},
+	'key withdraw': {},
 	demo: {}
 } as const;
 
@@ -136,7 +148,9 @@ export function parseCommand(argv: string[]): ParsedCommand {
 
 	const name = words.slice(0, words[0] === 'demo' ? 1 : 2).join(' ');
 	if (!(name in optionSpecs)) throw new UsageError(`Unknown command “${words.join(' ')}”.`);
-	if (words.length > name.split(' ').length)
+	// `key retire KID` and `key withdraw KID` take the key id as a word of their own.
+	const positional = name === 'key retire' || name === 'key withdraw' ? 1 : 0;
+	if (words.length > name.split(' ').length + positional)
 		throw new UsageError(`Unexpected “${words.at(-1)}” after “${name}”.`);
 	const spec = optionSpecs[name as keyof typeof optionSpecs];
 	let values: Record<string, unknown>;
@@ -187,8 +201,18 @@ export function parseCommand(argv: string[]): ParsedCommand {
 			if (!parsed.success) throw new UsageError(describeIssues(parsed.error));
 			return { command: { name, email: parsed.data.email }, json };
 		}
+		case 'key list':
 		case 'key rotate':
 			return { command: { name }, json };
+		case 'key retire':
+		case 'key withdraw': {
+			const kid = words[2]?.toLowerCase();
+			if (kid === undefined)
+				throw new UsageError(`${name} needs the key's id (16 hex digits; see key list).`);
+			if (!/^[0-9a-f]{16}$/.test(kid))
+				throw new UsageError(`“${words[2]}” is not a key id: expected 16 hex digits (see key list).`);
+			return { command: { name, kid }, json };
+		}
 		default:
 			return { command: { name: 'demo' }, json };
 	}

@@ -1,10 +1,12 @@
 // Runs the real CLI (scripts/admin.js → tsx → cli.ts) against a temporary DATA_DIR.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LICENSE_NUMBER_PATTERN } from '$lib/protocol/license-number';
+import { parseConfig } from '../config';
+import { openServerContext } from '../context';
 import { main } from './cli';
 
 const root = resolve(import.meta.dirname, '../../../..');
@@ -66,10 +68,14 @@ describe('admin CLI', () => {
 		expect(rotated.code).toBe(0);
 		expect(JSON.parse(rotated.stdout)).toEqual({
 			kid: expect.stringMatching(/^[0-9a-f]{16}$/),
-			previousKid: expect.stringMatching(/^[0-9a-f]{16}$/)
+			previousKid: expect.stringMatching(/^[0-9a-f]{16}$/),
+			introduced: true
 		});
-		expect(statSync(join(dataDir, 'signing-keys.json')).mode & 0o777).toBe(0o600);
-	});
+		// The keys live in the database, their seeds under the KEK file; no key file any more.
+		expect(statSync(join(dataDir, 'key-encryption-key')).mode & 0o777).toBe(0o600);
+		expect(existsSync(join(dataDir, 'signing-keys.json'))).toBe(false);
+		// Five CLI processes (tsx each): about 27 s on the shared 2-core machine, so more than the default.
+	}, 90_000);
 
 	it('adds demo data only to an empty database', () => {
 		const refused = admin('demo');
@@ -97,5 +103,71 @@ describe('admin CLI', () => {
 		expect(err.pop()).toContain('DATABASE_URL: expected a postgres://');
 		expect(await main(['help'], {}, io)).toBe(0);
 		expect(out.pop()).toContain('Usage:');
+	});
+
+	it('lists, retires and withdraws keys; a running server signs with the new key without a restart', async () => {
+		const folder = mkdtempSync(join(tmpdir(), 'airlock-cli-keys-'));
+		try {
+			const env = { DATA_DIR: folder };
+			let time = 0;
+			const server = await openServerContext(parseConfig(env), {
+				seedDemo: false,
+				signingKeys: { clock: () => time }
+			});
+			const out: string[] = [];
+			const err: string[] = [];
+			const io = { out: (text: string) => out.push(text), err: (text: string) => err.push(text) };
+			const cli = async (...argv: string[]) => {
+				const code = await main([...argv, '--json'], env, io);
+				return { code, json: code === 0 ? JSON.parse(out.pop()!) : JSON.parse(err.pop()!) };
+			};
+			try {
+				const first = (await server.signingKeys.current()).kid;
+				const list = await cli('key', 'list');
+				expect(list.json).toEqual([
+					expect.objectContaining({ kid: first, status: 'active', hasPrivateKey: true, introducedBy: null })
+				]);
+				expect(await cli('key', 'withdraw', first)).toMatchObject({
+					code: 1,
+					json: { error: { code: 'key_active' } }
+				});
+
+				const retired = await cli('key', 'retire', first);
+				expect(retired).toMatchObject({ code: 0, json: { kid: first, changed: true } });
+				const second = retired.json.newActiveKid as string;
+				expect((await server.signingKeys.current()).kid).toBe(first);
+				time += 2_000;
+				expect((await server.signingKeys.current()).kid).toBe(second);
+
+				expect(await cli('key', 'withdraw', first.toUpperCase())).toMatchObject({
+					code: 0,
+					json: { kid: first, changed: true }
+				});
+				expect((await cli('key', 'list')).json).toEqual([
+					expect.objectContaining({ kid: second, status: 'active', introducedBy: first }),
+					expect.objectContaining({ kid: first, status: 'withdrawn', hasPrivateKey: false })
+				]);
+				const set = await server.signingKeys.keySet();
+				expect(set.keys.map((key) => key.kid)).toEqual([second]);
+				expect(set.withdrawn).toEqual([first]);
+
+				expect(await cli('key', 'retire', first)).toMatchObject({
+					code: 1,
+					json: { error: { code: 'key_withdrawn' } }
+				});
+				expect(await cli('key', 'withdraw', '0123456789abcdef')).toMatchObject({
+					code: 1,
+					json: { error: { code: 'unknown_key' } }
+				});
+				expect(await main(['key', 'withdraw', 'nope'], env, io)).toBe(2);
+				expect(err.pop()).toContain('not a key id');
+				expect(await main(['key', 'withdraw'], env, io)).toBe(2);
+				expect(err.pop()).toContain("needs the key's id");
+			} finally {
+				await server.db.destroy();
+			}
+		} finally {
+			rmSync(folder, { recursive: true, force: true });
+		}
 	});
 });

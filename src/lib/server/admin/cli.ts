@@ -10,7 +10,15 @@ import { createAccount } from '../accounts/account.service';
 import { setAccountPassword, unlockAccount } from '../accounts/auth.service';
 import { addExpansion, createLicense } from '../catalogue/catalogue.service';
 import { describeDemoSeed, seedDemo } from '../catalogue/demo';
-import { rotateSigningKey } from '../keys/signing-keys.service';
+import { KeyEncryptionKeyError } from '../keys/key-encryption';
+import {
+	listKeys,
+	SigningKeyError,
+	SigningKeyFileError,
+	retireSigningKey,
+	rotateSigningKey,
+	withdrawSigningKey
+} from '../keys/signing-keys.service';
 import { parseCommand, UsageError, USAGE, type Command } from './cli-args';
 
 export interface CliIo {
@@ -131,13 +139,62 @@ async function run(
 				.join('\n');
 			return { ok: true, json: licenses.map(licenseJson), text: text || 'No licenses.' };
 		}
+		case 'key list': {
+			const keys = await listKeys(db);
+			const text = keys
+				.map((key) =>
+					[
+						key.kid,
+						key.status,
+						`created ${key.createdAt}`,
+						key.withdrawnAt
+							? `withdrawn ${key.withdrawnAt}`
+							: key.retiredAt
+								? `retired ${key.retiredAt}`
+								: '',
+						key.introducedBy ? `introduced by ${key.introducedBy}` : ''
+					]
+						.filter(Boolean)
+						.join('  ')
+				)
+				.join('\n');
+			return { ok: true, json: keys, text: text || 'No keys.' };
+		}
 		case 'key rotate': {
 			const result = await rotateSigningKey(db, config, now);
 			if (!result.ok) return result;
 			return {
 				ok: true,
-				json: { kid: result.kid, previousKid: result.previousKid },
-				text: `New active key ${result.kid}; ${result.previousKid} is now verify-only. Restart the server to sign with the new key.`
+				json: { kid: result.kid, previousKid: result.previousKid, introduced: result.introduced },
+				text:
+					`New active key ${result.kid}` +
+					(result.previousKid ? `; ${result.previousKid} is now verify-only` : '') +
+					'. Every server node signs with it within a few seconds, no restart needed.' +
+					(result.previousKid && !result.introduced
+						? ` The previous key's private part was not in the database, so it could not introduce the new key: devices that trust only ${result.previousKid} take the new key set only from a key set shipped with the program.`
+						: '')
+			};
+		}
+		case 'key retire': {
+			const result = await retireSigningKey(db, config, command.kid, now);
+			if (!result.ok) return result;
+			return {
+				ok: true,
+				json: { kid: result.kid, changed: result.changed, newActiveKid: result.newActiveKid },
+				text: result.newActiveKid
+					? `Key ${result.kid} retired: it only verifies now; the new active key is ${result.newActiveKid}.`
+					: `Key ${result.kid} was already verify-only; nothing changed.`
+			};
+		}
+		case 'key withdraw': {
+			const result = await withdrawSigningKey(db, command.kid, now);
+			if (!result.ok) return result;
+			return {
+				ok: true,
+				json: { kid: result.kid, changed: result.changed },
+				text: result.changed
+					? `Key ${result.kid} withdrawn: devices drop it at their next refresh, and files it signed stop verifying there.`
+					: `Key ${result.kid} was already withdrawn; nothing changed.`
 			};
 		}
 		case 'demo': {
@@ -179,11 +236,14 @@ export async function main(
 			seedDemo: false,
 			now,
 			// A command run against a busy server's SQLite file waits for its turn rather than fail.
-			busyTimeoutMs: 60_000
+			busyTimeoutMs: 60_000,
+			// `key rotate` must work when this node cannot sign with the active key (that is its repair).
+			requireUsableKey: false
 		});
 	} catch (error) {
-		if (!(error instanceof ConfigError)) throw error;
-		io.err(error.message);
+		const known = [ConfigError, SigningKeyError, SigningKeyFileError, KeyEncryptionKeyError];
+		if (!known.some((type) => error instanceof type)) throw error;
+		io.err((error as Error).message);
 		return 2;
 	}
 	try {

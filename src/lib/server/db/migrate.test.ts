@@ -128,7 +128,7 @@ for (const kind of DATABASE_KINDS) {
 					(row) => row.seats_in_use
 				);
 
-			expect(await migrateToLatest(db)).toEqual(['0004-seats-in-use']);
+			expect((await (await migratorFor(db)).migrateTo('0004-seats-in-use')).error).toBeUndefined();
 			expect(await seatsInUse()).toEqual([2, 1]);
 			await activate('x5', 'DEV-1111-1111-1111');
 			expect(await seatsInUse()).toEqual([3, 1]);
@@ -146,6 +146,27 @@ for (const kind of DATABASE_KINDS) {
 			expect(await seatsInUse()).toEqual([1, 2]);
 			await db.deleteFrom('activations').where('id', 'in', ['x4', 'x3']).execute();
 			expect(await seatsInUse()).toEqual([1, 1]);
+		});
+
+		it('0005 keeps one active key of the several that nodes of earlier versions marked active', async () => {
+			opened = await openTestDatabase(kind, { migrate: false });
+			const db = opened.db;
+			expect((await (await migratorFor(db)).migrateTo('0004-seats-in-use')).error).toBeUndefined();
+			for (const [kid, createdAt] of [
+				['aaaaaaaaaaaaaaaa', 1],
+				['bbbbbbbbbbbbbbbb', 3],
+				['cccccccccccccccc', 2]
+			] as const)
+				await sql`insert into signing_keys (kid, public_key, status, created_at)
+					values (${kid}, 'k', 'active', ${createdAt})`.execute(db);
+			expect(await migrateToLatest(db)).toEqual(['0005-keys-in-database']);
+			const rows = await db.selectFrom('signing_keys').select(['kid', 'status']).orderBy('kid').execute();
+			expect(rows.map((row) => row.status)).toEqual(['verify-only', 'active', 'verify-only']);
+			// From now on the database itself refuses a second active key.
+			await expect(
+				sql`update signing_keys set status = 'active' where kid = 'aaaaaaaaaaaaaaaa'`.execute(db)
+			).rejects.toThrow();
+			expect(await db.selectFrom('key_set').selectAll().execute()).toEqual([{ id: 1, issued_at: 0 }]);
 		});
 	});
 }

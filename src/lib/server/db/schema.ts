@@ -98,8 +98,24 @@ export type SigningKeyStatus = 'active' | 'verify-only';
 export interface SigningKeysTable {
 	kid: string;
 	public_key: string;
+	/** At most one row is active (a partial unique index); withdrawn keys keep 'verify-only'. */
 	status: SigningKeyStatus;
 	created_at: number;
+	/** The private seed, AES-256-GCM under the key-encryption key (keys/key-encryption.ts); null for
+	 * keys that no longer sign, for SIGNING_KEY's key and for public parts imported from elsewhere. */
+	sealed_seed: ColumnType<string | null, string | null | undefined, string | null>;
+	/** The kid of the key active before this one, which signed `introduction` (FORMATS.md §6.2). */
+	introduced_by: ColumnType<string | null, string | null | undefined, string | null>;
+	introduction: ColumnType<string | null, string | null | undefined, string | null>;
+	retired_at: ColumnType<number | null, number | null | undefined, number | null>;
+	/** Set when the vendor withdrew trust in the key: no longer published as trusted, ever. */
+	withdrawn_at: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/** One row (id 1): when the published key set last changed; key changes lock it (PostgreSQL). */
+export interface KeySetTable {
+	id: number;
+	issued_at: number;
 }
 
 export interface EmergencyUsesTable {
@@ -172,6 +188,7 @@ export interface Database {
 	activations: ActivationsTable;
 	requests: RequestsTable;
 	signing_keys: SigningKeysTable;
+	key_set: KeySetTable;
 	emergency_uses: EmergencyUsesTable;
 	emergency_codes: EmergencyCodesTable;
 	sync_operations: SyncOperationsTable;

@@ -25,7 +25,7 @@ export async function checkHealth(
 		status: 'ok',
 		version,
 		serverTime: now,
-		signedTime: await signServerTime(now, context.signingKey),
+		signedTime: await signServerTime(now, await context.signingKeys.current()),
 		vendor: context.config.vendor,
 		signup: context.config.signupOpen
 	};

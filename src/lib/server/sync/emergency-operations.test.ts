@@ -3,7 +3,7 @@ import { generateKeyPair } from '$lib/protocol/ed25519-tweetnacl';
 import { encodeBase64url } from '$lib/protocol/base64url';
 import { describeEachDatabase } from '../testing/databases';
 import { ensureCatalogue } from '../catalogue/catalogue.service';
-import { registerActiveSigningKey } from '../keys/signing-keys.repository';
+import { insertActiveKey } from '../keys/signing-keys.repository';
 import { codeFor, newAccount, newLicense, NOW, useText, vendor } from '../emergency/testing';
 import { emergencyReportOperation } from './emergency-operations';
 import { applySyncBatch } from './sync.service';
@@ -11,10 +11,14 @@ import { applySyncBatch } from './sync.service';
 describeEachDatabase('sync operation emergency-report', (getDb) => {
 	beforeAll(async () => {
 		await ensureCatalogue(getDb());
-		await registerActiveSigningKey(getDb(), {
+		// The vendor's public part only: the test signs with `vendor` itself.
+		await insertActiveKey(getDb(), {
 			kid: vendor.kid,
 			publicKey: encodeBase64url(vendor.publicKey),
-			createdAt: NOW
+			createdAt: NOW,
+			sealedSeed: null,
+			introducedBy: null,
+			introduction: null
 		});
 	});
 

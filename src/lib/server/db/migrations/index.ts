@@ -5,10 +5,12 @@ import * as initial from './0001-initial';
 import * as emergency from './0002-emergency';
 import * as projects from './0003-projects';
 import * as seatsInUse from './0004-seats-in-use';
+import * as keysInDatabase from './0005-keys-in-database';
 
 export const migrations: Record<string, Migration> = {
 	'0001-initial': initial,
 	'0002-emergency': emergency,
 	'0003-projects': projects,
-	'0004-seats-in-use': seatsInUse
+	'0004-seats-in-use': seatsInUse,
+	'0005-keys-in-database': keysInDatabase
 };

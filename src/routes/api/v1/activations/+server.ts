@@ -11,7 +11,9 @@ export const prerender = false;
 export const POST: RequestHandler = apiHandler(async (event) => {
 	const account = requireAccount(event);
 	const request = await readSignedRequest(event.request, { allowUpload: false });
-	const { db, signingKey } = event.locals.server;
+	const { db, signingKeys } = event.locals.server;
+	// Looked up per request (cached a few seconds): a rotation reaches every node without a restart.
+	const signingKey = await signingKeys.current();
 	const outcome = await activate(
 		{ db, signer: signingKey, now: Date.now() },
 		{ request, path: 'instant', account }

@@ -1,16 +1,14 @@
 import { json } from '@sveltejs/kit';
 import { apiHandler } from '$lib/server/http/handler';
-import { publishedKeys } from '$lib/server/keys/signing-keys.service';
-import { publishedSealKey } from '$lib/server/keys/seal-key';
 import type { RequestHandler } from './$types';
 
 export const prerender = false;
 
 /**
- * The vendor's trusted public keys: the active one and those kept for verification after rotation,
- * and the key-agreement key a client seals a queued operation's authorization to.
+ * The vendor's key set, signed by the active key (FORMATS.md §6): the active key and those kept for
+ * verification, the withdrawn ones, and the key-agreement key a client seals a queued operation's
+ * authorization to. Built once per change of the set, not per request.
  */
 export const GET: RequestHandler = apiHandler(async (event) => {
-	const { db, signingKey } = event.locals.server;
-	return json({ ...(await publishedKeys(db)), seal: await publishedSealKey(signingKey) });
+	return json(await event.locals.server.signingKeys.keySet());
 });

@@ -14,7 +14,9 @@ const SYNC_BODY_LIMIT = 4 * 1024 * 1024;
 /** A batch of queued operations, each applied at most once, with a result per operation. */
 export const POST: RequestHandler = apiHandler(async (event) => {
 	const { operations } = await readJson(event.request, syncBatchSchema, SYNC_BODY_LIMIT);
-	const { db, signingKey } = event.locals.server;
+	const { db, signingKeys } = event.locals.server;
+	// Looked up per request (cached a few seconds): a rotation reaches every node without a restart.
+	const signingKey = await signingKeys.current();
 	const now = Date.now();
 	const results = await applySyncBatch({ db, signer: signingKey, now }, operations, event.locals.account, {
 		address: event.getClientAddress()

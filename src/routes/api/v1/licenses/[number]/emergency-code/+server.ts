@@ -12,7 +12,9 @@ export const prerender = false;
 export const GET: RequestHandler = apiHandler(async (event) => {
 	const account = requireAccount(event);
 	requireStorableText(event.params.number, 'number');
-	const { db, signingKey } = event.locals.server;
+	const { db, signingKeys } = event.locals.server;
+	// Looked up per request (cached a few seconds): a rotation reaches every node without a restart.
+	const signingKey = await signingKeys.current();
 	const outcome = await getEmergencyCode(
 		{ db, signer: signingKey, now: Date.now() },
 		{ licenseNumber: event.params.number, accountId: account.id }
