@@ -66,6 +66,8 @@ async function watchViolations(page: Page): Promise<string[]> {
 }
 
 test('every page runs under its Content-Security-Policy with nothing blocked', async ({ page }) => {
+	// Nine pages and a Deferred round, one after the other.
+	test.setTimeout(180_000);
 	const violations = await watchViolations(page);
 	// Saving falls back to a download (browser-fs-access), which the test can wait for.
 	await page.addInitScript(() => {
