@@ -127,6 +127,13 @@ export const en = {
 	deferred: {
 		intro:
 			'For a computer without internet access. Enter the license number(s) and your e-mail address, then click Generate file: take reg.txt to a computer or phone with internet access, or scan the QR code with your phone.',
+		stepsLabel: 'Steps of Deferred Activation',
+		steps: ['Generate the request', 'Take it to a phone or an online computer', 'Load the license files'],
+		thenNext:
+			'When the portal has given you the license files (.license4d, or their QR codes), click Next to load them here.',
+		haveFiles: 'Already have the license files? Click Next.',
+		loadTitle: 'Load the license files',
+		addMore: 'More license files for this computer? Click Add N° to load the next one.',
 		licenseNumbers: 'License number(s)',
 		licenseNumbersHint: 'One per line. Up to 8.',
 		lineError: (line: number, message: string) => `License number ${line}: ${message}`,
@@ -178,6 +185,7 @@ export const en = {
 		title: 'Emergency code',
 		intro:
 			'Keep this code (print it or save it) for the day the activation server cannot be reached: with it, Emergency Activation on an offline computer is checked against your vendor’s keys. It can be used one time.',
+		why: 'For the day the activation server cannot be reached: print or save it now, while online.',
 		show: 'Show emergency code',
 		loading: 'Getting the emergency code…',
 		qrLabel: (number: string) => `QR code of the emergency code of license ${number}`,
@@ -357,6 +365,11 @@ export const en = {
 	},
 	portal: {
 		title: 'Activation portal',
+		stepsLabel: 'Steps on the portal',
+		steps: ['Load the request', 'Sign in', 'Activate', 'Take the license files back'],
+		another: 'Use another request',
+		resultHelp:
+			'Download the files and take them back to the computer, or show each code to its camera (Deferred Activation › Next › Scan a QR code).',
 		intro:
 			'Open this page from the QR code shown by the License Manager, or choose the reg.txt file it made.',
 		request: 'Request',
