@@ -224,7 +224,7 @@ export const en = {
 				'A slow network or proxy can make Instant Activation time out. If it does, use Deferred Activation.',
 			refused: (status: number, message: string) =>
 				`The server answered with an error (HTTP ${status}): ${message}`,
-			unreachable: (reason: string) => `Cannot be reached (${reason}).`,
+			unreachable: 'Cannot be reached: the server did not answer.',
 			unreachableAction:
 				'Check the network, then any firewall, proxy or antivirus between this computer and the server. Meanwhile use Deferred Activation (not available for licenses that forbid it) or Emergency Activation.',
 			offlineAction:
@@ -300,7 +300,7 @@ export const en = {
 				symptom: 'Failure of on-line activation (Instant Activation)',
 				causes: 'No network; antivirus application, firewall or proxy; activation server unavailable',
 				solutions:
-					'1- Temporarily disable your antivirus application or your firewall, or set up the proxy OR 2- Use Deferred Activation (not available for licenses that forbid it, like the reference’s “R” licenses) OR 3- Emergency Activation for 5 days',
+					'1- Temporarily disable your antivirus application or your firewall, or set up the proxy OR 2- Use Deferred Activation (not available for “R” licenses, which forbid it) OR 3- Emergency Activation for 5 days',
 				checks: ['network', 'server']
 			},
 			{
@@ -467,9 +467,6 @@ export const en = {
 		refusedPrefix: 'Activation failed:',
 		nextSteps: {
 			invalid_credentials: 'Check your user ID and password and try again.',
-			rate_limited: 'Wait a few minutes before trying again.',
-			license_not_found: 'Check the license number, and that you signed in with the account it was sold to.',
-			no_free_seat: 'Release a seat on another device from the License list, or buy more seats.',
 			default: 'If this keeps happening, see Troubleshooting.'
 		}
 	}
