@@ -111,7 +111,11 @@ function server(facts: DiagnosticFacts): CheckResult {
 					summary: s.server.slow(answer.latencyMs),
 					action: s.server.slowAction
 				}
-			: { id: 'server', status: 'pass', summary: s.server.ok(answer.latencyMs, readableVersion(answer.version)) };
+			: {
+					id: 'server',
+					status: 'pass',
+					summary: s.server.ok(answer.latencyMs, readableVersion(answer.version))
+				};
 	if (answer.kind === 'refused')
 		return {
 			id: 'server',
