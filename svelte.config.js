@@ -1,5 +1,12 @@
 import adapter from '@sveltejs/adapter-node';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+import { readFileSync } from 'node:fs';
+
+const { version: packageVersion } = JSON.parse(
+	readFileSync(new URL('./package.json', import.meta.url), 'utf8')
+);
+// The build loads this file more than once (client, server, prerendering): one build time for all.
+process.env.AIRLOCK_BUILD_TIME ??= String(Date.now());
 
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
@@ -38,6 +45,9 @@ const config = {
 		},
 		// Registered by the layout (src/lib/client/sw-registration.ts), which offers updates with a prompt.
 		serviceWorker: { register: false },
+		// Unique per build (the service worker's cache and the update prompt go by it) and readable:
+		// the package's version and the build time, shown as "0.1.0 · built 2026-12-01".
+		version: { name: `${packageVersion}+${process.env.AIRLOCK_BUILD_TIME}` },
 		typescript: {
 			config: (config) => {
 				config.include.push('../playwright.config.ts', '../scripts/**/*.ts');

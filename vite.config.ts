@@ -1,4 +1,5 @@
 import { sveltekit } from '@sveltejs/kit/vite';
+import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -29,7 +30,27 @@ export default defineConfig({
 					name: 'unit',
 					environment: 'node',
 					include: ['src/**/*.test.ts'],
-					exclude: ['src/lib/server/**']
+					exclude: ['src/lib/server/**', 'src/**/*.svelte.test.ts']
+				}
+			},
+			{
+				extends: true,
+				test: {
+					// The components, rendered in a real browser (Chromium, as the e2e tests use it).
+					name: 'component',
+					include: ['src/**/*.svelte.test.ts'],
+					expect: { requireAssertions: true },
+					browser: {
+						enabled: true,
+						headless: true,
+						provider: playwright({
+							launchOptions: {
+								executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+								args: ['--no-sandbox', '--disable-gpu']
+							}
+						}),
+						instances: [{ browser: 'chromium' }]
+					}
 				}
 			},
 			{

@@ -93,7 +93,10 @@ test('round trip by file: reg.txt to the portal, license files back, several lic
 	const developer = createTestLicense(account.email, { product: 'DEV' });
 	const laptop = await offlineLaptop(browser);
 
-	await laptop.getByRole('link', { name: 'Deferred Activation' }).click();
+	await laptop
+		.getByRole('navigation', { name: 'Main' })
+		.getByRole('link', { name: 'Deferred Activation' })
+		.click();
 	await laptop.getByLabel('License number(s)').fill(`${server.number}\n${developer.number}`);
 	await laptop.getByLabel('E-mail address').fill(account.email);
 	const [download] = await Promise.all([
@@ -314,7 +317,9 @@ test('the license comes back by QR code: the laptop’s camera reads it, offline
 		await expect(laptop.getByRole('listitem').filter({ hasText: license.number })).toBeVisible({
 			timeout: 20_000
 		});
-		await laptop.getByRole('button', { name: 'Stop the camera' }).click();
+		// The camera stops by itself once it has read a code.
+		await expect(laptop.getByRole('button', { name: 'Stop the camera' })).toHaveCount(0);
+		await expect(laptop.getByRole('button', { name: 'Scan a QR code' })).toBeVisible();
 		await laptop.getByRole('button', { name: 'Next' }).click();
 		await expect(laptop.getByRole('status').filter({ hasText: 'Activated on this device' })).toContainText(
 			license.number

@@ -37,8 +37,11 @@ test('works offline once, survives a restart of the page, is reported, and a sec
 	// One time only, also after the page is closed and opened again.
 	const again = await first.context().newPage();
 	await first.close();
-	await emergency(again, createTestLicense(account.email, { product: 'DEV' }).number);
+	await again.goto('/emergency');
 	await expect(again.getByRole('alert').filter({ hasText: 'one time only' }).first()).toBeVisible();
+	// The form is closed, and says why: nothing can be typed into it or sent.
+	await expect(again.getByLabel('License number')).toBeDisabled();
+	await expect(again.getByRole('button', { name: 'Activate for 5 days' })).toBeDisabled();
 
 	// Back online, the use is reported.
 	await again.context().setOffline(false);
@@ -67,8 +70,9 @@ test('the emergency code is shown in the license details, kept offline, printabl
 	await activate(page, account.email, account.password, license.number);
 	await expect(page.getByRole('status').filter({ hasText: 'Activated' })).toContainText(license.number);
 	await page.getByRole('link', { name: 'License Manager' }).click();
-	const row = page.locator(`tr[data-license="${license.number}"]`);
-	await row.getByText('Details').click();
+	// Details open in a sheet of their own, not inside the table's row.
+	await page.getByRole('button', { name: `Details of ${license.number}` }).click();
+	const row = page.getByRole('dialog').locator(`[data-details="${license.number}"]`);
 	await row.getByRole('button', { name: 'Show emergency code' }).click();
 	const sheet = row.getByTestId('emergency-code-sheet');
 	await expect(sheet).toContainText('BEGIN AIRLOCK EMERGENCY CODE');
@@ -82,7 +86,7 @@ test('the emergency code is shown in the license details, kept offline, printabl
 	// Offline, the code is still there: it was kept on the device.
 	await context.setOffline(true);
 	await page.reload();
-	await row.getByText('Details').click();
+	await page.getByRole('button', { name: `Details of ${license.number}` }).click();
 	await expect(row.getByTestId('emergency-code-sheet')).toContainText(code);
 
 	// On another computer that never reached the server since installing, the code makes the

@@ -27,6 +27,7 @@ export const enShell = {
 	appName: 'Airlock License Manager',
 	appShortName: 'Airlock',
 	skipToContent: 'Skip to content',
+	menu: 'Menu',
 	common: { next: 'Next' },
 	nav: {
 		home: 'License Manager',
@@ -85,7 +86,26 @@ export const enShell = {
 		title: 'License Manager',
 		activeLicenses: 'Active Licenses',
 		noLicenses: 'No license is active on this device yet.',
-		chooseMode: 'Choose an activation mode. We recommend Instant Activation.',
+		ways: {
+			title: 'Activate a license',
+			introOnline: 'Choose how to activate. We recommend Instant Activation.',
+			introOffline:
+				'This device is offline: Deferred Activation (with a phone or another computer) or Emergency Activation work without a network here.',
+			recommended: 'Recommended',
+			offlineChoice: 'Works offline',
+			instant: {
+				name: 'Instant Activation',
+				when: 'This computer is online: sign in and enter the license number.'
+			},
+			deferred: {
+				name: 'Deferred Activation',
+				when: 'This computer has no internet: a phone or an online computer takes the request and brings back the license files.'
+			},
+			emergency: {
+				name: 'Emergency Activation',
+				when: 'Nothing else works and you need it now: 5 days at most, one time per device.'
+			}
+		},
 		device: (id: string) => `This device: ${id}`,
 		columns: {
 			product: 'Product',
@@ -102,7 +122,11 @@ export const enShell = {
 		deactivated: 'Deactivated: its seat was released',
 		revoked: 'No longer valid for this device',
 		details: 'Details',
-		remove: 'Remove',
+		detailsOf: (number: string) => `Details of ${number}`,
+		detailsTitle: (product: string, number: string) => `${product} — ${number}`,
+		close: 'Close',
+		showFile: 'Show the license file',
+		remove: 'Remove from this device',
 		confirmRemove: (number: string) =>
 			`Remove license ${number} from this device? You can load it again later.`,
 		refresh: 'Refresh',

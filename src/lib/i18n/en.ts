@@ -127,6 +127,13 @@ export const en = {
 	deferred: {
 		intro:
 			'For a computer without internet access. Enter the license number(s) and your e-mail address, then click Generate file: take reg.txt to a computer or phone with internet access, or scan the QR code with your phone.',
+		stepsLabel: 'Steps of Deferred Activation',
+		steps: ['Generate the request', 'Take it to a phone or an online computer', 'Load the license files'],
+		thenNext:
+			'When the portal has given you the license files (.license4d, or their QR codes), click Next to load them here.',
+		haveFiles: 'Already have the license files? Click Next.',
+		loadTitle: 'Load the license files',
+		addMore: 'More license files for this computer? Click Add N° to load the next one.',
 		licenseNumbers: 'License number(s)',
 		licenseNumbersHint: 'One per line. Up to 8.',
 		lineError: (line: number, message: string) => `License number ${line}: ${message}`,
@@ -178,6 +185,7 @@ export const en = {
 		title: 'Emergency code',
 		intro:
 			'Keep this code (print it or save it) for the day the activation server cannot be reached: with it, Emergency Activation on an offline computer is checked against your vendor’s keys. It can be used one time.',
+		why: 'For the day the activation server cannot be reached: print or save it now, while online.',
 		show: 'Show emergency code',
 		loading: 'Getting the emergency code…',
 		qrLabel: (number: string) => `QR code of the emergency code of license ${number}`,
@@ -216,7 +224,7 @@ export const en = {
 				'A slow network or proxy can make Instant Activation time out. If it does, use Deferred Activation.',
 			refused: (status: number, message: string) =>
 				`The server answered with an error (HTTP ${status}): ${message}`,
-			unreachable: (reason: string) => `Cannot be reached (${reason}).`,
+			unreachable: 'Cannot be reached: the server did not answer.',
 			unreachableAction:
 				'Check the network, then any firewall, proxy or antivirus between this computer and the server. Meanwhile use Deferred Activation (not available for licenses that forbid it) or Emergency Activation.',
 			offlineAction:
@@ -292,7 +300,7 @@ export const en = {
 				symptom: 'Failure of on-line activation (Instant Activation)',
 				causes: 'No network; antivirus application, firewall or proxy; activation server unavailable',
 				solutions:
-					'1- Temporarily disable your antivirus application or your firewall, or set up the proxy OR 2- Use Deferred Activation (not available for licenses that forbid it, like the reference’s “R” licenses) OR 3- Emergency Activation for 5 days',
+					'1- Temporarily disable your antivirus application or your firewall, or set up the proxy OR 2- Use Deferred Activation (not available for “R” licenses, which forbid it) OR 3- Emergency Activation for 5 days',
 				checks: ['network', 'server']
 			},
 			{
@@ -357,6 +365,11 @@ export const en = {
 	},
 	portal: {
 		title: 'Activation portal',
+		stepsLabel: 'Steps on the portal',
+		steps: ['Load the request', 'Sign in', 'Activate', 'Take the license files back'],
+		another: 'Use another request',
+		resultHelp:
+			'Download the files and take them back to the computer, or show each code to its camera (Deferred Activation › Next › Scan a QR code).',
 		intro:
 			'Open this page from the QR code shown by the License Manager, or choose the reg.txt file it made.',
 		request: 'Request',
@@ -456,9 +469,6 @@ export const en = {
 		refusedPrefix: 'Activation failed:',
 		nextSteps: {
 			invalid_credentials: 'Check your user ID and password and try again.',
-			rate_limited: 'Wait a few minutes before trying again.',
-			license_not_found: 'Check the license number, and that you signed in with the account it was sold to.',
-			no_free_seat: 'Release a seat on another device from the License list, or buy more seats.',
 			default: 'If this keeps happening, see Troubleshooting.'
 		}
 	}

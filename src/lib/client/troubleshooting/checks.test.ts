@@ -53,7 +53,8 @@ describe('troubleshooting checks', () => {
 			'server'
 		);
 		expect(result.status).toBe('failure');
-		expect(result.summary).toContain('Failed to fetch');
+		// The browser's own words are for support (the report), not for the user.
+		expect(result.summary).toBe('Cannot be reached: the server did not answer.');
 		expect(result.action).toContain('Deferred Activation');
 	});
 

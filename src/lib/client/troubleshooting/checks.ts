@@ -1,5 +1,6 @@
 // The troubleshooting checks: facts gathered from the browser and the local database (probe.ts) in,
 // a pass / warning / failure with what to do out. Pure, so every verdict is tested without a browser.
+import { readableVersion } from '../readable-version';
 import type { ApiError } from '$lib/protocol/api';
 import { t } from '$lib/i18n';
 import type { ClockProblem } from '$lib/protocol/trusted-clock';
@@ -110,7 +111,11 @@ function server(facts: DiagnosticFacts): CheckResult {
 					summary: s.server.slow(answer.latencyMs),
 					action: s.server.slowAction
 				}
-			: { id: 'server', status: 'pass', summary: s.server.ok(answer.latencyMs, answer.version) };
+			: {
+					id: 'server',
+					status: 'pass',
+					summary: s.server.ok(answer.latencyMs, readableVersion(answer.version))
+				};
 	if (answer.kind === 'refused')
 		return {
 			id: 'server',
@@ -121,7 +126,7 @@ function server(facts: DiagnosticFacts): CheckResult {
 	return {
 		id: 'server',
 		status: 'failure',
-		summary: s.server.unreachable(answer.reason),
+		summary: s.server.unreachable,
 		action: facts.online ? s.server.unreachableAction : s.server.offlineAction
 	};
 }
@@ -143,7 +148,7 @@ function serviceWorker(facts: DiagnosticFacts): CheckResult {
 			summary: s.serviceWorker.notActive,
 			action: s.serviceWorker.notActiveAction
 		};
-	const version = worker.version ?? facts.appVersion;
+	const version = readableVersion(worker.version ?? facts.appVersion);
 	if (worker.waiting)
 		return {
 			id,
