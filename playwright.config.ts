@@ -21,7 +21,9 @@ export default defineConfig({
 	retries: 0,
 	forbidOnly: !!process.env.CI,
 	reporter: process.env.CI ? [['list']] : [['list']],
-	timeout: 60_000,
+	// Many tests first make accounts and licenses with the admin CLI (a Node process each, a few
+	// seconds apiece on a loaded 2-core machine), then drive one or two browsers.
+	timeout: 120_000,
 	use: {
 		baseURL: e2eBaseURL,
 		trace: 'retain-on-failure',
