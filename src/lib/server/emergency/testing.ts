@@ -4,6 +4,8 @@ import { signEmergencyCode, type EmergencyCode } from '$lib/protocol/emergency-c
 import { createEmergencyUse } from '$lib/protocol/emergency-license';
 import { signerFromKeyPair } from '$lib/protocol/ed25519';
 import { keyIdOf } from '$lib/protocol/sync-ids';
+import { generateKeyPair } from '$lib/protocol/ed25519-tweetnacl';
+import { createRegistrationRequest, formatRegFile } from '$lib/protocol/reg-file';
 import type { Db } from '../db/schema';
 import { createAccount } from '../accounts/account.service';
 import { createLicense, type CreateLicenseInput } from '../catalogue/catalogue.service';
@@ -69,4 +71,20 @@ export async function useText(
 	});
 	if (!result.ok) throw new Error(result.error.message);
 	return result.text;
+}
+
+/** An Instant Activation as a License Manager queues it: a signed request of a new device, as reg.txt. */
+export async function queuedActivation(id: string, licenseNumber: string, email: string) {
+	const request = await createRegistrationRequest({
+		purpose: 'activate',
+		licenseNumbers: [licenseNumber],
+		email,
+		signer: signerFromKeyPair(generateKeyPair()),
+		now: NOW
+	});
+	return {
+		id,
+		type: 'instant-activation',
+		payload: { request: formatRegFile(request, 'https://activation.example.com/portal') }
+	};
 }

@@ -1,10 +1,7 @@
 import { beforeAll, expect, it } from 'vitest';
-import { signerFromKeyPair } from '$lib/protocol/ed25519';
-import { generateKeyPair } from '$lib/protocol/ed25519-tweetnacl';
-import { createRegistrationRequest, formatRegFile } from '$lib/protocol/reg-file';
 import { describeEachDatabase } from '../testing/databases';
 import { ensureCatalogue } from '../catalogue/catalogue.service';
-import { newAccount, newLicense, NOW, vendor } from '../emergency/testing';
+import { newAccount, newLicense, NOW, queuedActivation, vendor } from '../emergency/testing';
 import type { SyncOperation } from '$lib/protocol/api';
 import {
 	operationPayloadHash,
@@ -14,21 +11,6 @@ import {
 import { countActiveSeats } from '../activation/activations.repository';
 import { sealKeyPair } from '../keys/seal-key';
 import { applySyncBatch } from './sync.service';
-
-async function queuedActivation(id: string, licenseNumber: string, email: string) {
-	const request = await createRegistrationRequest({
-		purpose: 'activate',
-		licenseNumbers: [licenseNumber],
-		email,
-		signer: signerFromKeyPair(generateKeyPair()),
-		now: NOW
-	});
-	return {
-		id,
-		type: 'instant-activation',
-		payload: { request: formatRegFile(request, 'https://activation.example.com/portal') }
-	};
-}
 
 describeEachDatabase('sync: a run of queued Instant Activations', (getDb) => {
 	beforeAll(async () => {

@@ -2,13 +2,10 @@
 // is rejected, the others are applied and answered, on both databases alike; and an unexpected fault
 // in one operation keeps the answers of those applied before it.
 import { beforeAll, expect, it, vi } from 'vitest';
-import { signerFromKeyPair } from '$lib/protocol/ed25519';
-import { generateKeyPair } from '$lib/protocol/ed25519-tweetnacl';
-import { createRegistrationRequest, formatRegFile } from '$lib/protocol/reg-file';
 import { fromUtf8 } from '$lib/protocol/bytes';
 import { describeEachDatabase } from '../testing/databases';
 import { ensureCatalogue } from '../catalogue/catalogue.service';
-import { newAccount, newLicense, NOW, vendor } from '../emergency/testing';
+import { newAccount, newLicense, NOW, queuedActivation, vendor } from '../emergency/testing';
 import { readProjects } from '../store/store.service';
 import { countActiveSeats } from '../activation/activations.repository';
 import { applySyncBatch, syncBatchSchema } from './sync.service';
@@ -35,21 +32,6 @@ function stampedBy(id: string, projectId: string, device: string) {
 	const operation = nameEdit(id, projectId, 'Stamped', NOW);
 	operation.payload.edit.stamp.device = device;
 	return operation;
-}
-
-async function queuedActivation(id: string, licenseNumber: string, email: string) {
-	const request = await createRegistrationRequest({
-		purpose: 'activate',
-		licenseNumbers: [licenseNumber],
-		email,
-		signer: signerFromKeyPair(generateKeyPair()),
-		now: NOW
-	});
-	return {
-		id,
-		type: 'instant-activation',
-		payload: { request: formatRegFile(request, 'https://activation.example.com/portal') }
-	};
 }
 
 describeEachDatabase('sync: text the database cannot store, and faults in one operation', (getDb) => {
