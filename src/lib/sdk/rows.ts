@@ -41,7 +41,8 @@ const webCryptoIdentity = object({
 	// Non-extractable: the private key can sign but can never be read out of the browser.
 	keyKind: literal('webcrypto'),
 	privateKey: cryptoKey,
-	createdAt: epochMs
+	createdAt: epochMs,
+	emergencyUsedAt: optional(epochMs)
 });
 const tweetnaclIdentity = object({
 	id: literal(IDENTITY_ROW_ID),
@@ -50,7 +51,12 @@ const tweetnaclIdentity = object({
 	// Only where the browser has no WebCrypto Ed25519: tweetnacl's 64-byte secret key.
 	keyKind: literal('tweetnacl'),
 	secretKey: bytes,
-	createdAt: epochMs
+	createdAt: epochMs,
+	/**
+	 * When this device's one Emergency Activation was used. Kept with the key it was signed with (and
+	 * in `settings`), so deleting one row does not make the device forget it.
+	 */
+	emergencyUsedAt: optional(epochMs)
 });
 export type IdentityRow = Output<typeof webCryptoIdentity> | Output<typeof tweetnaclIdentity>;
 export const identityRowSchema = parser<IdentityRow>(

@@ -66,6 +66,22 @@ describe('Emergency Activation on the device', () => {
 		]);
 	});
 
+	it('stays used when its mark is deleted by hand: the identity record and the license keep it too', async () => {
+		const m = await manager();
+		await emergencyActivation(m, { licenseNumber: 'SRV-5BQ7-MKXD-3H99', codeText: '' }, at(NOW));
+		expect(await rowOf(m.storage, 'identity', 'device')).toMatchObject({ emergencyUsedAt: NOW });
+		const tryAgain = () =>
+			emergencyActivation(m, { licenseNumber: 'DEV-2345-6789-ABCC', codeText: '' }, at(NOW + DAY));
+
+		await write(m, (tx) => tx.delete('settings', 'emergencyActivationUsedAt'));
+		expect(await tryAgain()).toMatchObject({ ok: false, error: { code: 'emergency_already_used_here' } });
+		// The emergency license gone too (replaced, removed): the identity record still knows.
+		await write(m, (tx) => tx.delete('licenses', 'SRV-5BQ7-MKXD-3H99'));
+		expect(await emergencyAlreadyUsed(m.storage)).toBe(true);
+		expect(await tryAgain()).toMatchObject({ ok: false, error: { code: 'emergency_already_used_here' } });
+		expect(await count(m, 'outbox')).toBe(1);
+	});
+
 	it('refuses while the clock is set back, and stores nothing (the one use is not spent)', async () => {
 		const m = await manager();
 		const outcome = await emergencyActivation(

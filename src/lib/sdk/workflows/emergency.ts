@@ -10,7 +10,7 @@ import type { Core } from '../core.js';
 import type { LicenseClock } from '../licenses/license-view.js';
 import { enqueue, newOutboxItem } from '../outbox/outbox.js';
 import type { LicenseStorage, StorageTransaction } from '../platform/storage.js';
-import { licenseRowSchema, type LicenseRow } from '../rows.js';
+import { IDENTITY_ROW_ID, identityRowSchema, licenseRowSchema, type LicenseRow } from '../rows.js';
 import { loadTrustedKeys } from '../trusted-keys.js';
 
 const USED_SETTING = 'emergencyActivationUsedAt';
@@ -40,10 +40,22 @@ export async function rememberEmergencyForbidden(
 	await tx.put('settings', { key: FORBIDDEN_PREFIX + licenseNumber, value: message });
 }
 
+/**
+ * Whether this device has used its one Emergency Activation. The mark is kept in three places — the
+ * setting, the identity record, and the emergency license itself — and any one of them counts, so
+ * deleting a row (by hand, an extension, a damaged profile) does not grant a second use.
+ */
+async function usedIn(tx: StorageTransaction): Promise<boolean> {
+	if ((await tx.get('settings', USED_SETTING)) !== undefined) return true;
+	const identity = identityRowSchema.safeParse(await tx.get('identity', IDENTITY_ROW_ID));
+	if (identity.success && identity.data.emergencyUsedAt !== undefined) return true;
+	return (await tx.count('licenses', 'kind', ['emergency'])) > 0;
+}
+
+const USED_MARK_TABLES = ['settings', 'identity', 'licenses'] as const;
+
 export async function emergencyAlreadyUsed(storage: LicenseStorage): Promise<boolean> {
-	return (
-		(await storage.transaction('r', ['settings'], (tx) => tx.get('settings', USED_SETTING))) !== undefined
-	);
+	return storage.transaction('r', USED_MARK_TABLES, usedIn);
 }
 
 const CLOCK_NOT_TRUSTED: EmergencyError = {
@@ -116,8 +128,8 @@ export async function emergencyActivation(
 		status: 'active'
 	};
 	// The license, the one-time mark and the report to the server are written together or not at all.
-	return storage.transaction('rw', ['licenses', 'settings', 'outbox'], async (tx) => {
-		if (await tx.get('settings', USED_SETTING)) return { ok: false as const, error: ALREADY_USED };
+	return storage.transaction('rw', [...USED_MARK_TABLES, 'outbox'], async (tx) => {
+		if (await usedIn(tx)) return { ok: false as const, error: ALREADY_USED };
 		const stored = licenseRowSchema.safeParse(await tx.get('licenses', use.licenseNumber));
 		const existing = stored.success ? stored.data : null;
 		if (
@@ -136,6 +148,7 @@ export async function emergencyActivation(
 		}
 		await tx.put('licenses', row);
 		await tx.put('settings', { key: USED_SETTING, value: now });
+		await tx.update('identity', IDENTITY_ROW_ID, { emergencyUsedAt: now });
 		await enqueue(tx, newOutboxItem('emergency-report', { use: text }, now));
 		return { ok: true as const, license: row, verified: code !== undefined };
 	});

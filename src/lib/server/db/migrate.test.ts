@@ -159,7 +159,7 @@ for (const kind of DATABASE_KINDS) {
 			] as const)
 				await sql`insert into signing_keys (kid, public_key, status, created_at)
 					values (${kid}, 'k', 'active', ${createdAt})`.execute(db);
-			expect(await migrateToLatest(db)).toEqual(['0005-keys-in-database']);
+			expect(await migrateToLatest(db)).toContain('0005-keys-in-database');
 			const rows = await db.selectFrom('signing_keys').select(['kid', 'status']).orderBy('kid').execute();
 			expect(rows.map((row) => row.status)).toEqual(['verify-only', 'active', 'verify-only']);
 			// From now on the database itself refuses a second active key.

@@ -133,6 +133,13 @@ export interface EmergencyUsesTable {
 	report: string | null;
 }
 
+/** One emergency use per device: the first one it reported (migration 0006). */
+export interface EmergencyDeviceUsesTable {
+	device_id: string;
+	license_number: string;
+	used_at: number;
+}
+
 /** One emergency code per license, issued on first request and handed out unchanged after. */
 export interface EmergencyCodesTable {
 	license_number: string;
@@ -190,6 +197,7 @@ export interface Database {
 	signing_keys: SigningKeysTable;
 	key_set: KeySetTable;
 	emergency_uses: EmergencyUsesTable;
+	emergency_device_uses: EmergencyDeviceUsesTable;
 	emergency_codes: EmergencyCodesTable;
 	sync_operations: SyncOperationsTable;
 	projects: ProjectsTable;

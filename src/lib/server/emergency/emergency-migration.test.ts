@@ -85,5 +85,26 @@ for (const kind of DATABASE_KINDS) {
 					.execute()
 			).rejects.toThrow();
 		});
+
+		it('0006 keeps each device’s earliest use as its one use', async () => {
+			opened = await openTestDatabase(kind, { migrate: false });
+			const db = opened.db;
+			expect((await (await migratorFor(db)).migrateTo('0005-keys-in-database')).error).toBeUndefined();
+			await db
+				.insertInto('emergency_uses')
+				.values([
+					{ license_number: 'DEV-4444-4444-4444', device_id: 'TWICE', used_at: 20, reported_at: 21 },
+					{ license_number: 'DEV-5555-5555-5555', device_id: 'TWICE', used_at: 10, reported_at: 22 },
+					{ license_number: 'DEV-6666-6666-6666', device_id: 'ONCE', used_at: 30, reported_at: 31 }
+				])
+				.execute();
+			expect(await migrateToLatest(db)).toContain('0006-emergency-per-device');
+			expect(
+				await db.selectFrom('emergency_device_uses').selectAll().orderBy('device_id').execute()
+			).toEqual([
+				{ device_id: 'ONCE', license_number: 'DEV-6666-6666-6666', used_at: 30 },
+				{ device_id: 'TWICE', license_number: 'DEV-5555-5555-5555', used_at: 10 }
+			]);
+		});
 	});
 }

@@ -172,6 +172,51 @@ describeEachDatabase('emergency use reports', (getDb) => {
 		expect(await findEmergencyUse(db, license.number)).toBeUndefined();
 	});
 
+	it('accepts one use per device: the same device’s use of another license is revoked, also when both race', async () => {
+		const db = getDb();
+		const account = await newAccount(db);
+		const licenses = await Promise.all([1, 2, 3, 4].map(() => newLicense(db, account.email)));
+		const [first, second, racingA, racingB] = licenses.map(({ license }) => license.number) as [
+			string,
+			string,
+			string,
+			string
+		];
+		const device = generateKeyPair();
+		expect(await report(db, await useText(device, { licenseNumber: first }))).toMatchObject({
+			ok: true,
+			result: { revoked: false }
+		});
+		// Its local mark deleted, the device made a second use for another license: the server says no.
+		const again = await report(db, await useText(device, { licenseNumber: second, now: NOW + DAY }), {
+			now: NOW + DAY
+		});
+		expect(again).toEqual({
+			ok: true,
+			result: {
+				revoked: true,
+				licenseNumber: second,
+				reason: 'emergency_already_used',
+				message: expect.stringContaining('This computer has already used its one Emergency Activation')
+			}
+		});
+		expect(await findEmergencyUse(db, second)).toBeUndefined();
+		// Reporting the first use again is still the same answer.
+		expect(await report(db, await useText(device, { licenseNumber: first }))).toMatchObject({
+			ok: true,
+			result: { revoked: false }
+		});
+
+		const racer = generateKeyPair();
+		const results = await Promise.all(
+			[racingA, racingB].map(async (licenseNumber) => report(db, await useText(racer, { licenseNumber })))
+		);
+		expect(results.filter((r) => r.ok && !r.result.revoked)).toHaveLength(1);
+		expect(results.filter((r) => r.ok && r.result.revoked)).toHaveLength(1);
+		const recorded = await Promise.all([racingA, racingB].map((number) => findEmergencyUse(db, number)));
+		expect(recorded.filter(Boolean)).toHaveLength(1);
+	});
+
 	it('keeps exactly one use when two devices report at once', async () => {
 		const db = getDb();
 		const account = await newAccount(db);
@@ -323,6 +368,10 @@ describeEachDatabase(
 			await housekeeping(db, ended + UNHELD_USE_RETENTION_MS + 1000);
 			expect(await findEmergencyUse(db, unheld)).toBeUndefined();
 			expect(await findEmergencyUse(db, license.number)).toBeDefined();
+			// The devices' marks follow: the unheld number's goes, the held license's stays.
+			const marks = await db.selectFrom('emergency_device_uses').select('license_number').execute();
+			expect(marks.map((mark) => mark.license_number)).not.toContain(unheld);
+			expect(marks.map((mark) => mark.license_number)).toContain(license.number);
 		});
 	}
 );

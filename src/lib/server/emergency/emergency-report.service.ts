@@ -19,7 +19,9 @@ import type { TrustedKeys } from '$lib/protocol/vendor-keys';
 import type { Db, EmergencyUse as EmergencyUseRow } from '../db/schema';
 import { isExpired } from '../activation/license-issuer';
 import {
+	findDeviceEmergencyUse,
 	findEmergencyUse,
+	recordDeviceEmergencyUse,
 	markEmergencyUseReported,
 	pruneUnheldEmergencyUses,
 	recordEmergencyUse
@@ -90,6 +92,15 @@ async function answerRecorded(db: Db, use: EmergencyUse, row: EmergencyUseRow, n
 	return accepted(use, row.ends_at ?? use.endsAt);
 }
 
+/** The device reported another license's use before: it has used its one Emergency Activation. */
+function usedByThisDevice(use: EmergencyUse): EmergencyReportOutcome {
+	return revoked(
+		use,
+		'emergency_already_used',
+		`This computer has already used its one Emergency Activation, for another license; activate ${use.licenseNumber} normally (Instant or Deferred Activation).`
+	);
+}
+
 function accepted(use: EmergencyUse, endsAt: number): EmergencyReportOutcome {
 	return {
 		ok: true,
@@ -116,6 +127,7 @@ export async function reportEmergencyUse(
 	return ctx.db.transaction().execute(async (trx) => {
 		const recorded = await findEmergencyUse(trx, use.licenseNumber);
 		if (recorded) return answerRecorded(trx, use, recorded, ctx.now);
+		if (await findDeviceEmergencyUse(trx, use.deviceId)) return usedByThisDevice(use);
 		if (use.basis === 'bare-number' && !ctx.acceptBareNumber)
 			return revoked(
 				use,
@@ -166,6 +178,15 @@ export async function reportEmergencyUse(
 		// a code, the vendor's signature proves it; a bare number is the vendor's accepted risk. Only
 		// what that needs is kept, and only for a while (pruneUnheldEmergencyUses): a made-up number's
 		// record protects nothing once its use is over, as any other made-up number would do as well.
+		// Once per device too: of two reports racing from one device, the second finds the first here.
+		if (
+			!(await recordDeviceEmergencyUse(trx, {
+				device_id: use.deviceId,
+				license_number: use.licenseNumber,
+				used_at: use.startedAt
+			}))
+		)
+			return usedByThisDevice(use);
 		const inserted = await recordEmergencyUse(trx, {
 			license_number: use.licenseNumber,
 			device_id: use.deviceId,

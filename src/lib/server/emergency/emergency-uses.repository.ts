@@ -19,6 +19,28 @@ export async function recordEmergencyUse(db: Db, use: NewEmergencyUse): Promise<
 	return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
 }
 
+/** The one emergency use a device reported first, whichever license it was for. */
+export async function findDeviceEmergencyUse(db: Db, deviceId: string) {
+	return db
+		.selectFrom('emergency_device_uses')
+		.select(['license_number', 'used_at'])
+		.where('device_id', '=', deviceId)
+		.executeTakeFirst();
+}
+
+/** Records a device's one emergency use; false when the device already has one. */
+export async function recordDeviceEmergencyUse(
+	db: Db,
+	use: { device_id: string; license_number: string; used_at: number }
+): Promise<boolean> {
+	const result = await db
+		.insertInto('emergency_device_uses')
+		.values(use)
+		.onConflict((conflict) => conflict.column('device_id').doNothing())
+		.executeTakeFirst();
+	return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
 /** Notes when the client reported the use to the server (it may happen offline, long before). */
 export async function markEmergencyUseReported(
 	db: Db,
@@ -48,6 +70,11 @@ export async function pruneUnheldEmergencyUses(db: Db, endedBefore: number): Pro
 		)
 		.where('license_number', 'not in', (eb) => eb.selectFrom('licenses').select('number'))
 		.executeTakeFirst();
+	// A device's use of a number nobody holds goes with it: it protected nothing either.
+	await db
+		.deleteFrom('emergency_device_uses')
+		.where('license_number', 'not in', (eb) => eb.selectFrom('emergency_uses').select('license_number'))
+		.execute();
 	return Number(result.numDeletedRows);
 }
 

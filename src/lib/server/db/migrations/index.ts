@@ -6,11 +6,13 @@ import * as emergency from './0002-emergency';
 import * as projects from './0003-projects';
 import * as seatsInUse from './0004-seats-in-use';
 import * as keysInDatabase from './0005-keys-in-database';
+import * as emergencyPerDevice from './0006-emergency-per-device';
 
 export const migrations: Record<string, Migration> = {
 	'0001-initial': initial,
 	'0002-emergency': emergency,
 	'0003-projects': projects,
 	'0004-seats-in-use': seatsInUse,
-	'0005-keys-in-database': keysInDatabase
+	'0005-keys-in-database': keysInDatabase,
+	'0006-emergency-per-device': emergencyPerDevice
 };
