@@ -351,3 +351,34 @@ test('a phone that goes offline keeps the request and finishes when it is back o
 	});
 	await phoneContext.close();
 });
+
+test('an “R” license is flagged before the trip: in the License list, and on Deferred Activation, offline', async ({
+	page,
+	context
+}) => {
+	const account = createTestAccount('r-license');
+	const rLicense = createTestLicense(account.email, { noDeferred: true });
+	const temporary = createTestLicense(account.email, { product: 'DEV', temporaryDays: 30 });
+	await page.goto('/licenses');
+	await page.getByLabel('User ID (e-mail)').fill(account.email);
+	await page.getByLabel('Password').fill(account.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	const rRow = page.locator(`tr[data-license="${rLicense.number}"]`);
+	await expect(rRow.getByTitle(/An “R” license/)).toHaveText('R');
+	// A temporary license's files run from each activation: the list says so, not "Never".
+	await expect(page.locator(`tr[data-license="${temporary.number}"]`)).toContainText(
+		'30 days from each activation or Refresh'
+	);
+
+	// Offline, the copy kept on the device says it before a request is made.
+	await context.setOffline(true);
+	await page.goto('/deferred');
+	await page.getByLabel('License number(s)').fill(`${temporary.number}\n${rLicense.number}`);
+	await page.getByLabel('E-mail address').fill(account.email);
+	await expect(page.getByRole('alert')).toContainText(
+		`License ${rLicense.number} cannot be activated by Deferred Activation`
+	);
+	await expect(page.getByRole('button', { name: 'Generate file' })).toBeDisabled();
+	await page.getByLabel('License number(s)').fill(temporary.number);
+	await expect(page.getByRole('button', { name: 'Generate file' })).toBeEnabled();
+});

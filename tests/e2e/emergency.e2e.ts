@@ -92,9 +92,11 @@ test('the emergency code is shown in the license details, kept offline, printabl
 	// On another computer that never reached the server since installing, the code makes the
 	// emergency activation checkable against the trusted keys.
 	const laptop = await installedLaptop(browser);
+	// Pasting the code is enough: the license number is read from it.
 	await laptop.goto('/emergency');
-	await laptop.getByLabel('License number').fill(license.number);
 	await laptop.getByLabel('Emergency code (optional)').fill(code);
+	await expect(laptop.getByLabel('License number')).toHaveValue(license.number);
+	await expect(laptop.getByText(`Emergency code for license ${license.number}.`)).toBeVisible();
 	await laptop.getByRole('button', { name: 'Activate for 5 days' }).click();
 	await expect(
 		laptop.getByRole('status').filter({ hasText: 'checked with your emergency code' })
@@ -120,8 +122,29 @@ test('the store’s License list shows a license’s emergency code; a license t
 	await expect(details.getByTestId('emergency-code-sheet')).toContainText(license.number);
 	await expect(details.getByRole('img', { name: /QR code of the emergency code/ })).toBeVisible();
 
+	// The License list knows the license offers no Emergency Activation: it says so, and offers no code.
 	await page.getByRole('button', { name: `Details of ${forbidden.number}` }).click();
 	const refused = page.locator(`[data-details="${forbidden.number}"]`);
-	await refused.getByRole('button', { name: 'Show emergency code' }).click();
-	await expect(refused.getByRole('alert')).toContainText('Emergency Activation is not available');
+	await expect(refused).toContainText('Emergency Activation is not available for this license');
+	await expect(refused.getByRole('button', { name: 'Show emergency code' })).toHaveCount(0);
+
+	// Its copy kept on the device, Emergency Activation refuses it before spending the one use.
+	await page.goto('/emergency');
+	await page.getByLabel('License number').fill(forbidden.number);
+	await page.getByRole('button', { name: 'Activate for 5 days' }).click();
+	await expect(page.getByRole('alert')).toContainText('as your License list says');
+	await page.getByLabel('License number').fill(license.number);
+	await expect(page.getByRole('button', { name: 'Activate for 5 days' })).toBeEnabled();
+});
+
+test('a pasted text that is not an emergency code says what is wrong, and the activation waits', async ({
+	page
+}) => {
+	await page.goto('/emergency');
+	await page.getByLabel('Emergency code (optional)').fill('AIRLOCK-EC1:not-a-code');
+	await expect(page.getByRole('alert')).toContainText('Paste the whole code');
+	await expect(page.getByRole('button', { name: 'Activate for 5 days' })).toBeDisabled();
+	await page.getByLabel('Emergency code (optional)').fill('');
+	await page.getByLabel('License number').fill('SRV-5BQ7-MKXD-3H99');
+	await expect(page.getByRole('button', { name: 'Activate for 5 days' })).toBeEnabled();
 });

@@ -48,6 +48,11 @@ export const en = {
 		},
 		seats: (used: number, total: number) => `${used} / ${total}`,
 		never: 'Never',
+		noDeferred:
+			'An “R” license: it cannot be activated by Deferred Activation. Activate it with Instant Activation on a computer with internet access.',
+		noEmergency:
+			'Emergency Activation is not available for this license: activate it with Instant Activation, or Deferred Activation if the computer has no internet access.',
+		renewedFor: (days: number) => `${days === 1 ? '1 day' : `${days} days`} from each activation or Refresh`,
 		select: (number: string) => `Details of ${number}`,
 		details: (number: string) => `License ${number}`,
 		devices: 'Devices holding it',
@@ -173,7 +178,15 @@ export const en = {
 			'A temporary activation of 5 days at most, on this computer, with no network at all. It can be used one time only. If you kept the emergency code of your license (from the License list), enter it too: the activation is then checked against your vendor’s keys.',
 		code: 'Emergency code (optional)',
 		codeHint:
-			'Starts with AIRLOCK-EC1:. Without it, the license number alone is used, which cannot be checked until this computer goes online.',
+			'Paste it (it starts with AIRLOCK-EC1:, or paste the whole printed sheet) or scan its QR code: the license number is read from it. Without a code, type the license number alone; it cannot be checked until this computer goes online.',
+		codeRead: (number: string) => `Emergency code for license ${number}.`,
+		numberHint: 'Read from the emergency code; type it only if you have no code.',
+		scan: 'Scan the emergency code',
+		stopScan: 'Stop the camera',
+		cameraLabel: 'Camera: hold the emergency code’s QR code in view',
+		cameraDenied:
+			'The camera may not be used by this page. Allow it in the browser’s site settings, or paste the emergency code instead.',
+		cameraUnavailable: 'No camera is available. Paste the emergency code instead.',
 		activate: 'Activate for 5 days',
 		alreadyUsed: 'Emergency Activation has already been used on this device: it can be used one time only.',
 		doneVerified: (number: string, until: string) =>

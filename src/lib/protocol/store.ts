@@ -129,6 +129,12 @@ export const storeLicenseSchema = z.object({
 	kind: z.enum(['standard', 'temporary']),
 	status: storeLicenseStatusSchema,
 	expiresAt: z.number().nullable(),
+	// The three below came later than the rest: a License list copy stored before gets these defaults.
+	/** A temporary license's files run this many days from each activation or Refresh. */
+	renewalDays: z.number().int().nullable().default(null),
+	/** False for an "R" license: Deferred Activation is refused, so the device says so before the trip. */
+	deferredAllowed: z.boolean().default(true),
+	emergencyAllowed: z.boolean().default(true),
 	seats: z.number().int(),
 	seatsUsed: z.number().int(),
 	expansions: z.array(z.object({ number: z.string(), product: z.string(), productName: z.string() })),

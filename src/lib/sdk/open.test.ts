@@ -287,6 +287,18 @@ describe.each(ADAPTERS)('over %s', (_name, makeStorage) => {
 			});
 		});
 
+		it('refuses a request for an "R" license the License list copy knows of, before the trip', async () => {
+			const { licenses, storage } = await setup();
+			await storage.transaction('rw', ['storeLicenses'], (tx) =>
+				tx.put('storeLicenses', { number: SRV, deferredAllowed: false, account: 'ada@example.com' })
+			);
+			expect(await licenses.createRequest([DEV, SRV], 'ada@example.com')).toEqual({
+				ok: false,
+				error: { code: 'deferred_not_allowed', message: expect.stringContaining(`License ${SRV} cannot be`) }
+			});
+			expect(await licenses.createRequest([DEV], 'ada@example.com')).toMatchObject({ ok: true });
+		});
+
 		it('loads the files the portal gives back; a changed one is refused and stores nothing', async () => {
 			const { licenses, server } = await setup();
 			// The portal's work, done here by a second device of the same account through the fake server.

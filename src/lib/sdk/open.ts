@@ -137,7 +137,13 @@ export async function openLicenses(options: OpenLicensesOptions): Promise<Licens
 			if (!numbers.ok) return numbers;
 			const address = checkEmail(email);
 			if (!address.ok) return address;
-			const { generateRequest } = await deferred();
+			const { generateRequest, refusedForDeferred } = await deferred();
+			const refused = await refusedForDeferred(core, numbers.value);
+			if (refused.length > 0)
+				return {
+					ok: false,
+					error: { code: refused[0]!.code, message: refused.map((r) => r.message).join(' ') }
+				};
 			return {
 				ok: true,
 				...(await generateRequest(core, { licenseNumbers: numbers.value, email: address.value }))

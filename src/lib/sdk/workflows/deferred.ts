@@ -16,6 +16,7 @@ import { heldSummaries, storeVerified, type ImportResult } from '../licenses/lic
 import type { Core } from '../core.js';
 import type { FileAccess, PickedFile } from '../platform/files.js';
 import { loadTrustedKeys } from '../trusted-keys.js';
+import { knownRefusals, type WayRefusal } from './known-ways.js';
 
 export interface GeneratedRequest {
 	/** The reg.txt file's text. */
@@ -50,6 +51,14 @@ export function parseLicenseNumbers(text: string): NumbersCheck {
 			error: { code: 'license_number_empty', message: 'Enter at least one license number.' }
 		};
 	return { ok: true, numbers };
+}
+
+/**
+ * The licenses the License list copy says cannot be activated by Deferred Activation ("R" licenses):
+ * said before the request makes the trip, since the portal would refuse them.
+ */
+export function refusedForDeferred(core: Core, licenseNumbers: readonly string[]): Promise<WayRefusal[]> {
+	return knownRefusals(core.storage, 'deferred', licenseNumbers);
 }
 
 /** A signed activation request for these licenses, as reg.txt and as a QR code's text; kept as the last one. */

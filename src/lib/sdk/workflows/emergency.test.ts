@@ -5,10 +5,13 @@ import type { StorageTransaction } from '../platform/storage.js';
 import { memoryStorage } from '../testing/memory-storage.js';
 import { rowOf, rowsOf, testCore } from '../testing/test-core.js';
 import type { EmergencyReportResult } from '$lib/protocol/emergency-api.js';
+import { formatEmergencyCode, formatEmergencyCodeSheet } from '$lib/protocol/emergency-code.js';
+import { exampleCode } from '../../../../tests/fixtures/emergency-builders.js';
 import {
 	applyEmergencyResultIn,
 	emergencyActivation,
 	emergencyAlreadyUsed,
+	readEmergencyCode,
 	rememberEmergencyForbidden
 } from './emergency.js';
 
@@ -120,6 +123,20 @@ describe('Emergency Activation on the device', () => {
 		);
 	});
 
+	it('refuses a license the License list copy says has no Emergency Activation, before spending the one use', async () => {
+		const m = await manager();
+		await m.storage.transaction('rw', ['storeLicenses'], (tx) =>
+			tx.put('storeLicenses', { number: 'SRV-5BQ7-MKXD-3H99', emergencyAllowed: false })
+		);
+		const outcome = await emergencyActivation(m, { licenseNumber: 'SRV-5BQ7-MKXD-3H99', codeText: '' }, at(NOW));
+		expect(outcome).toMatchObject({
+			ok: false,
+			error: { code: 'emergency_not_allowed', message: expect.stringContaining('as your License list says') }
+		});
+		expect(await emergencyAlreadyUsed(m.storage)).toBe(false);
+		expect(await count(m, 'licenses')).toBe(0);
+	});
+
 	it('refuses a damaged emergency code and stores nothing', async () => {
 		const m = await manager();
 		const outcome = await emergencyActivation(
@@ -155,5 +172,24 @@ describe('Emergency Activation on the device', () => {
 			message: 'x'
 		});
 		expect(await rowOf(m.storage, 'licenses', 'SRV-5BQ7-MKXD-3H99')).toMatchObject({ status: 'active' });
+	});
+});
+
+describe('reading the license number from an emergency code', () => {
+	it('reads it from the compact code and from the printed sheet, and says what is wrong with anything else', async () => {
+		const code = await exampleCode({ licenseNumber: 'SRV-5BQ7-MKXD-3H99' });
+		expect(readEmergencyCode(`  ${formatEmergencyCode(code)}\n`)).toEqual({
+			state: 'read',
+			licenseNumber: 'SRV-5BQ7-MKXD-3H99'
+		});
+		expect(readEmergencyCode(formatEmergencyCodeSheet(code))).toEqual({
+			state: 'read',
+			licenseNumber: 'SRV-5BQ7-MKXD-3H99'
+		});
+		expect(readEmergencyCode(' ')).toEqual({ state: 'empty' });
+		expect(readEmergencyCode('AIRLOCK-EC1:not-a-code')).toMatchObject({
+			state: 'invalid',
+			message: expect.stringContaining('Paste the whole code')
+		});
 	});
 });

@@ -2,7 +2,7 @@
 // once. With a vendor-signed emergency code it is checked against the trusted keys; with a bare
 // license number it is not verifiable until the server hears of it. The use is reported at the next
 // sync, and the server revokes it if that license's emergency activation was already used elsewhere.
-import { verifyEmergencyCode, type EmergencyCode } from '$lib/protocol/emergency-code.js';
+import { parseEmergencyCode, verifyEmergencyCode, type EmergencyCode } from '$lib/protocol/emergency-code.js';
 import { parseLicenseNumber } from '$lib/protocol/license-number.js';
 import type { EmergencyReportResult } from '$lib/protocol/emergency-api.js';
 import { createEmergencyUse, formatEmergencyUse } from '$lib/protocol/emergency-license.js';
@@ -12,6 +12,7 @@ import { enqueue, newOutboxItem } from '../outbox/outbox.js';
 import type { LicenseStorage, StorageTransaction } from '../platform/storage.js';
 import { IDENTITY_ROW_ID, identityRowSchema, licenseRowSchema, type LicenseRow } from '../rows.js';
 import { loadTrustedKeys } from '../trusted-keys.js';
+import { knownRefusals } from './known-ways.js';
 
 const USED_SETTING = 'emergencyActivationUsedAt';
 /** Per license number: the server said its policy forbids Emergency Activation. */
@@ -30,6 +31,26 @@ const ALREADY_USED: EmergencyError = {
 	message:
 		'Emergency Activation has already been used on this device: it can be used one time only. Use Instant Activation, or Deferred Activation if this computer has no internet access.'
 };
+
+export type CodeReading =
+	| { state: 'empty' }
+	| { state: 'read'; licenseNumber: string }
+	| { state: 'invalid'; message: string };
+
+/**
+ * The license number an emergency code (pasted or scanned, compact or its printed sheet) is for, so
+ * the user need not type it. Syntax only: the signature is checked when the activation starts.
+ */
+export function readEmergencyCode(text: string): CodeReading {
+	if (!text.trim()) return { state: 'empty' };
+	const parsed = parseEmergencyCode(text.trim());
+	if (!parsed.ok)
+		return {
+			state: 'invalid',
+			message: `${parsed.error.message} Paste the whole code (it starts with AIRLOCK-EC1:) or scan its QR code; or clear this field and use the license number alone.`
+		};
+	return { state: 'read', licenseNumber: parsed.code.licenseNumber };
+}
 
 /** Remembers that the server refused Emergency Activation for this license (its policy). */
 export async function rememberEmergencyForbidden(
@@ -82,6 +103,8 @@ export async function emergencyActivation(
 				tx.get('settings', FORBIDDEN_PREFIX + number.licenseNumber)
 			)
 		: undefined;
+	const listed = number.ok ? await knownRefusals(storage, 'emergency', [number.licenseNumber]) : [];
+	if (listed[0]) return { ok: false, error: { code: listed[0].code, message: listed[0].message } };
 	if (number.ok && forbidden)
 		return {
 			ok: false,

@@ -183,6 +183,9 @@ export async function listAccountLicensesWithProducts(db: Db, accountId: string)
 			'licenses.kind',
 			'licenses.seats',
 			'licenses.expires_at',
+			'licenses.renewal_days',
+			'licenses.deferred_allowed',
+			'licenses.emergency_allowed',
 			'licenses.parent_number',
 			'products.name as product_name'
 		])

@@ -60,25 +60,37 @@ describeEachDatabase('store service', (getDb, kind, getTestDatabase) => {
 			const db = getDb();
 			const account = await newAccount(db);
 			const { license, expansions } = await newLicense(db, account.email, { seats: 3, expansions: ['CLX'] });
-			const temporary = await newLicense(db, account.email, { temporaryDays: 30 });
+			const temporary = await newLicense(db, account.email, { temporaryDays: 30, deferredAllowed: false });
+			const noEmergency = await newLicense(db, account.email, { emergencyAllowed: false });
 			const expired = await newLicense(db, account.email, { expiresAt: NOW + 1000 });
 			const deviceId = await activateOn(db, generateKeyPair(), account.email, account.id, license.number);
 
 			const list = await readLicenses(db, account.id, NOW + 1000);
 			const byNumber = new Map(list.map((entry) => [entry.number, entry]));
 			expect([...byNumber.keys()].sort()).toEqual(
-				[license.number, temporary.license.number, expired.license.number].sort()
+				[license.number, temporary.license.number, noEmergency.license.number, expired.license.number].sort()
 			);
 			expect(byNumber.get(license.number)).toMatchObject({
 				product: 'SRV',
 				status: 'active',
+				renewalDays: null,
+				deferredAllowed: true,
+				emergencyAllowed: true,
 				seats: 3,
 				seatsUsed: 1,
 				expansions: [{ number: expansions[0]!.license.number, product: 'CLX' }],
 				devices: [{ deviceId, activatedAt: NOW, lastSeenAt: NOW }],
 				link: null
 			});
-			expect(byNumber.get(temporary.license.number)!.status).toBe('temporary');
+			// What the device says before a trip to an online computer: an "R" license, a temporary
+			// license's renewal, no Emergency Activation.
+			expect(byNumber.get(temporary.license.number)).toMatchObject({
+				status: 'temporary',
+				renewalDays: 30,
+				deferredAllowed: false,
+				emergencyAllowed: true
+			});
+			expect(byNumber.get(noEmergency.license.number)).toMatchObject({ deferredAllowed: true, emergencyAllowed: false });
 			expect(byNumber.get(expired.license.number)!.status).toBe('expired');
 		});
 	});
