@@ -1,7 +1,9 @@
 // Emergency Activation: with no network, once, 5 days at most; reported at the next sync, and refused
 // for a second device.
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
 import { createTestAccount, createTestLicense } from './support/admin';
+import { apiClient } from './support/api-client';
+import { writeQrVideo } from './support/fake-camera';
 import { activate, waitForOfflineReady } from './support/license-manager-page';
 
 async function installedLaptop(browser: Browser): Promise<Page> {
@@ -147,4 +149,41 @@ test('a pasted text that is not an emergency code says what is wrong, and the ac
 	await page.getByLabel('Emergency code (optional)').fill('');
 	await page.getByLabel('License number').fill('SRV-5BQ7-MKXD-3H99');
 	await expect(page.getByRole('button', { name: 'Activate for 5 days' })).toBeEnabled();
+});
+
+test('the emergency code’s QR code is scanned: the license number is read from it, the camera stops, the activation is checked', async ({
+	baseURL
+}, testInfo) => {
+	expect(baseURL).toBeTruthy();
+	const account = createTestAccount();
+	const license = createTestLicense(account.email);
+	const api = await apiClient(account);
+	const { code } = (await (await api.get(`/api/v1/licenses/${license.number}/emergency-code`)).json()) as {
+		code: string;
+	};
+	const video = testInfo.outputPath('camera.y4m');
+	writeQrVideo(video, code);
+	const launchOptions = testInfo.project.use.launchOptions ?? {};
+	const browser = await chromium.launch({
+		...launchOptions,
+		args: [
+			...(launchOptions.args ?? []),
+			'--use-fake-ui-for-media-stream',
+			'--use-fake-device-for-media-stream',
+			`--use-file-for-fake-video-capture=${video}`
+		]
+	});
+	try {
+		const laptop = await installedLaptop(browser);
+		await laptop.goto('/emergency');
+		await laptop.getByRole('button', { name: 'Scan the emergency code' }).click();
+		await expect(laptop.getByLabel('License number')).toHaveValue(license.number, { timeout: 20_000 });
+		await expect(laptop.getByRole('button', { name: 'Stop the camera' })).toHaveCount(0);
+		await laptop.getByRole('button', { name: 'Activate for 5 days' }).click();
+		await expect(
+			laptop.getByRole('status').filter({ hasText: 'checked with your emergency code' })
+		).toContainText(license.number);
+	} finally {
+		await browser.close();
+	}
 });
