@@ -2,6 +2,7 @@ import { defineConfig, devices } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { E2E_METRICS_TOKEN } from './tests/e2e/support/metrics-token';
 
 const port = Number(process.env.E2E_PORT ?? 4173);
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -50,7 +51,10 @@ export default defineConfig({
 		env: {
 			PORT: String(port),
 			DATA_DIR: process.env.E2E_DATA_DIR,
-			ORIGIN: e2eBaseURL
+			ORIGIN: e2eBaseURL,
+			METRICS_TOKEN: E2E_METRICS_TOKEN,
+			// One JSON line per request would bury the test report; warnings and errors still show.
+			LOG_LEVEL: 'warn'
 		}
 	}
 });

@@ -7,7 +7,16 @@ import { createServer } from 'node:http';
 import process from 'node:process';
 import { pathToFileURL } from 'node:url';
 import { join, resolve } from 'node:path';
+import { hostname } from 'node:os';
+import { pino } from 'pino';
 import { securityHeaders } from '../src/lib/server/http/security-headers.js';
+
+// The same JSON lines as the app's own logger (src/lib/server/observability/logger.ts).
+const log = pino({
+	level: process.env.LOG_LEVEL ?? 'info',
+	base: { node: process.env.NODE_NAME?.trim() || hostname() },
+	timestamp: pino.stdTimeFunctions.isoTime
+});
 
 const root = resolve(import.meta.dirname, '..');
 const buildDir = resolve(root, process.env.AIRLOCK_BUILD_DIR ?? 'build');
@@ -57,14 +66,14 @@ server.headersTimeout = seconds(process.env.HEADERS_TIMEOUT, 60) * 1000;
 
 const host = process.env.HOST ?? '0.0.0.0';
 const port = Number(process.env.PORT ?? 3000);
-server.listen({ host, port }, () => console.log(`Listening on http://${host}:${port}`));
+server.listen({ host, port }, () => log.info({ host, port }, `listening on http://${host}:${port}`));
 
 let stopping = false;
 /** @param {NodeJS.Signals} signal */
 function shutDown(signal) {
 	if (stopping) return;
 	stopping = true;
-	console.log(`${signal}: finishing the requests in flight, then stopping.`);
+	log.info({ signal }, 'stopping: finishing the requests in flight, then closing the database');
 	// Idle kept-alive connections would hold close() open until they time out.
 	server.closeIdleConnections();
 	const force = setTimeout(

@@ -9,6 +9,8 @@ declare global {
 		interface Locals {
 			/** The signed-in account (API requests with a live session cookie), else null. */
 			account: { id: string; email: string } | null;
+			/** This request's id in logs and in the `x-request-id` answer header. */
+			requestId: string;
 			/** The server's configuration, database and signing key (set by the hooks for API requests). */
 			server: ServerContext;
 		}

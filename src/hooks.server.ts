@@ -10,6 +10,8 @@ import { sessionFromToken } from '$lib/server/accounts/auth.service';
 import type { ServerContext } from '$lib/server/context';
 import { API_PREFIX } from '$lib/protocol/api';
 import { building } from '$app/environment';
+import { logger } from '$lib/server/observability/logger';
+import { metrics } from '$lib/server/observability/metrics';
 
 const SECURITY_HEADERS = securityHeaders(process.env.ORIGIN);
 
@@ -21,7 +23,9 @@ export const init: ServerInit = async () => {
 	scheduleHousekeeping(db);
 	// Sent by the server entry once the requests in flight are answered (graceful shutdown).
 	process.once('sveltekit:shutdown', () => {
-		closeServerContext().catch((error: unknown) => console.error('Closing the database failed:', error));
+		closeServerContext().catch((error: unknown) =>
+			logger.error({ err: error }, 'closing the database failed')
+		);
 	});
 };
 
@@ -30,7 +34,8 @@ async function serverContext(): Promise<ServerContext | null> {
 	try {
 		return await getServerContext();
 	} catch (error) {
-		console.error('The server cannot open its database:', error);
+		logger.error({ err: error }, 'the server cannot open its database');
+		metrics.databaseErrors.inc({ kind: 'unavailable' });
 		return null;
 	}
 }
@@ -78,19 +83,66 @@ async function answerApi(event: RequestEvent, resolve: Parameters<Handle>[0]['re
 	return response;
 }
 
+/** A proxy's request id is kept when it is a plain token; otherwise the server makes one. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+function requestIdOf(request: Request): string {
+	const given = request.headers.get('x-request-id');
+	return given && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+}
+
 export const handle: Handle = async ({ event, resolve }) => {
+	const started = performance.now();
 	event.locals.account = null;
+	event.locals.requestId = requestIdOf(event.request);
 	const api = isApiRequest(event);
 	const response = api ? await answerApi(event, resolve) : await resolve(event);
 	for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
 		if (!response.headers.has(name)) response.headers.set(name, value);
 	}
 	if (api) response.headers.set('cache-control', 'no-store');
+	response.headers.set('x-request-id', event.locals.requestId);
+
+	const seconds = (performance.now() - started) / 1000;
+	// The route's id, not the path: a bounded set of labels, and no license number in them.
+	const route = event.route.id ?? 'unmatched';
+	const method = event.request.method;
+	metrics.requests.inc({ route, method, status: response.status });
+	metrics.requestSeconds.observe({ route, method }, seconds);
+	logger.info(
+		{
+			requestId: event.locals.requestId,
+			method,
+			route,
+			status: response.status,
+			ms: Math.round(seconds * 1e4) / 10,
+			client: clientAddressOf(event),
+			account: signedInAccount(event.locals)
+		},
+		'request'
+	);
 	return response;
 };
 
+/** Read through a function: the compiler would keep `account` narrowed to the null set above. */
+function signedInAccount(locals: App.Locals): string | undefined {
+	return locals.account?.id;
+}
+
+function clientAddressOf(event: RequestEvent): string | undefined {
+	try {
+		return event.getClientAddress();
+	} catch {
+		return undefined;
+	}
+}
+
 export const handleError: HandleServerError = ({ error, event, status }) => {
-	if (status >= 500) console.error(`${event.request.method} ${event.url.pathname} failed:`, error);
+	if (status >= 500)
+		logger.error(
+			{ requestId: event.locals.requestId, method: event.request.method, route: event.route.id, err: error },
+			'request failed'
+		);
 	return {
 		message: status === 404 ? 'Not found' : 'Something went wrong on the server.',
 		code: status === 404 ? 'not_found' : 'internal_error'

@@ -29,6 +29,8 @@ export interface ServerConfig {
 	signupOpen: boolean;
 	/** How long sessions live: unused (sliding), and at most. */
 	sessions: SessionPolicy;
+	/** METRICS_TOKEN: GET /metrics answers only with `Authorization: Bearer <token>`; unset, it is off. */
+	metricsToken: string | null;
 }
 
 /** A configuration problem; its message lists each bad variable and what it expects. */
@@ -126,7 +128,13 @@ const envSchema = z.object({
 	VENDOR_PHONES: phoneList,
 	SIGNUP: signup,
 	SESSION_IDLE_DAYS: days,
-	SESSION_MAX_DAYS: days
+	SESSION_MAX_DAYS: days,
+	METRICS_TOKEN: optionalText.pipe(
+		z
+			.string()
+			.regex(/^[\x21-\x7e]{16,200}$/, 'expected 16 to 200 printable characters, no spaces')
+			.optional()
+	)
 });
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -166,7 +174,8 @@ export function parseConfig(env: Environment, cwd: string = process.cwd()): Serv
 			phones: value.VENDOR_PHONES
 		},
 		signupOpen: value.SIGNUP === 'open',
-		sessions: sessionPolicyOf(Math.round(idleDays * DAY_MS), Math.round(maxDays * DAY_MS))
+		sessions: sessionPolicyOf(Math.round(idleDays * DAY_MS), Math.round(maxDays * DAY_MS)),
+		metricsToken: value.METRICS_TOKEN ?? null
 	};
 }
 

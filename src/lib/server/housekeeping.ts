@@ -24,7 +24,7 @@ export async function housekeeping(db: Db, now: number): Promise<void> {
 export function scheduleHousekeeping(db: Db): void {
 	const run = () => {
 		housekeeping(db, Date.now()).catch((error: unknown) =>
-			console.error('Housekeeping failed (it runs again in an hour):', error)
+			logger.error({ err: error }, 'housekeeping failed (it runs again in an hour)')
 		);
 	};
 	setInterval(run, HOUR_MS).unref();

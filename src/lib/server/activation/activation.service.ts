@@ -10,6 +10,7 @@
 // SQLite, requests arriving together are written in one transaction (db/group-commit.ts).
 import { createHash } from 'node:crypto';
 import type { ActivationResponse, IssuedLicense, RevokedLicense } from '$lib/protocol/api';
+import { countActivation } from '../observability/metrics';
 import { DomainError, type ApiErrorCode, type Refusal } from '../errors';
 import { activationResponseSchema } from '$lib/protocol/api';
 import { requestSignedBytes, type RegistrationRequest } from '$lib/protocol/reg-file';
@@ -150,14 +151,20 @@ async function answerOnce(
 	}
 }
 
-/** Runs the steps of an answer, turning a refusal into a result. */
-async function outcomeOf(answer: () => Promise<ActivationResponse>): Promise<ActivationOutcome> {
+/** Runs the steps of an answer, turning a refusal into a result; counted in the metrics by path. */
+async function outcomeOf(
+	path: ActivationPath | 'refresh',
+	answer: () => Promise<ActivationResponse>
+): Promise<ActivationOutcome> {
+	let outcome: ActivationOutcome;
 	try {
-		return { ok: true, response: await answer() };
+		outcome = { ok: true, response: await answer() };
 	} catch (error) {
-		if (error instanceof DomainError) return { ok: false, error: error.refusal };
-		throw error;
+		if (!(error instanceof DomainError)) throw error;
+		outcome = { ok: false, error: error.refusal };
 	}
+	countActivation(path, outcome);
+	return outcome;
 }
 
 /** Takes (or re-uses) this device's seat on one license, with the license row locked. */
@@ -227,7 +234,7 @@ export async function activate(
 	input: { request: RegistrationRequest; path: ActivationPath; account: { id: string; email: string } }
 ): Promise<ActivationOutcome> {
 	const { request, account } = input;
-	return outcomeOf(async () => {
+	return outcomeOf(input.path, async () => {
 		if (request.purpose !== 'activate')
 			refuse('request_wrong_purpose', 'This is a refresh request, not an activation request.');
 		checkRequestTime(request, ctx.now);
@@ -259,7 +266,7 @@ export async function refresh(
 	input: { request: RegistrationRequest }
 ): Promise<ActivationOutcome> {
 	const { request } = input;
-	return outcomeOf(async () => {
+	return outcomeOf('refresh', async () => {
 		if (request.purpose !== 'refresh')
 			refuse('request_wrong_purpose', 'This is an activation request, not a refresh request.');
 		checkRequestTime(request, ctx.now);

@@ -1,5 +1,7 @@
 // Opens the server database: SQLite (better-sqlite3) in DATA_DIR by default, PostgreSQL (pg Pool)
 // when DATABASE_URL is set. Both behind one typed Kysely instance.
+import { logger } from '../observability/logger';
+import { metrics, observeQueue } from '../observability/metrics';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -57,7 +59,8 @@ export function createDatabase(config: DatabaseConfig, options: DatabaseOptions 
 		});
 		// An idle connection can be ended by the server (a restart, an administrator): without a
 		// listener that error would end the process. The pool opens a new connection when needed.
-		pool.on('error', (error) => console.error(`PostgreSQL closed an idle connection: ${error.message}`));
+		pool.on('error', (error) => logger.warn({ err: error }, 'PostgreSQL closed an idle connection'));
+		observeQueue('postgres_pool', () => pool.waitingCount);
 		return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 	}
 	mkdirSync(dirname(config.file), { recursive: true });
@@ -134,7 +137,8 @@ export async function databaseAnswers(db: Db): Promise<boolean> {
 		await sql`select 1`.execute(db);
 		return true;
 	} catch (error) {
-		console.error('The database does not answer:', error);
+		logger.error({ err: error }, 'the database does not answer');
+		metrics.databaseErrors.inc({ kind: 'unavailable' });
 		return false;
 	}
 }

@@ -6,6 +6,7 @@
 // still commit. A unit's result is handed out only after its batch has committed, so nothing is
 // answered that is not stored. PostgreSQL gives each unit its own transaction: it locks row by row,
 // and several app nodes write at once.
+import { observeQueue } from '../observability/metrics';
 import type SQLite from 'better-sqlite3';
 import { execute, holdsConnection, statement } from './compiled';
 import { sqliteConnectionOf } from './database';
@@ -26,6 +27,10 @@ const SAVEPOINT = statement('savepoint unit');
 const ROLLBACK_TO_SAVEPOINT = statement('rollback to unit');
 const RELEASE_SAVEPOINT = statement('release unit');
 
+/** Units waiting for their batch, in every committer of the process (a metric's queue depth). */
+let waitingUnits = 0;
+observeQueue('sqlite_writes', () => waitingUnits);
+
 class GroupCommitter {
 	private readonly waiting: Unit[] = [];
 	private writing = false;
@@ -38,6 +43,7 @@ class GroupCommitter {
 	run<T>(work: (trx: Db) => Promise<T>): Promise<T> {
 		return new Promise<T>((resolve, reject) => {
 			this.waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
+			waitingUnits++;
 			if (!this.writing) {
 				this.writing = true;
 				// Starts on the next turn of the event loop, so that the units made ready by the same
@@ -49,7 +55,11 @@ class GroupCommitter {
 
 	private async writeAll(): Promise<void> {
 		try {
-			while (this.waiting.length > 0) await this.writeBatch(this.waiting.splice(0, MAX_UNITS_PER_BATCH));
+			while (this.waiting.length > 0) {
+				const batch = this.waiting.splice(0, MAX_UNITS_PER_BATCH);
+				waitingUnits -= batch.length;
+				await this.writeBatch(batch);
+			}
 		} finally {
 			this.writing = false;
 		}

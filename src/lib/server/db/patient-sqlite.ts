@@ -5,6 +5,7 @@
 // given back meanwhile so that other requests' reads go on (WAL readers never wait for a writer).
 // A write that still cannot have the lock after `waitMs` fails with DatabaseBusyError: the API
 // answers it `503 database_busy` with Retry-After.
+import { metrics } from '../observability/metrics';
 import type SQLite from 'better-sqlite3';
 import {
 	SqliteDialect,
@@ -74,6 +75,7 @@ class PatientSqliteDriver implements Driver {
 			} catch (error) {
 				if (!isBusy(error) || !outsideTransaction) throw error;
 				if (Date.now() - started >= this.waitMs) throw new DatabaseBusyError(this.waitMs);
+				metrics.databaseBusyWaits.inc();
 			}
 			await this.inner.releaseConnection(connection.inner);
 			await sleep(pause);

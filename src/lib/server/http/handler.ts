@@ -4,6 +4,8 @@ import type { RequestEvent, RequestHandler } from '@sveltejs/kit';
 import { DatabaseBusyError } from '../db/patient-sqlite';
 import { DomainError } from '../errors';
 import { answerOf, fail } from './api-error';
+import { logger } from '../observability/logger';
+import { metrics } from '../observability/metrics';
 
 export function apiHandler<E extends RequestEvent>(
 	handle: (event: E) => Promise<Response>
@@ -13,15 +15,22 @@ export function apiHandler<E extends RequestEvent>(
 			return await answerFailures(() => handle(event));
 		} catch (error) {
 			if (error instanceof DatabaseBusyError) {
+				metrics.databaseErrors.inc({ kind: 'busy' });
 				return fail(
 					'database_busy',
 					'The activation server’s database is busy with maintenance. Try again in a moment; nothing was changed.',
 					{ retryAfterSeconds: 5 }
 				);
 			}
-			console.error(
-				`${event.request.method} ${event.url.pathname} failed:`,
-				error instanceof Error ? (error.stack ?? error.message) : error
+			metrics.databaseErrors.inc({ kind: 'fault' });
+			logger.error(
+				{
+					requestId: event.locals.requestId,
+					method: event.request.method,
+					route: event.route.id,
+					err: error
+				},
+				'request failed'
 			);
 			return fail(
 				'internal_error',

@@ -15,6 +15,8 @@
 // On SQLite a run of operations whose type allows it is started at once: the group commit
 // (db/group-commit.ts) runs them in the order they were started, in one transaction, instead of
 // one transaction each.
+import { logger } from '../observability/logger';
+import { countSyncOperation } from '../observability/metrics';
 import { z } from 'zod';
 import { MAX_SYNC_BATCH, syncOperationSchema, type SyncOperation, type SyncResult } from '$lib/protocol/api';
 import { describeUnstorable, findUnstorableText } from '$lib/protocol/storable-text';
@@ -81,10 +83,19 @@ type Ready =
 type Applied = OperationOutcome | 'fault';
 
 function logFault(operation: { id: string }, step: string, error: unknown): void {
-	console.error(
-		`sync: operation ${operation.id} failed unexpectedly while ${step}; it and the operations after it in its batch get no result and are sent again:`,
-		error instanceof Error ? (error.stack ?? error.message) : error
+	logger.error(
+		{ operation: operation.id, step, err: error },
+		'sync: an operation failed unexpectedly; it and the operations after it in its batch get no result and are sent again'
 	);
+}
+
+function typeOf(item: SyncItem): string {
+	return 'unstorable' in item ? 'unknown' : item.type;
+}
+
+/** The outcome's label in the metrics: its status, or the refusal's code. */
+function outcomeLabel(outcome: OperationOutcome): string {
+	return outcome.status === 'rejected' ? outcome.error.code : outcome.status;
 }
 
 function rejectedFor(error: unknown): OperationOutcome {
@@ -180,6 +191,9 @@ export async function applySyncBatch(
 		}
 		outcomes.push(await apply(each, index));
 	}
+	outcomes.forEach((outcome, i) =>
+		countSyncOperation(typeOf(operations[i]!), outcome === 'fault' ? 'fault' : outcomeLabel(outcome))
+	);
 	// A fault and a `later` get no result: the client sends them again after a delay.
 	return outcomes.flatMap((outcome, i) =>
 		outcome === 'fault' || outcome.status === 'later' ? [] : [{ id: operations[i]!.id, ...outcome }]
