@@ -6,6 +6,7 @@ import { readSessionCookie } from '$lib/server/http/session-cookie';
 import { closeServerContext, getServerContext } from '$lib/server/context';
 import { securityHeaders } from '$lib/server/http/security-headers.js';
 import { scheduleHousekeeping } from '$lib/server/housekeeping';
+import { announceServer } from '$lib/server/db/running-server';
 import { sessionFromToken } from '$lib/server/accounts/auth.service';
 import type { ServerContext } from '$lib/server/context';
 import { API_PREFIX } from '$lib/protocol/api';
@@ -19,10 +20,13 @@ const SECURITY_HEADERS = securityHeaders(process.env.ORIGIN);
 export const init: ServerInit = async () => {
 	// Prerendering at build time runs this too: the build must not create a database.
 	if (building) return;
-	const { db } = await getServerContext();
+	const { db, config } = await getServerContext();
 	scheduleHousekeeping(db);
+	// `restore` refuses to replace the SQLite file under a running server.
+	const withdraw = config.database.kind === 'sqlite' ? announceServer(config.dataDir) : () => {};
 	// Sent by the server entry once the requests in flight are answered (graceful shutdown).
 	process.once('sveltekit:shutdown', () => {
+		withdraw();
 		closeServerContext().catch((error: unknown) =>
 			logger.error({ err: error }, 'closing the database failed')
 		);

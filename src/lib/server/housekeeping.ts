@@ -4,6 +4,7 @@
 // once they are over.
 import { REQUEST_MAX_AGE_MS } from './activation/activation.service';
 import type { Db } from './db/schema';
+import { logger } from './observability/logger';
 import { pruneRequestRecords } from './activation/requests.repository';
 import { pruneAuthState } from './accounts/auth.service';
 import { pruneConflicts } from './store/store.repository';

@@ -24,6 +24,10 @@ Commands:
                                         a rotation)
   key withdraw KID                      devices stop trusting the key at their next refresh, and
                                         files it signed stop verifying (never the active key)
+  backup --to FILE                      a consistent copy of the SQLite database, also while the
+                                        server runs (PostgreSQL: pg_dump, see docs/DEPLOY.md)
+  restore --from FILE                   put a backup in place of the SQLite database (the server
+                                        stopped); the replaced one is kept beside it
   demo
 
 The database is the server's: DATA_DIR (default ./data) or DATABASE_URL.`;
@@ -65,6 +69,8 @@ export type Command =
 	| { name: 'key rotate' }
 	| { name: 'key retire'; kid: string }
 	| { name: 'key withdraw'; kid: string }
+	| { name: 'backup'; to: string }
+	| { name: 'restore'; from: string }
 	| { name: 'demo' }
 	| { name: 'help' };
 
@@ -93,8 +99,18 @@ const optionSpecs = {
 	'key rotate': {},
 	'key retire': {},
 	'key withdraw': {},
+	backup: { to: { type: 'string' } },
+	restore: { from: { type: 'string' } },
 	demo: {}
 } as const;
+
+/** Commands of one word; the others are a noun and a verb. */
+const ONE_WORD = new Set(['demo', 'backup', 'restore']);
+
+const path = (option: string) =>
+	z
+		.string({ error: `--${option} is required` })
+		.refine((value) => value.trim() !== '', `--${option} needs a file path`);
 
 const valueSchemas = {
 	'account create': z.object({
@@ -120,7 +136,9 @@ const valueSchemas = {
 		license: z.string({ error: '--license is required' }).transform((n) => n.trim().toUpperCase()),
 		expansion: z.string({ error: '--expansion is required' }).pipe(productCode)
 	}),
-	'license list': z.object({ email: z.string().optional() })
+	'license list': z.object({ email: z.string().optional() }),
+	backup: z.object({ to: path('to') }),
+	restore: z.object({ from: path('from') })
 };
 
 function describeIssues(error: z.ZodError): string {
@@ -146,7 +164,7 @@ export function parseCommand(argv: string[]): ParsedCommand {
 	if (words.length === 0 || words[0] === 'help' || argv.includes('--help'))
 		return { command: { name: 'help' }, json };
 
-	const name = words.slice(0, words[0] === 'demo' ? 1 : 2).join(' ');
+	const name = words.slice(0, ONE_WORD.has(words[0]!) ? 1 : 2).join(' ');
 	if (!(name in optionSpecs)) throw new UsageError(`Unknown command “${words.join(' ')}”.`);
 	// `key retire KID` and `key withdraw KID` take the key id as a word of their own.
 	const positional = name === 'key retire' || name === 'key withdraw' ? 1 : 0;
@@ -212,6 +230,16 @@ export function parseCommand(argv: string[]): ParsedCommand {
 			if (!/^[0-9a-f]{16}$/.test(kid))
 				throw new UsageError(`“${words[2]}” is not a key id: expected 16 hex digits (see key list).`);
 			return { command: { name, kid }, json };
+		}
+		case 'backup': {
+			const parsed = valueSchemas.backup.safeParse(values);
+			if (!parsed.success) throw new UsageError(describeIssues(parsed.error));
+			return { command: { name, to: parsed.data.to }, json };
+		}
+		case 'restore': {
+			const parsed = valueSchemas.restore.safeParse(values);
+			if (!parsed.success) throw new UsageError(describeIssues(parsed.error));
+			return { command: { name, from: parsed.data.from }, json };
 		}
 		default:
 			return { command: { name: 'demo' }, json };

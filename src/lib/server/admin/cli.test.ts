@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LICENSE_NUMBER_PATTERN } from '$lib/protocol/license-number';
 import { parseConfig } from '../config';
 import { openServerContext } from '../context';
+import { announceServer } from '../db/running-server';
 import { main } from './cli';
 
 const root = resolve(import.meta.dirname, '../../../..');
@@ -166,6 +167,58 @@ describe('admin CLI', () => {
 			} finally {
 				await server.db.destroy();
 			}
+		} finally {
+			rmSync(folder, { recursive: true, force: true });
+		}
+	});
+
+	it('backs up and restores the SQLite database; restore waits for the server to stop; PostgreSQL points to pg_dump', async () => {
+		const folder = mkdtempSync(join(tmpdir(), 'airlock-cli-backup-'));
+		try {
+			const env = { DATA_DIR: folder };
+			const out: string[] = [];
+			const err: string[] = [];
+			const io = { out: (text: string) => out.push(text), err: (text: string) => err.push(text) };
+			const cli = async (...argv: string[]) => {
+				const code = await main([...argv, '--json'], env, io);
+				return { code, json: code === 0 ? JSON.parse(out.pop()!) : JSON.parse(err.pop()!) };
+			};
+			expect(await cli('account', 'create', '--email', 'kept@b.test', '--password', 'kept-password')).toMatchObject({
+				code: 0
+			});
+			const backup = join(folder, 'nightly.sqlite');
+			expect(await cli('backup', '--to', backup)).toMatchObject({ code: 0, json: { file: backup } });
+			expect(await cli('backup', '--to', backup)).toMatchObject({
+				code: 1,
+				json: { error: { code: 'backup_target_exists' } }
+			});
+			expect(await cli('account', 'create', '--email', 'later@b.test', '--password', 'later-password')).toMatchObject({
+				code: 0
+			});
+
+			// A server running on the folder: the database is not swapped under it.
+			const withdraw = announceServer(folder);
+			expect(await cli('restore', '--from', backup)).toMatchObject({
+				code: 1,
+				json: { error: { code: 'restore_server_running', message: expect.stringContaining('stop it first') } }
+			});
+			withdraw();
+			const restored = await cli('restore', '--from', backup);
+			expect(restored).toMatchObject({ code: 0, json: { migration: '0006-emergency-per-device' } });
+			expect(existsSync(restored.json.previous)).toBe(true);
+			const listed = await cli('license', 'create', '--product', 'DEV', '--email', 'later@b.test');
+			// The account made after the backup is gone with the restore; the one before it is there.
+			expect(listed).toMatchObject({ code: 1, json: { error: { code: 'unknown_account' } } });
+			expect(await cli('license', 'create', '--product', 'DEV', '--email', 'kept@b.test')).toMatchObject({ code: 0 });
+
+			expect(await main(['backup'], env, io)).toBe(2);
+			expect(err.pop()).toContain('--to is required');
+			expect(await main(['restore', '--from', ' '], env, io)).toBe(2);
+			expect(err.pop()).toContain('--from needs a file path');
+			expect(
+				await main(['backup', '--to', backup], { ...env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }, io)
+			).toBe(1);
+			expect(err.pop()).toContain('pg_dump');
 		} finally {
 			rmSync(folder, { recursive: true, force: true });
 		}

@@ -1,7 +1,10 @@
 // The admin CLI (`npm run admin -- <command>`): accounts, licenses and keys, on the server's own
 // database. Exit codes: 0 done, 1 refused (e.g. unknown account), 2 bad arguments or configuration.
 import { pathToFileURL } from 'node:url';
-import { ConfigError, parseConfig, type Environment } from '../config';
+import { resolve } from 'node:path';
+import { ConfigError, parseConfig, type Environment, type ServerConfig } from '../config';
+import { BackupError, backupSqlite, restoreSqlite } from '../db/backup';
+import { runningServerPid } from '../db/running-server';
 import { openServerContext, type ServerContext } from '../context';
 import type { License } from '../db/schema';
 import { findAccountByEmail } from '../accounts/accounts.repository';
@@ -45,8 +48,49 @@ function licenseJson(license: License & { email?: string }) {
 	};
 }
 
+type FileCommand = Extract<Command, { name: 'backup' | 'restore' }>;
+
+/** backup and restore work on the database file itself, without opening the server's context. */
+async function runOnFile(command: FileCommand, config: ServerConfig, now: number): Promise<Outcome> {
+	if (config.database.kind !== 'sqlite')
+		return {
+			ok: false,
+			code: 'backup_postgres',
+			message:
+				'This server uses PostgreSQL (DATABASE_URL): back it up with pg_dump and restore with pg_restore, as docs/DEPLOY.md shows.'
+		};
+	const live = config.database.file;
+	try {
+		if (command.name === 'backup') {
+			const target = resolve(command.to);
+			const { bytes } = await backupSqlite(live, target);
+			return {
+				ok: true,
+				json: { file: target, bytes },
+				text: `Backed up ${live} to ${target} (${bytes} bytes).`
+			};
+		}
+		const pid = runningServerPid(config.dataDir);
+		if (pid !== null)
+			throw new BackupError(
+				'restore_server_running',
+				`A server (process ${pid}) is running on ${config.dataDir}: stop it first, then restore, then start it again. Nothing was changed.`
+			);
+		const source = resolve(command.from);
+		const { previous, migration } = await restoreSqlite(live, source, now);
+		return {
+			ok: true,
+			json: { file: live, from: source, previous, migration },
+			text: `Restored ${source} as ${live}.${previous ? ` The database it replaced is kept as ${previous}.` : ''} Start the server: it applies any newer migrations.`
+		};
+	} catch (error) {
+		if (!(error instanceof BackupError)) throw error;
+		return { ok: false, code: error.code, message: error.message };
+	}
+}
+
 async function run(
-	command: Exclude<Command, { name: 'help' }>,
+	command: Exclude<Command, { name: 'help' } | FileCommand>,
 	context: ServerContext,
 	now: number
 ): Promise<Outcome> {
@@ -230,6 +274,27 @@ export async function main(
 		io.out(USAGE);
 		return 0;
 	}
+	const report = (outcome: Outcome): number => {
+		if (!outcome.ok) {
+			io.err(
+				json ? JSON.stringify({ error: { code: outcome.code, message: outcome.message } }) : outcome.message
+			);
+			return 1;
+		}
+		io.out(json ? JSON.stringify(outcome.json, null, 2) : outcome.text);
+		return 0;
+	};
+	if (command.name === 'backup' || command.name === 'restore') {
+		let config: ServerConfig;
+		try {
+			config = parseConfig(env);
+		} catch (error) {
+			if (!(error instanceof ConfigError)) throw error;
+			io.err(error.message);
+			return 2;
+		}
+		return report(await runOnFile(command, config, now()));
+	}
 	let context: ServerContext;
 	try {
 		context = await openServerContext(parseConfig(env), {
@@ -247,15 +312,7 @@ export async function main(
 		return 2;
 	}
 	try {
-		const outcome = await run(command, context, now());
-		if (!outcome.ok) {
-			io.err(
-				json ? JSON.stringify({ error: { code: outcome.code, message: outcome.message } }) : outcome.message
-			);
-			return 1;
-		}
-		io.out(json ? JSON.stringify(outcome.json, null, 2) : outcome.text);
-		return 0;
+		return report(await run(command, context, now()));
 	} finally {
 		await context.db.destroy();
 	}
