@@ -2,7 +2,7 @@
 // bodies on every endpoint, and a server killed (SIGKILL) in the middle of a stream of activations.
 import { expect, request as playwrightRequest, test, type APIRequestContext } from '@playwright/test';
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { adminOn, startOwnServer, type OwnServer } from './support/own-server';
 
 /** The killed server's port (update.e2e.ts uses +23). */
 const KILL_PORT = Number(process.env.E2E_PORT ?? 4173) + 21;
+const STOP_PORT = Number(process.env.E2E_PORT ?? 4173) + 32;
 
 async function race(api: APIRequestContext, email: string, licenseNumber: string, contenders: number) {
 	const regFiles = await Promise.all(
@@ -199,6 +200,88 @@ test('server killed with SIGKILL during activations: every answered activation s
 		console.log(`SIGKILL test: ${answered.size} activations answered 200 across ${KILLS} kills, all present`);
 	} finally {
 		await server?.stop();
+		rmSync(dataDir, { recursive: true, force: true });
+	}
+});
+
+test('server stopped with SIGTERM during activations: the requests in flight are answered, every answered one is stored, it exits cleanly', async () => {
+	test.setTimeout(120_000);
+	const dataDir = mkdtempSync(join(tmpdir(), 'airlock-stop-'));
+	const account: TestAccount = {
+		email: `stop-${Date.now()}@example.com`,
+		password: `pw-${crypto.randomUUID()}`
+	};
+	adminOn(dataDir, ['account', 'create', '--email', account.email, '--password', account.password]);
+	const license = adminOn(dataDir, [
+		'license',
+		'create',
+		'--product',
+		'SRV',
+		'--email',
+		account.email,
+		'--seats',
+		'10000'
+	]) as { number: string };
+	const server = await startOwnServer({ port: STOP_PORT, dataDir, env: { SHUTDOWN_TIMEOUT: '10' } });
+	try {
+		// The running server says so in its data folder (restore refuses to run under it).
+		expect(existsSync(join(dataDir, 'server.pid'))).toBe(true);
+		const api = await playwrightRequest.newContext({
+			baseURL: server.url,
+			extraHTTPHeaders: { origin: server.url }
+		});
+		expect(
+			(
+				await api.post('/api/v1/session', { data: { email: account.email, password: account.password } })
+			).status()
+		).toBe(200);
+		const answered = new Set<string>();
+		const statuses: number[] = [];
+		let refusedConnection = false;
+		const stream = async () => {
+			while (!refusedConnection) {
+				const device = newTestDevice();
+				const request = await device.regFile(account.email, [license.number]);
+				try {
+					const response = await api.post('/api/v1/activations', { data: { request }, timeout: 10_000 });
+					statuses.push(response.status());
+					if (response.status() === 200) answered.add(deviceIdOf(device.keyPair.publicKey));
+				} catch {
+					// The server no longer takes new requests: stopping worked.
+					refusedConnection = true;
+				}
+			}
+		};
+		const streams = Array.from({ length: 4 }, stream);
+		await new Promise((resolve) => setTimeout(resolve, 600));
+		const exit = new Promise<number | null>((resolve) =>
+			server.process.once('exit', (code) => resolve(code))
+		);
+		server.process.kill('SIGTERM');
+		await Promise.all(streams);
+		expect(await exit).toBe(0);
+		await api.dispose();
+
+		// Whatever was answered was answered properly: no 5xx while stopping.
+		expect(statuses.filter((status) => status >= 500)).toEqual([]);
+		expect(answered.size).toBeGreaterThan(0);
+		expect(existsSync(join(dataDir, 'server.pid'))).toBe(false);
+		const db = new Database(join(dataDir, 'airlock.sqlite'), { readonly: true });
+		try {
+			expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+			const stored = new Set(
+				(
+					db
+						.prepare('select device_id from activations where license_number = ? and released_at is null')
+						.all(license.number) as { device_id: string }[]
+				).map((row) => row.device_id)
+			);
+			expect([...answered].filter((deviceId) => !stored.has(deviceId))).toEqual([]);
+		} finally {
+			db.close();
+		}
+	} finally {
+		await server.stop('SIGKILL');
 		rmSync(dataDir, { recursive: true, force: true });
 	}
 });
