@@ -14,7 +14,8 @@ import {
 	type StorageTransaction,
 	type StoredRow
 } from '../platform/storage.js';
-import { outboxItemSchema, type OutboxItem } from '../rows.js';
+import { IDENTITY_ROW_ID, outboxItemSchema, type OutboxItem } from '../rows.js';
+import { CLOCK_KEY, storedClockState } from '../time/clock-state.js';
 import { keepServerTime } from '../time/clock-store.js';
 import { answersRequest, newTimeRequest } from '../time/time-nonce.js';
 
@@ -444,6 +445,26 @@ export function countDue(storage: LicenseStorage): Promise<number> {
 
 export const LAST_CONTACT_KEY = 'lastSuccessfulSyncAt';
 const SERVER_TIME_KEY = 'serverTime';
+
+/**
+ * When the server was last heard from, or null: the last recorded contact, or the last verified
+ * server time the trusted clock received if that is later (a time confirmed by any request, here or
+ * in another context, is a contact too: "Not synced yet" must not stay once the server confirmed
+ * the time).
+ */
+export async function readLastContact(storage: LicenseStorage): Promise<number | null> {
+	const [contact, clock, identity] = await storage.transaction('r', ['syncState', 'identity'], (tx) =>
+		Promise.all([
+			tx.get('syncState', LAST_CONTACT_KEY),
+			tx.get('syncState', CLOCK_KEY),
+			tx.get('identity', IDENTITY_ROW_ID)
+		])
+	);
+	const recorded = typeof contact?.value === 'number' ? contact.value : null;
+	const confirmed = storedClockState(clock?.value, identity, 0)?.serverTimeReceivedAtMs ?? null;
+	if (recorded === null) return confirmed;
+	return confirmed === null ? recorded : Math.max(recorded, confirmed);
+}
 
 /** Every answer of the server counts as a contact: the "Last sync" a user sees. */
 export async function recordServerContact(

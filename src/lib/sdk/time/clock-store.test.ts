@@ -6,7 +6,7 @@ import { FakeActivationServer } from '../../../../tests/fixtures/fake-activation
 import { testVendorSigner } from '../../../../tests/fixtures/emergency-builders.js';
 import { signServerTime } from '$lib/protocol/server-time.js';
 import { CLOCK_TOLERANCE_MS, initialClockState } from '$lib/protocol/trusted-clock.js';
-import { flushOutbox, newOutboxItem } from '../outbox/outbox.js';
+import { flushOutbox, newOutboxItem, readLastContact } from '../outbox/outbox.js';
 import { IDENTITY_ROW_ID } from '../rows.js';
 import { checkServer } from '../server-status.js';
 import { rowOf, testCore } from '../testing/test-core.js';
@@ -118,6 +118,18 @@ describe('fresh server times', () => {
 		const t1 = await signServerTime(T0, testVendorSigner);
 		await world.core.storage.transaction('rw', ['syncState'], (tx) => keepServerTime(tx, t1, T0, true));
 		expect((await world.read()).problem).toBe('clock_set_back');
+	});
+
+	it('a verified server time counts as a contact with the server ("Last sync"), even without a recorded one', async () => {
+		const world = await setup();
+		expect(await readLastContact(world.core.storage)).toBeNull();
+		const time = await signServerTime(T0, testVendorSigner);
+		await world.core.storage.transaction('rw', ['syncState'], (tx) => keepServerTime(tx, time, T0 + 5));
+		await world.read();
+		expect(await readLastContact(world.core.storage)).toBe(T0 + 5);
+		world.pass(HOUR);
+		await checkServer(world.core);
+		expect(await readLastContact(world.core.storage)).toBe(world.real);
 	});
 
 	it('an answer with the request’s nonce is fresh only within the timeout', async () => {
