@@ -64,7 +64,10 @@ describe('signed server time', () => {
 	it('writes the T2 worked example, bound to its nonce, and verifies it', async () => {
 		const text = await signServerTime(EXAMPLE_TIME, testVendorSigner, NONCE);
 		expect(text).toBe(
-			readFileSync(new URL('../../../tests/fixtures/golden/server-time-v2.txt', import.meta.url), 'utf8').trim()
+			readFileSync(
+				new URL('../../../tests/fixtures/golden/server-time-v2.txt', import.meta.url),
+				'utf8'
+			).trim()
 		);
 		expect(serverTimeNonce(text)).toBe(NONCE);
 		expect(await verifyServerTime(text, options)).toEqual({
