@@ -85,3 +85,48 @@ test('an honest user who corrects a slow clock is never blocked, and has the rig
 	await expect(setBackAlert(page)).toHaveCount(0);
 	await context.close();
 });
+
+test('deleting the clock’s row with the clock set back does not reset it (the identity row keeps the mark)', async ({
+	browser
+}) => {
+	const account = createTestAccount();
+	const license = createTestLicense(account.email);
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	const start = Date.now();
+	await page.clock.setSystemTime(start);
+	await page.goto('/');
+	await page.evaluate(() => navigator.serviceWorker.ready);
+	await context.setOffline(true);
+	await startEmergency(page, license.number);
+	const row = page.locator(`tr[data-license="${license.number}"] [data-time-status]`);
+	await page.clock.setSystemTime(start + 2 * DAY + HOUR);
+	await page.goto('/');
+	await expect(row).toContainText('3 days left');
+	await page.clock.setSystemTime(start);
+	await page.reload();
+	await expect(row).toContainText('Not usable: the clock was set back');
+
+	// One row deleted, as from the browser's developer tools.
+	await page.evaluate(
+		() =>
+			new Promise<void>((resolve, reject) => {
+				const open = indexedDB.open('airlock-license-manager');
+				open.onerror = () => reject(open.error);
+				open.onsuccess = () => {
+					const db = open.result;
+					const tx = db.transaction('syncState', 'readwrite');
+					tx.objectStore('syncState').delete('clock');
+					tx.oncomplete = () => {
+						db.close();
+						resolve();
+					};
+					tx.onerror = () => reject(tx.error);
+				};
+			})
+	);
+	await page.reload();
+	await expect(setBackAlert(page)).toBeVisible();
+	await expect(row).toContainText('Not usable: the clock was set back');
+	await context.close();
+});

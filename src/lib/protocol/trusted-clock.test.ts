@@ -172,6 +172,8 @@ type TraceEvent =
 	| { kind: 'start-emergency' };
 
 const CHUNK_MS = 10 * MINUTE;
+/** A thousand traces take seconds on a loaded machine: more than a unit test's default 5 s. */
+const MANY_TRACES = { timeout: 30_000 };
 
 interface TraceOutcome {
 	/** Real time during which the emergency license was usable. */
@@ -329,50 +331,58 @@ describe('clock traces', () => {
 		);
 	});
 
-	it('no trace of clock changes, syncs and replayed statements gives more than 5 days (+ tolerances) of emergency use', () => {
-		fc.assert(
-			fc.property(fc.array(hostileEvent, { maxLength: 60 }), fc.boolean(), (events, startNow) => {
-				const { emergencyUsableMs } = runTrace(
-					[...events, { kind: 'start-emergency' }, { kind: 'elapse', ms: 10 * DAY }],
-					0,
-					{ startNow }
-				);
-				expect(emergencyUsableMs).toBeLessThanOrEqual(EMERGENCY_BOUND_MS);
-			}),
-			{ seed: 20261202, numRuns: 1000 }
-		);
-	});
-
-	it('however the clock was moved before, a device whose clock is right is never blocked after a fresh sync', () => {
-		fc.assert(
-			fc.property(
-				fc.array(hostileEvent, { maxLength: 60 }),
-				fc.integer({ min: -10 * DAY, max: 10 * DAY }),
-				fc.array(
-					fc.oneof(
-						fc.record({ kind: fc.constant('elapse' as const), ms: fc.integer({ min: 0, max: 12 * HOUR }) }),
-						fc.record({ kind: fc.constant('sleep' as const), ms: fc.integer({ min: 0, max: 3 * DAY }) }),
-						fc.constant({ kind: 'restart' as const }),
-						fc.constant({ kind: 'sync' as const }),
-						fc.constant({ kind: 'fresh-sync' as const }),
-						fc.record({ kind: fc.constant('replay-server-time' as const), index: fc.nat() })
-					),
-					{ maxLength: 20 }
-				),
-				(before, skew, after) => {
-					const end = runTrace(
-						[...before, { kind: 'set-clock-right' }, { kind: 'fresh-sync' }, ...after],
-						skew
+	it(
+		'no trace of clock changes, syncs and replayed statements gives more than 5 days (+ tolerances) of emergency use',
+		MANY_TRACES,
+		() => {
+			fc.assert(
+				fc.property(fc.array(hostileEvent, { maxLength: 60 }), fc.boolean(), (events, startNow) => {
+					const { emergencyUsableMs } = runTrace(
+						[...events, { kind: 'start-emergency' }, { kind: 'elapse', ms: 10 * DAY }],
+						0,
+						{ startNow }
 					);
-					const verdict = clockVerdict(end.stored, end.device);
-					expect(verdict.problem).toBeNull();
-					// And the right time: days left are counted from the true time.
-					expect(verdict.effectiveNow).toBe(end.real);
-				}
-			),
-			{ seed: 20261202, numRuns: 1000 }
-		);
-	});
+					expect(emergencyUsableMs).toBeLessThanOrEqual(EMERGENCY_BOUND_MS);
+				}),
+				{ seed: 20261202, numRuns: 1000 }
+			);
+		}
+	);
+
+	it(
+		'however the clock was moved before, a device whose clock is right is never blocked after a fresh sync',
+		MANY_TRACES,
+		() => {
+			fc.assert(
+				fc.property(
+					fc.array(hostileEvent, { maxLength: 60 }),
+					fc.integer({ min: -10 * DAY, max: 10 * DAY }),
+					fc.array(
+						fc.oneof(
+							fc.record({ kind: fc.constant('elapse' as const), ms: fc.integer({ min: 0, max: 12 * HOUR }) }),
+							fc.record({ kind: fc.constant('sleep' as const), ms: fc.integer({ min: 0, max: 3 * DAY }) }),
+							fc.constant({ kind: 'restart' as const }),
+							fc.constant({ kind: 'sync' as const }),
+							fc.constant({ kind: 'fresh-sync' as const }),
+							fc.record({ kind: fc.constant('replay-server-time' as const), index: fc.nat() })
+						),
+						{ maxLength: 20 }
+					),
+					(before, skew, after) => {
+						const end = runTrace(
+							[...before, { kind: 'set-clock-right' }, { kind: 'fresh-sync' }, ...after],
+							skew
+						);
+						const verdict = clockVerdict(end.stored, end.device);
+						expect(verdict.problem).toBeNull();
+						// And the right time: days left are counted from the true time.
+						expect(verdict.effectiveNow).toBe(end.real);
+					}
+				),
+				{ seed: 20261202, numRuns: 1000 }
+			);
+		}
+	);
 
 	it('a clock corrected offline after a sync measured it is never blocked when it was slow, and is right after the next fresh sync', () => {
 		fc.assert(
