@@ -10,7 +10,7 @@ import { browserFiles } from '$lib/sdk/browser/files';
 import type { Core } from '$lib/sdk/core';
 import type { LicenseClock } from '$lib/sdk/licenses/license-view';
 import { readLicenses } from '$lib/sdk/licenses/license-rows';
-import { countDue, LAST_CONTACT_KEY, readOutbox } from '$lib/sdk/outbox/outbox';
+import { countDue, readLastContact, readOutbox } from '$lib/sdk/outbox/outbox';
 import type { LicenseStorage, TableName } from '$lib/sdk/platform/storage';
 import { isStorageFull } from '$lib/sdk/platform/storage';
 import type { LicenseRow, OutboxItem } from '$lib/sdk/rows';
@@ -56,11 +56,7 @@ class AppState {
 		if (tables.has('licenses')) reads.push(readLicenses(storage).then((rows) => void (this.licenses = rows)));
 		if (tables.has('outbox')) reads.push(readOutbox(storage).then((items) => void (this.outbox = items)));
 		if (tables.has('syncState'))
-			reads.push(
-				storage
-					.transaction('r', ['syncState'], (tx) => tx.get('syncState', LAST_CONTACT_KEY))
-					.then((row) => void (this.lastSyncAt = typeof row?.value === 'number' ? row.value : null))
-			);
+			reads.push(readLastContact(storage).then((at) => void (this.lastSyncAt = at)));
 		await Promise.all(reads);
 	}
 
@@ -140,7 +136,12 @@ class AppState {
 			const outcome = await flush(core, force);
 			// Nothing sent here: another context (the service worker, another tab) may have held the
 			// queue and sent it, and its writes are not announced to this page by IndexedDB.
-			if (outcome.sent === 0) await this.readRows(core.storage, new Set(['licenses', 'outbox', 'syncState']));
+			if (outcome.sent === 0) {
+				// Nothing was due (items waiting out a delay): a sync asked for still hears from the
+				// server — its time and a contact — as when nothing is queued.
+				if (force && !outcome.unreachable) await checkServer(core);
+				await this.readRows(core.storage, new Set(['licenses', 'outbox', 'syncState']));
+			}
 		}
 		await this.readClock();
 	}

@@ -28,6 +28,7 @@ export type ApiErrorCode =
 	| EmergencyUseErrorCode
 	| 'invalid_body'
 	| 'invalid_json'
+	| 'invalid_query'
 	| 'invalid_payload'
 	| 'unknown_operation'
 	| 'request_malformed'

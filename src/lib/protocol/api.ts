@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { MAX_LICENSE_FILE_CHARS } from './license-file.js';
 import { MAX_REG_FILE_CHARS } from './reg-file.js';
-import { MAX_SERVER_TIME_CHARS } from './server-time.js';
+import { MAX_SERVER_TIME_CHARS, TIME_NONCE } from './server-time.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -64,7 +64,9 @@ export const syncOperationSchema = z.object({
 export type SyncOperation = z.infer<typeof syncOperationSchema>;
 
 export const syncRequestSchema = z.object({
-	operations: z.array(syncOperationSchema).min(1).max(MAX_SYNC_BATCH)
+	operations: z.array(syncOperationSchema).min(1).max(MAX_SYNC_BATCH),
+	/** The client's time nonce (server-time.ts): the answer's `signedTime` is then a T2 bound to it. */
+	timeNonce: z.string().regex(TIME_NONCE).optional()
 });
 
 export const syncResultSchema = z.object({

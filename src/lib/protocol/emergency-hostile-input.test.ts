@@ -7,7 +7,7 @@ import { testTrustedKeys } from '../../../tests/fixtures/test-keys.js';
 import { encodeBase64url } from './base64url.js';
 import { EMERGENCY_CODE_PREFIX, verifyEmergencyCode } from './emergency-code.js';
 import { verifyEmergencyUse } from './emergency-license.js';
-import { SERVER_TIME_PREFIX, verifyServerTime } from './server-time.js';
+import { SERVER_TIME_PREFIX, SERVER_TIME_V2_PREFIX, verifyServerTime } from './server-time.js';
 
 const options = { trustedKeys: testTrustedKeys, now: EXAMPLE_TIME };
 const golden = (name: string) =>
@@ -16,6 +16,7 @@ const compactCode = golden('emergency-code.txt').trim();
 const sheet = golden('emergency-code-sheet.txt');
 const useText = golden('emergency-use.txt');
 const serverTime = golden('server-time.txt').trim();
+const serverTimeV2 = golden('server-time-v2.txt').trim();
 const RUNS = 2500;
 // CRLF line ends are read as LF (armor.ts), so an edit that only adds a CR is not a change.
 const lf = (text: string) => text.replace(/\r\n/g, '\n');
@@ -93,17 +94,19 @@ describe('hostile input to the emergency formats', () => {
 		);
 	});
 
-	it('server time verifier: never throws, never accepts a changed statement', async () => {
+	it('server time verifier (T1 and T2): never throws, never accepts a changed statement', async () => {
 		await fc.assert(
 			fc.asyncProperty(
 				fc.oneof(
 					fc.string({ maxLength: 300 }),
 					fc.string({ maxLength: 200 }).map((rest) => SERVER_TIME_PREFIX + rest),
-					edited(serverTime)
+					fc.string({ maxLength: 200 }).map((rest) => SERVER_TIME_V2_PREFIX + rest),
+					edited(serverTime),
+					edited(serverTimeV2)
 				),
 				async (text) => {
 					const result = await verifyServerTime(text, options);
-					if (result.ok) expect(text).toBe(serverTime);
+					if (result.ok) expect([serverTime, serverTimeV2]).toContain(text);
 					else expect(result.error.code).toMatch(/^server_time_/);
 				}
 			),

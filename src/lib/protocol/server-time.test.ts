@@ -6,10 +6,12 @@ import { testTrustedKeys } from '../../../tests/fixtures/test-keys.js';
 import { sign } from './ed25519.js';
 import { generateKeyPair } from './ed25519-tweetnacl.js';
 import { syncResponseWithTimeSchema } from './api.js';
-import { signServerTime, verifyServerTime } from './server-time.js';
+import { serverTimeNonce, signServerTime, verifyServerTime } from './server-time.js';
 import { keyIdOf } from './sync-ids.js';
 
 const options = { trustedKeys: testTrustedKeys };
+/** The worked example's nonce: 16 bytes 0x00…0x0f in base64url. */
+const NONCE = 'AAECAwQFBgcICQoLDA0ODw';
 
 async function codeOf(text: unknown) {
 	const result = await verifyServerTime(text, options);
@@ -25,7 +27,8 @@ describe('signed server time', () => {
 		expect(await verifyServerTime(text, options)).toEqual({
 			ok: true,
 			serverTime: EXAMPLE_TIME,
-			kid: testVendorSigner.kid
+			kid: testVendorSigner.kid,
+			nonce: null
 		});
 	});
 
@@ -40,7 +43,8 @@ describe('signed server time', () => {
 			sign: (m: Uint8Array) => sign(m, stranger.secretKey)
 		};
 		expect(await codeOf(await signServerTime(EXAMPLE_TIME, strangerSigner))).toBe('server_time_unknown_key');
-		expect(await codeOf(text.replace('AIRLOCK-T1.', 'AIRLOCK-T2.'))).toBe('server_time_unsupported_version');
+		expect(await codeOf(text.replace('AIRLOCK-T1.', 'AIRLOCK-T3.'))).toBe('server_time_unsupported_version');
+		expect(await codeOf(text.replace('AIRLOCK-T1.', 'AIRLOCK-T2.'))).toBe('server_time_malformed');
 		for (const bad of [
 			undefined,
 			42,
@@ -55,6 +59,36 @@ describe('signed server time', () => {
 		])
 			expect(await codeOf(bad)).toBe('server_time_malformed');
 		await expect(signServerTime(12, testVendorSigner)).rejects.toThrow(RangeError);
+	});
+
+	it('writes the T2 worked example, bound to its nonce, and verifies it', async () => {
+		const text = await signServerTime(EXAMPLE_TIME, testVendorSigner, NONCE);
+		expect(text).toBe(
+			readFileSync(
+				new URL('../../../tests/fixtures/golden/server-time-v2.txt', import.meta.url),
+				'utf8'
+			).trim()
+		);
+		expect(serverTimeNonce(text)).toBe(NONCE);
+		expect(await verifyServerTime(text, options)).toEqual({
+			ok: true,
+			serverTime: EXAMPLE_TIME,
+			kid: testVendorSigner.kid,
+			nonce: NONCE
+		});
+	});
+
+	it('refuses a T2 whose nonce was changed, and a T1 signature passed off as a T2', async () => {
+		const text = await signServerTime(EXAMPLE_TIME, testVendorSigner, NONCE);
+		const other = 'B'.repeat(22);
+		expect(await codeOf(text.replace(NONCE, other))).toBe('server_time_bad_signature');
+		const t1 = await signServerTime(EXAMPLE_TIME, testVendorSigner);
+		const [, ms, kid, sig] = t1.split('.');
+		expect(await codeOf(`AIRLOCK-T2.${ms}.${NONCE}.${kid}.${sig}`)).toBe('server_time_bad_signature');
+		for (const bad of [NONCE.slice(1), `${NONCE}A`, `${NONCE.slice(1)}=`, `${NONCE.slice(1)}+`])
+			expect(await codeOf(text.replace(NONCE, bad))).toBe('server_time_malformed');
+		expect(serverTimeNonce(t1)).toBeNull();
+		await expect(signServerTime(EXAMPLE_TIME, testVendorSigner, 'short')).rejects.toThrow(RangeError);
 	});
 
 	it('extends the sync response with an optional signedTime', () => {

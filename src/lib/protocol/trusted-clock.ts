@@ -11,7 +11,13 @@
 //   the tolerance lets through), real time passes but the effective time stands still. That time is
 //   added up, and once it is more than the tolerance the clock counts as set back too (repeatedly),
 //   until a newer verified server time than any seen before confirms the time. So small steps back,
-//   repeated, can win at most the tolerance in all.
+//   repeated, can win at most the tolerance in all;
+// - re-anchoring: a verified server time known to be *fresh* (a T2 statement answering a request
+//   this process just made, with its nonce) is the true time now, so the clock is set to it: the
+//   mark comes down to it if it was ahead, the offset is measured again and frozen time cleared. A
+//   device clock that is right again, or a user who corrected it, is then never taken for a clock
+//   set back after a sync. A statement not known to be fresh (T1, or a T2 kept from an earlier
+//   request) may be an old one kept to lower the mark, so it only ever raises it.
 //
 // Only epoch milliseconds are used: time-zone and daylight-saving changes do not move them.
 // Pure functions over a plain state object, so the rules are tested with any clock trace.
@@ -19,7 +25,7 @@
 export const CLOCK_TOLERANCE_MS = 60 * 60_000;
 
 export interface ClockState {
-	/** The latest time seen (device or verified server), epoch ms. Never goes down. */
+	/** The latest time seen (device or verified server), epoch ms. Goes down only to a fresh server time. */
 	markMs: number;
 	/** The corrected device time at the last observation. */
 	lastCorrectedMs: number;
@@ -93,6 +99,24 @@ export function confirmServerTime(state: ClockState, serverTime: number, deviceN
 		offsetMs: serverTime - deviceNow,
 		frozenMs: fresh ? 0 : state.frozenMs,
 		serverTimeMs: serverTime,
+		serverTimeReceivedAtMs: deviceNow
+	};
+}
+
+/**
+ * Records a verified server time known to be fresh: the server signed it for a request this process
+ * made (its nonce), answered before the request's timeout, so it is the true time at `deviceNow`
+ * (give or take the round trip). The clock is re-anchored to it, whatever was seen before: a mark
+ * ahead of the true time (a clock that was ahead, or a correction counted twice) comes down.
+ */
+export function anchorServerTime(state: ClockState, serverTime: number, deviceNow: number): ClockState {
+	return {
+		markMs: serverTime,
+		lastCorrectedMs: serverTime,
+		offsetMs: serverTime - deviceNow,
+		frozenMs: 0,
+		// Kept as the newest seen, so statements from before it cannot clear frozen time later.
+		serverTimeMs: Math.max(serverTime, state.serverTimeMs ?? serverTime),
 		serverTimeReceivedAtMs: deviceNow
 	};
 }

@@ -7,6 +7,7 @@ import type { Core } from './core.js';
 import { recordServerContact } from './outbox/outbox.js';
 import type { LicenseStorage } from './platform/storage.js';
 import { keepServerTime } from './time/clock-store.js';
+import { answersRequest, newTimeRequest } from './time/time-nonce.js';
 import { updateTrustedKeys } from './trusted-keys.js';
 
 const VENDOR_CONTACTS_SETTING = 'vendorContacts';
@@ -19,14 +20,16 @@ export interface ServerCheck {
 
 /** One health request; when it answers, the time, the contacts and the trusted keys are updated. */
 export async function checkServer(core: Core): Promise<ServerCheck> {
-	const started = performance.now();
-	const outcome = await core.api.health();
-	const latencyMs = Math.round(performance.now() - started);
+	const time = newTimeRequest();
+	const outcome = await core.api.health(time.nonce);
+	const receivedAt = performance.now();
+	const latencyMs = Math.round(receivedAt - time.startedAt);
 	if (outcome.kind === 'ok') {
 		const health = outcome.value;
 		const now = core.clock.now();
+		const fresh = answersRequest(time, health.signedTime, receivedAt);
 		await core.storage.transaction('rw', ['syncState', 'settings'], async (tx) => {
-			await keepServerTime(tx, health.signedTime, now);
+			await keepServerTime(tx, health.signedTime, now, fresh);
 			await recordServerContact(tx, now, health.serverTime);
 			await tx.put('settings', { key: VENDOR_CONTACTS_SETTING, value: health.vendor });
 		});

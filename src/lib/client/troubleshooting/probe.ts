@@ -5,7 +5,7 @@ import { messageSW } from 'workbox-window';
 import { deviceClockSkew } from '$lib/protocol/trusted-clock';
 import type { Core } from '$lib/sdk/core';
 import { readLicenses } from '$lib/sdk/licenses/license-rows';
-import { LAST_CONTACT_KEY, readOutbox } from '$lib/sdk/outbox/outbox';
+import { readLastContact, readOutbox } from '$lib/sdk/outbox/outbox';
 import { checkServer } from '$lib/sdk/server-status';
 import { readClock } from '$lib/sdk/time/clock-store';
 import type { DiagnosticFacts, ServerFacts } from './checks';
@@ -71,9 +71,7 @@ async function localFacts(core: Core) {
 	const { storage } = core;
 	const clock = await readClock(storage, Date.now());
 	const items = await readOutbox(storage);
-	const lastSync = (
-		await storage.transaction('r', ['syncState'], (tx) => tx.get('syncState', LAST_CONTACT_KEY))
-	)?.value;
+	const lastSync = await readLastContact(storage);
 	const licenses = await readLicenses(storage);
 	return {
 		clock: {
@@ -87,7 +85,7 @@ async function localFacts(core: Core) {
 			failed: items
 				.filter((i) => i.state === 'failed')
 				.map((i) => ({ type: i.type, message: i.lastError?.message ?? 'refused by the server' })),
-			lastSyncAt: typeof lastSync === 'number' ? lastSync : null
+			lastSyncAt: lastSync
 		},
 		licenses: licenses.map(({ licenseNumber, kind, status, expiresAt }) => ({
 			licenseNumber,

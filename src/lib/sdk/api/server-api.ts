@@ -27,16 +27,26 @@ export function serverApi(client: ApiClient) {
 			client.post('/api/v1/deferred', { request }, schema('activationResponseSchema')),
 		refresh: (request: string) =>
 			client.post('/api/v1/refresh', { request }, schema('activationResponseSchema')),
-		sync: (operations: SyncOperation[]) =>
-			client.post('/api/v1/sync', { operations }, schema('syncResponseWithTimeSchema')),
+		/** `timeNonce` (time-nonce.ts): the answer's signed time is then bound to this request. */
+		sync: (operations: SyncOperation[], timeNonce?: string) =>
+			client.post(
+				'/api/v1/sync',
+				timeNonce === undefined ? { operations } : { operations, timeNonce },
+				schema('syncResponseWithTimeSchema')
+			),
 		/** The license's vendor-signed emergency code (the owner only). */
 		emergencyCode: (licenseNumber: string) =>
 			client.get(
 				`/api/v1/licenses/${encodeURIComponent(licenseNumber)}/emergency-code`,
 				schema('emergencyCodeResponseSchema')
 			),
-		/** Reachability, version, signed time and the vendor's contacts. */
-		health: () => client.get('/api/v1/health', healthResponseSchema),
+		/** Reachability, version, signed time (bound to `timeNonce` when given) and the vendor's contacts. */
+		health: (timeNonce?: string) =>
+			client.get(
+				// A nonce is base64url: nothing in it needs escaping in a query.
+				timeNonce === undefined ? '/api/v1/health' : `/api/v1/health?nonce=${timeNonce}`,
+				healthResponseSchema
+			),
 		storeLicenses: () => client.get('/api/v1/store/licenses', schema('storeLicensesResponseSchema')),
 		storeProjects: () => client.get('/api/v1/store/projects', schema('storeProjectsResponseSchema')),
 		releaseSeat: (licenseNumber: string, deviceId: string) =>

@@ -13,7 +13,7 @@ import { systemClock, type Clock } from '../platform/clock.js';
 import type { LicenseStorage } from '../platform/storage.js';
 import { onLicensesChanged } from './changes.js';
 import { IDENTITY_ROW_ID, identityRowSchema, licenseRowSchema, type LicenseRow } from '../rows.js';
-import { CLOCK_KEY, clockStateSchema } from '../time/clock-state.js';
+import { CLOCK_KEY, storedClockState } from '../time/clock-state.js';
 import {
 	checkLicenses,
 	entitlementsOf,
@@ -49,7 +49,7 @@ interface Snapshot {
 	clock: ClockState | null;
 }
 
-async function readSnapshot(storage: LicenseStorage): Promise<Snapshot> {
+async function readSnapshot(storage: LicenseStorage, deviceNow: number): Promise<Snapshot> {
 	const [identity, rows, keySet, clock] = await storage.transaction(
 		'r',
 		['identity', 'licenses', 'settings', 'syncState'],
@@ -63,7 +63,6 @@ async function readSnapshot(storage: LicenseStorage): Promise<Snapshot> {
 	);
 	const parsedIdentity = identityRowSchema.safeParse(identity);
 	const parsedKeys = publishedKeySetSchema.safeParse(keySet?.value);
-	const parsedClock = clockStateSchema.safeParse(clock?.value);
 	return {
 		deviceId: parsedIdentity.success ? parsedIdentity.data.deviceId : null,
 		devicePublicKey: parsedIdentity.success ? parsedIdentity.data.publicKey : null,
@@ -73,7 +72,8 @@ async function readSnapshot(storage: LicenseStorage): Promise<Snapshot> {
 		}),
 		trustedKeys: parsedKeys.success ? await trustedKeysFrom(parsedKeys.data) : new Map(),
 		keySetText: parsedKeys.success ? JSON.stringify(parsedKeys.data) : '',
-		clock: parsedClock.success ? parsedClock.data : null
+		// With the identity row's copy of the mark: deleting the clock's row does not reset it.
+		clock: storedClockState(clock?.value, identity, deviceNow)
 	};
 }
 
@@ -84,7 +84,7 @@ export async function openLicenseCheck(options: {
 }): Promise<LicenseCheck> {
 	const { storage } = options;
 	const clock = options.clock ?? systemClock;
-	let snapshot = await readSnapshot(storage);
+	let snapshot = await readSnapshot(storage, clock.now());
 	// Every change counts; a snapshot is current when it was read after the last one counted.
 	let changes = 0;
 	let readAt = 0;
@@ -103,7 +103,7 @@ export async function openLicenseCheck(options: {
 	async function current(): Promise<{ candidates: Candidate[]; time: TrustedTime }> {
 		while (readAt !== changes) {
 			const at = changes;
-			if (reading?.at !== at) reading = { at, snapshot: readSnapshot(storage) };
+			if (reading?.at !== at) reading = { at, snapshot: readSnapshot(storage, clock.now()) };
 			const next = await reading.snapshot;
 			if (at > readAt) {
 				snapshot = next;

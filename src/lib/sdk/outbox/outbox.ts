@@ -14,8 +14,10 @@ import {
 	type StorageTransaction,
 	type StoredRow
 } from '../platform/storage.js';
-import { outboxItemSchema, type OutboxItem } from '../rows.js';
+import { IDENTITY_ROW_ID, outboxItemSchema, type OutboxItem } from '../rows.js';
+import { CLOCK_KEY, storedClockState } from '../time/clock-state.js';
 import { keepServerTime } from '../time/clock-store.js';
+import { answersRequest, newTimeRequest } from '../time/time-nonce.js';
 
 export const OUTBOX_LOCK = 'airlock-outbox';
 export const SYNC_TAG = 'airlock-outbox';
@@ -186,6 +188,11 @@ interface Batch {
 	items: OutboxItem[];
 	now: number;
 	answer: ReturnType<ServerApi['sync']>;
+	/**
+	 * The device time when the answer arrived (it may be stored a while later, after the previous
+	 * batch's), and whether its signed time answers this very request (time-nonce.ts).
+	 */
+	receipt: { at: number; freshTime: boolean };
 }
 
 type BatchOutcome = Omit<FlushOutcome, 'unreachable'>;
@@ -243,7 +250,8 @@ async function settle(
 		if (write) await write(tx);
 		await tx.updateMany('outbox', updates);
 		await recordServerContact(tx, batch.now, answer.serverTime);
-		if (answer.signedTime) await keepServerTime(tx, answer.signedTime, batch.now);
+		if (answer.signedTime)
+			await keepServerTime(tx, answer.signedTime, batch.receipt.at, batch.receipt.freshTime);
 	});
 	return outcome;
 }
@@ -266,19 +274,28 @@ async function requeue(storage: LicenseStorage, batch: Batch, lastError: OutboxI
 	);
 }
 
-const send = (api: ServerApi, items: OutboxItem[], now: number): Batch => ({
-	items,
-	now,
-	answer: api.sync(
-		items.map(({ id, type, payload, account, authorization }) => ({
-			id,
-			type,
-			payload,
-			...(account ? { account } : {}),
-			...(authorization ? { authorization } : {})
-		}))
-	)
-});
+function send(api: ServerApi, items: OutboxItem[], now: number, clock: () => number): Batch {
+	const time = newTimeRequest();
+	const receipt = { at: now, freshTime: false };
+	const answer = api
+		.sync(
+			items.map(({ id, type, payload, account, authorization }) => ({
+				id,
+				type,
+				payload,
+				...(account ? { account } : {}),
+				...(authorization ? { authorization } : {})
+			})),
+			time.nonce
+		)
+		.then((reply) => {
+			const signedTime = reply.kind === 'ok' ? reply.value.signedTime : undefined;
+			receipt.at = clock();
+			receipt.freshTime = signedTime !== undefined && answersRequest(time, signedTime);
+			return reply;
+		});
+	return { items, now, answer, receipt };
+}
 
 /**
  * Sends every due item, batch after batch, pipelined: while the server works on a batch, the page
@@ -301,7 +318,7 @@ async function flushPass(
 	await forgetDone(storage, now);
 	const items = await dueItems(storage, size, now, force, new Set());
 	if (items.length === 0) return total;
-	let batch = send(api, items, now);
+	let batch = send(api, items, now, options.now);
 	for (;;) {
 		// The next batch is read while the server works on this one; this one's items are left out.
 		const nextNow = options.now();
@@ -321,7 +338,7 @@ async function flushPass(
 			total.unreachable = answer.kind === 'unreachable';
 			return total;
 		}
-		const next = nextItems.length > 0 ? send(api, nextItems, nextNow) : null;
+		const next = nextItems.length > 0 ? send(api, nextItems, nextNow, options.now) : null;
 		try {
 			addCounts(total, await settle(storage, batch, answer.value, onApplied));
 		} catch (error) {
@@ -428,6 +445,26 @@ export function countDue(storage: LicenseStorage): Promise<number> {
 
 export const LAST_CONTACT_KEY = 'lastSuccessfulSyncAt';
 const SERVER_TIME_KEY = 'serverTime';
+
+/**
+ * When the server was last heard from, or null: the last recorded contact, or the last verified
+ * server time the trusted clock received if that is later (a time confirmed by any request, here or
+ * in another context, is a contact too: "Not synced yet" must not stay once the server confirmed
+ * the time).
+ */
+export async function readLastContact(storage: LicenseStorage): Promise<number | null> {
+	const [contact, clock, identity] = await storage.transaction('r', ['syncState', 'identity'], (tx) =>
+		Promise.all([
+			tx.get('syncState', LAST_CONTACT_KEY),
+			tx.get('syncState', CLOCK_KEY),
+			tx.get('identity', IDENTITY_ROW_ID)
+		])
+	);
+	const recorded = typeof contact?.value === 'number' ? contact.value : null;
+	const confirmed = storedClockState(clock?.value, identity, 0)?.serverTimeReceivedAtMs ?? null;
+	if (recorded === null) return confirmed;
+	return confirmed === null ? recorded : Math.max(recorded, confirmed);
+}
 
 /** Every answer of the server counts as a contact: the "Last sync" a user sees. */
 export async function recordServerContact(

@@ -7,6 +7,7 @@ const STATUS_BY_CODE = {
 	// 400: the request itself is wrong
 	invalid_body: 400,
 	invalid_json: 400,
+	invalid_query: 400,
 	invalid_payload: 400,
 	unknown_operation: 400,
 	request_malformed: 400,

@@ -19,6 +19,7 @@ import { logger } from '../observability/logger';
 import { countSyncOperation } from '../observability/metrics';
 import { z } from 'zod';
 import { MAX_SYNC_BATCH, syncOperationSchema, type SyncOperation, type SyncResult } from '$lib/protocol/api';
+import { TIME_NONCE } from '$lib/protocol/server-time';
 import { describeUnstorable, findUnstorableText } from '$lib/protocol/storable-text';
 import { readOperation, type KnownOperation, type OperationType } from '$lib/protocol/operations';
 import type { ActivationContext } from '../activation/activation.service';
@@ -71,7 +72,9 @@ export function toSyncItem(operation: SyncOperation): SyncItem {
 
 /** The body of POST /api/v1/sync as the server reads it. */
 export const syncBatchSchema = z.object({
-	operations: z.array(syncOperationSchema.transform(toSyncItem)).min(1).max(MAX_SYNC_BATCH)
+	operations: z.array(syncOperationSchema.transform(toSyncItem)).min(1).max(MAX_SYNC_BATCH),
+	/** The client's time nonce, signed into the answer's time statement (T2; server-time.ts). */
+	timeNonce: z.string().regex(TIME_NONCE, 'must be 22 characters of the base64url alphabet').optional()
 });
 
 type Ready =

@@ -13,7 +13,7 @@ const SYNC_BODY_LIMIT = 4 * 1024 * 1024;
 
 /** A batch of queued operations, each applied at most once, with a result per operation. */
 export const POST: RequestHandler = apiHandler(async (event) => {
-	const { operations } = await readJson(event.request, syncBatchSchema, SYNC_BODY_LIMIT);
+	const { operations, timeNonce } = await readJson(event.request, syncBatchSchema, SYNC_BODY_LIMIT);
 	const { db, signingKeys } = event.locals.server;
 	// Looked up per request (cached a few seconds): a rotation reaches every node without a restart.
 	const signingKey = await signingKeys.current();
@@ -21,11 +21,12 @@ export const POST: RequestHandler = apiHandler(async (event) => {
 	const results = await applySyncBatch({ db, signer: signingKey, now }, operations, event.locals.account, {
 		address: event.getClientAddress()
 	});
-	// Signed after the batch ran, so the statement is never earlier than anything the batch issued.
+	// Signed after the batch ran, so the statement is never earlier than anything the batch issued;
+	// bound to the client's nonce when it sent one (T2), so it knows the time is current.
 	const signedAt = Date.now();
 	return json({
 		results,
 		serverTime: now,
-		signedTime: await signServerTime(signedAt, signingKey)
+		signedTime: await signServerTime(signedAt, signingKey, timeNonce ?? null)
 	} satisfies SyncResponseWithTime);
 });
