@@ -37,7 +37,9 @@ describe('Ed25519', () => {
 				}),
 				{ numRuns: 50 }
 			);
-		}
+		},
+		// 50 tweetnacl signatures take about a second alone, and many times that beside a full suite.
+		30_000
 	);
 
 	it('both backends reject a changed message, a changed signature and malformed keys', async () => {
