@@ -121,6 +121,8 @@ export const enShell = {
 		expired: 'Expired',
 		deactivated: 'Deactivated: its seat was released',
 		revoked: 'No longer valid for this device',
+		otherDevice: (id: string) =>
+			`Not usable: made for another device (id ${id}), not this one. Activate it on this device.`,
 		details: 'Details',
 		detailsOf: (number: string) => `Details of ${number}`,
 		detailsTitle: (product: string, number: string) => `${product} — ${number}`,

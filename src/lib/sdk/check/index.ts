@@ -100,7 +100,11 @@ export async function openLicenseCheck(options: {
 		for (const listener of listeners) listener();
 	});
 
-	async function current(): Promise<{ candidates: Candidate[]; time: TrustedTime }> {
+	async function current(): Promise<{
+		candidates: Candidate[];
+		time: TrustedTime;
+		deviceId: string | null;
+	}> {
 		while (readAt !== changes) {
 			const at = changes;
 			if (reading?.at !== at) reading = { at, snapshot: readSnapshot(storage) };
@@ -131,7 +135,7 @@ export async function openLicenseCheck(options: {
 						: await cache.verify(row.fileText, effectiveNow)
 			}))
 		);
-		return { candidates, time };
+		return { candidates, time, deviceId };
 	}
 
 	return {
@@ -139,12 +143,12 @@ export async function openLicenseCheck(options: {
 			return snapshot.deviceId;
 		},
 		async check(query) {
-			const { candidates, time } = await current();
-			return checkLicenses(candidates, query ?? {}, time);
+			const { candidates, time, deviceId } = await current();
+			return checkLicenses(candidates, query ?? {}, time, deviceId);
 		},
 		async entitlements() {
-			const { candidates, time } = await current();
-			return entitlementsOf(candidates, time);
+			const { candidates, time, deviceId } = await current();
+			return entitlementsOf(candidates, time, deviceId);
 		},
 		onChange(listener) {
 			listeners.add(listener);
