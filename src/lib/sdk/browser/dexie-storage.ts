@@ -161,11 +161,13 @@ export function dexieStorage(db: LicenseManagerDatabase = new LicenseManagerData
 			};
 			// An async scope, so that Dexie follows the work's native awaits (it checks the scope's kind):
 			// with a plain function it ends the transaction's zone at the first native await.
-			return plain.transaction(mode, names, async () => work(tx)).catch((error: unknown) => {
-				if (!isStorageClosed(error) || closingOnPurpose) throw error;
-				fault(closed ?? CLOSED_BY_BROWSER);
-				throw new StorageClosedError(closed ?? CLOSED_BY_BROWSER);
-			});
+			return plain
+				.transaction(mode, names, async () => work(tx))
+				.catch((error: unknown) => {
+					if (!isStorageClosed(error) || closingOnPurpose) throw error;
+					fault(closed ?? CLOSED_BY_BROWSER);
+					throw new StorageClosedError(closed ?? CLOSED_BY_BROWSER);
+				});
 		},
 		subscribe(listener) {
 			const prefix = `idb://${db.name}/`;

@@ -198,7 +198,10 @@ describe('a license made for another device', () => {
 		});
 		expect(result.ok ? '' : result.message).toContain(`another device (id ${there})`);
 		expect(result.ok ? '' : result.message).toContain('activate it on this device');
-		expect(entitlementsOf([other], at(NOW), here)[0]).toMatchObject({ usable: false, reason: 'other_device' });
+		expect(entitlementsOf([other], at(NOW), here)[0]).toMatchObject({
+			usable: false,
+			reason: 'other_device'
+		});
 	});
 
 	it('names the device when the signature check itself found the file was for another device', () => {

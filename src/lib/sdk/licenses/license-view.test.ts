@@ -56,7 +56,9 @@ describe('license time status', () => {
 		const warningStarts = expiresAt - EXPIRY_WARNING_DAYS * DAY;
 		expect(timeStatus(license, honest(warningStarts - 1))).toMatchObject({ kind: 'running', warning: false });
 		expect(timeStatus(license, honest(warningStarts))).toMatchObject({ kind: 'running', warning: true });
-		expect(expiringSoon([license, row({})], honest(warningStarts), null).map((l) => l.kind)).toEqual(['temporary']);
+		expect(expiringSoon([license, row({})], honest(warningStarts), null).map((l) => l.kind)).toEqual([
+			'temporary'
+		]);
 		expect(expiringSoon([license], honest(warningStarts - 1), null)).toEqual([]);
 	});
 
@@ -101,9 +103,9 @@ describe('license time status', () => {
 		});
 		const expired = row({ licenseNumber: 'WEB-8N4J-H6FZ-CY5K', expiresAt: NOW - 1, storedAt: NOW + 20 });
 		const revoked = row({ licenseNumber: 'WEB-8N4J-H6FZ-CY5X', status: 'revoked', storedAt: NOW + 30 });
-		expect(currentLicense([older, newest, expansion, expired, revoked], honest(NOW), null)?.licenseNumber).toBe(
-			newest.licenseNumber
-		);
+		expect(
+			currentLicense([older, newest, expansion, expired, revoked], honest(NOW), null)?.licenseNumber
+		).toBe(newest.licenseNumber);
 		expect(orderForDisplay([expansion, newest, older]).map((l) => l.licenseNumber)).toEqual([
 			newest.licenseNumber,
 			older.licenseNumber,

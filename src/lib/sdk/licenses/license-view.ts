@@ -75,8 +75,7 @@ export function factsOfRow(license: LicenseRow): LicenseFacts {
  * by the rule a license check uses (check/evaluate.ts).
  */
 export function isUsable(license: LicenseRow, clock: LicenseClock, deviceId: string | null): boolean {
-	return judge({ row: license, verified: { ok: true, facts: factsOfRow(license) } }, clock, deviceId)
-		.usable;
+	return judge({ row: license, verified: { ok: true, facts: factsOfRow(license) } }, clock, deviceId).usable;
 }
 
 /** Whether the license was made for another device than this one (a storage made again, a copied row). */
@@ -98,7 +97,11 @@ export function currentLicense(
 }
 
 /** Licenses that need the user's attention soon: running and within the warning period. */
-export function expiringSoon(licenses: LicenseRow[], clock: LicenseClock, deviceId: string | null): LicenseRow[] {
+export function expiringSoon(
+	licenses: LicenseRow[],
+	clock: LicenseClock,
+	deviceId: string | null
+): LicenseRow[] {
 	return licenses.filter((l) => {
 		if (madeForAnotherDevice(l, deviceId)) return false;
 		const status = timeStatus(l, clock);
