@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { AirlockError } from '$lib/sdk/errors';
-import { describeStorageProblem, problemAtStart, problemOfClosed } from './storage-problem';
+import {
+	describeStorageProblem,
+	problemAtStart,
+	problemOfClosed,
+	storageProblemSummary
+} from './storage-problem';
 
 describe('storage problems in words', () => {
 	it('says IndexedDB could not be opened in words a user understands, with what to do', () => {
@@ -44,5 +49,14 @@ describe('storage problems in words', () => {
 		);
 		expect(problem).toMatchObject({ kind: 'damaged', remedy: 'Restore it.' });
 		expect(describeStorageProblem(problem).steps).toEqual(['Restore it.']);
+	});
+
+	it('sums a problem up in one line for Troubleshooting: what happened and the browser’s words', () => {
+		const summary = storageProblemSummary({
+			kind: 'unavailable',
+			detail: 'UnknownError: IndexedDB unavailable'
+		});
+		expect(summary).toContain('does not let the License Manager keep its data');
+		expect(summary).toContain('IndexedDB unavailable');
 	});
 });

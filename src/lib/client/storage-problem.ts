@@ -63,3 +63,9 @@ export function describeStorageProblem(problem: StorageProblem): StorageProblemT
 			};
 	}
 }
+
+/** One line for the troubleshooting check and report: what happened, and the platform's words. */
+export function storageProblemSummary(problem: StorageProblem): string {
+	const text = describeStorageProblem(problem);
+	return `${text.title}. ${text.detail}`;
+}
