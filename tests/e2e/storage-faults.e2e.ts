@@ -101,7 +101,9 @@ test('the database deleted while the page is open: a clear alert, no false succe
 	// Reloaded: a new device (a new key). A license row of the old device — as the old version left
 	// behind — is listed but never usable here, and says what to do.
 	await page.getByRole('button', { name: 'Reload' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Instant Activation' })).toBeVisible();
 	await expect(page.locator('[data-storage-problem]')).toHaveCount(0);
+	await page.goto('/');
 	const device = page.getByText(/^This device: /);
 	await expect(device).toBeVisible();
 	expect(await device.textContent()).not.toContain(oldDevice);

@@ -28,6 +28,8 @@ export const enShell = {
 	appShortName: 'Airlock',
 	skipToContent: 'Skip to content',
 	menu: 'Menu',
+	unexpected:
+		'This could not be done because of an unexpected problem on this device. Try again; if it happens again, open Troubleshooting.',
 	common: { next: 'Next' },
 	nav: {
 		home: 'License Manager',
