@@ -8,6 +8,8 @@
 // that waits on anything else (a fetch, a signature), so the core prepares such work before it
 // opens one. Every adapter keeps to the same rule, so the core behaves the same on each.
 
+import { AirlockError } from '../errors.js';
+
 /** The tables and the property each row is keyed by. */
 export const TABLE_KEYS = {
 	/** This device's identity; its private key never leaves the device. */
@@ -110,10 +112,14 @@ export class StorageDamagedError extends Error {
  * Thrown by every transaction after the storage was deleted or closed under the program: nothing is
  * read or written any more, so no action can report success over data that is gone.
  */
-export class StorageClosedError extends Error {
+export class StorageClosedError extends AirlockError {
 	override name = 'StorageClosedError';
 	constructor(readonly closed: StorageClosed) {
-		super(closed.message);
+		super(
+			'storage_closed',
+			closed.message,
+			'Restart the program (in a browser, reload the page). If the licenses are gone, activate them again.'
+		);
 	}
 }
 
