@@ -22,7 +22,8 @@ describe('attempt', () => {
 		expect(result).toEqual({
 			ok: false,
 			notice: { text: 'Refresh could not finish.', alert: true },
-			error: bug
+			error: bug,
+			cancelled: false
 		});
 		expect(faults).toEqual([bug]);
 	});
@@ -42,5 +43,12 @@ describe('attempt', () => {
 			throw new Error('sync');
 		}, options);
 		expect(result.ok).toBe(false);
+	});
+
+	it('tells a dialog the user closed apart from a failure', async () => {
+		const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+		const result = await attempt(() => Promise.reject(new DOMException('closed', 'AbortError')), options);
+		expect(result).toMatchObject({ ok: false, cancelled: true });
+		expect(error).not.toHaveBeenCalled();
 	});
 });

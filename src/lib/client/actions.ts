@@ -5,7 +5,10 @@ import type { Notice } from '$lib/components/ui/notice';
 import { isStorageClosed } from '$lib/sdk/platform/storage';
 import { t } from '$lib/i18n/shell';
 
-export type Attempt<T> = { ok: true; value: T } | { ok: false; notice: Notice; error: unknown };
+export type Attempt<T> =
+	| { ok: true; value: T }
+	/** `cancelled`: the user closed a dialog the work opened (a file picker) — nothing to tell. */
+	| { ok: false; notice: Notice; error: unknown; cancelled: boolean };
 
 const faultListeners = new Set<(error: unknown) => void>();
 
@@ -31,8 +34,11 @@ export async function attempt<T>(
 	try {
 		return { ok: true, value: await work() };
 	} catch (error) {
-		console.error(`${what} failed:`, error);
-		for (const listener of faultListeners) listener(error);
-		return { ok: false, notice: unexpectedNotice(error, unexpected), error };
+		const cancelled = error instanceof DOMException && error.name === 'AbortError';
+		if (!cancelled) {
+			console.error(`${what} failed:`, error);
+			for (const listener of faultListeners) listener(error);
+		}
+		return { ok: false, notice: unexpectedNotice(error, unexpected), error, cancelled };
 	}
 }
