@@ -85,6 +85,11 @@ test('the database deleted while the page is open: a clear alert, no false succe
 	await expect(stopped).toContainText('License list');
 	await expect(stopped.getByRole('button', { name: 'Reload' })).toBeVisible();
 	await expect(page.getByRole('status').filter({ hasText: 'Online' })).toContainText('Storage unavailable');
+	// The deleted license is no longer shown as if it were still here (the same page, no reload).
+	await page.getByRole('link', { name: 'License Manager' }).first().click();
+	await expect(page.getByRole('heading', { level: 1, name: 'License Manager' })).toBeVisible();
+	await expect(page.locator('[data-storage-problem]')).toBeVisible();
+	await expect(page.locator(`tr[data-license="${first.number}"]`)).toHaveCount(0);
 
 	// The same tab, no reload: Instant Activation must not claim a success it cannot keep.
 	await page.getByRole('link', { name: 'Instant Activation' }).first().click();

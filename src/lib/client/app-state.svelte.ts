@@ -11,7 +11,7 @@ import type { Core } from '$lib/sdk/core';
 import type { LicenseClock } from '$lib/sdk/licenses/license-view';
 import { readLicenses } from '$lib/sdk/licenses/license-rows';
 import { countDue, LAST_CONTACT_KEY, readOutbox } from '$lib/sdk/outbox/outbox';
-import type { LicenseStorage, TableName } from '$lib/sdk/platform/storage';
+import type { LicenseStorage, StorageClosed, TableName } from '$lib/sdk/platform/storage';
 import { isStorageClosed, isStorageFull } from '$lib/sdk/platform/storage';
 import type { LicenseRow, OutboxItem } from '$lib/sdk/rows';
 import { checkServer } from '$lib/sdk/server-status';
@@ -60,13 +60,24 @@ class AppState {
 	/** A storage closed under the page stops it (once); anything else is the caller's. */
 	private stopIfClosed(error: unknown): boolean {
 		if (!isStorageClosed(error)) return false;
-		this.storageProblem ??= problemOfClosed(
-			(error as { closed?: Parameters<typeof problemOfClosed>[0] }).closed ?? {
+		this.stop(
+			(error as { closed?: StorageClosed }).closed ?? {
 				reason: 'closed',
 				message: error instanceof Error ? error.message : String(error)
 			}
 		);
 		return true;
+	}
+
+	private stop(closed: StorageClosed): void {
+		if (this.storageProblem) return;
+		this.storageProblem = problemOfClosed(closed);
+		// Deleted or taken away: what is on screen is no longer on this device, and must not look
+		// usable (a newer version elsewhere only closed it: the licenses are still there).
+		if (closed.reason !== 'upgraded-elsewhere') {
+			this.licenses = [];
+			this.outbox = [];
+		}
 	}
 
 	private async readRows(storage: LicenseStorage, tables: ReadonlySet<TableName>): Promise<void> {
@@ -96,7 +107,7 @@ class AppState {
 		// while the identity opens, not after.
 		const storage = dexieStorage(new LicenseManagerDatabase());
 		// Heard first, so that a deletion during the start is not missed.
-		storage.onClosed((closed) => (this.storageProblem ??= problemOfClosed(closed)));
+		storage.onClosed((closed) => this.stop(closed));
 		onActionFault((error) => void this.stopIfClosed(error));
 		// What escapes every handler (a read started by an event, say) and means the storage is gone
 		// stops the page with its message instead of reaching the user as an error.
