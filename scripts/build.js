@@ -9,7 +9,7 @@ const vite = join(root, 'node_modules/vite/bin/vite.js');
 
 /** Runs both builds; returns the exit status of the first that fails, or 0. */
 export function build() {
-	for (const args of [['build'], ['build', '--config', 'vite.admin.config.ts', '--logLevel', 'warn']]) {
+	for (const args of [['build'], ['build', '--config', 'vite.admin.config.js', '--logLevel', 'warn']]) {
 		const result = spawnSync(process.execPath, [vite, ...args], { cwd: root, stdio: 'inherit' });
 		if (result.status !== 0) return result.status ?? 1;
 	}

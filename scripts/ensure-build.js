@@ -11,7 +11,15 @@ export const buildEntry = join(root, 'build', 'index.js');
 export const adminEntry = join(root, 'build', 'admin', 'admin.js');
 /** Whether the build tools are installed (the dev dependencies). */
 export const canBuild = existsSync(join(root, 'node_modules', 'vite', 'bin', 'vite.js'));
-const sources = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json', 'package-lock.json'];
+const sources = [
+	'src',
+	'static',
+	'svelte.config.js',
+	'vite.config.ts',
+	'vite.admin.config.js',
+	'package.json',
+	'package-lock.json'
+];
 
 /**
  * Newest modification time among the files below `path`.

@@ -11,11 +11,13 @@ import type { Core } from '$lib/sdk/core';
 import type { LicenseClock } from '$lib/sdk/licenses/license-view';
 import { readLicenses } from '$lib/sdk/licenses/license-rows';
 import { countDue, readLastContact, readOutbox } from '$lib/sdk/outbox/outbox';
-import type { LicenseStorage, TableName } from '$lib/sdk/platform/storage';
-import { isStorageFull } from '$lib/sdk/platform/storage';
+import type { LicenseStorage, StorageClosed, TableName } from '$lib/sdk/platform/storage';
+import { isStorageClosed, isStorageFull } from '$lib/sdk/platform/storage';
 import type { LicenseRow, OutboxItem } from '$lib/sdk/rows';
 import { checkServer } from '$lib/sdk/server-status';
 import { readClock } from '$lib/sdk/time/clock-store';
+import { onActionFault } from './actions';
+import { problemAtStart, problemOfClosed, type StorageProblem } from './storage-problem';
 
 const PROBE_INTERVAL_MS = 15_000;
 const CLOCK_INTERVAL_MS = 60_000;
@@ -24,7 +26,11 @@ class AppState {
 	/** The client core, once open. */
 	sdk = $state.raw<Licenses | null>(null);
 	core = $derived(this.sdk?.core ?? null);
-	startError = $state<string | null>(null);
+	/**
+	 * Why the storage cannot be used: it could not be opened, or it went away while the page was
+	 * open. Every page says so, and nothing is shown as kept or waiting.
+	 */
+	storageProblem = $state<StorageProblem | null>(null);
 	licenses = $state<LicenseRow[]>([]);
 	/** Whether `licenses` and `clock` hold what is stored (not the empty start values). */
 	licensesRead = $state(false);
@@ -51,7 +57,38 @@ class AppState {
 		return this.starting;
 	}
 
+	/** A storage closed under the page stops it (once); anything else is the caller's. */
+	private stopIfClosed(error: unknown): boolean {
+		if (!isStorageClosed(error)) return false;
+		this.stop(
+			(error as { closed?: StorageClosed }).closed ?? {
+				reason: 'closed',
+				message: error instanceof Error ? error.message : String(error)
+			}
+		);
+		return true;
+	}
+
+	private stop(closed: StorageClosed): void {
+		if (this.storageProblem) return;
+		this.storageProblem = problemOfClosed(closed);
+		// Deleted or taken away: what is on screen is no longer on this device, and must not look
+		// usable (a newer version elsewhere only closed it: the licenses are still there).
+		if (closed.reason !== 'upgraded-elsewhere') {
+			this.licenses = [];
+			this.outbox = [];
+		}
+	}
+
 	private async readRows(storage: LicenseStorage, tables: ReadonlySet<TableName>): Promise<void> {
+		try {
+			await this.readRowsOnce(storage, tables);
+		} catch (error) {
+			if (!this.stopIfClosed(error)) throw error;
+		}
+	}
+
+	private async readRowsOnce(storage: LicenseStorage, tables: ReadonlySet<TableName>): Promise<void> {
 		const reads: Promise<void>[] = [];
 		if (tables.has('licenses')) reads.push(readLicenses(storage).then((rows) => void (this.licenses = rows)));
 		if (tables.has('outbox')) reads.push(readOutbox(storage).then((items) => void (this.outbox = items)));
@@ -65,7 +102,17 @@ class AppState {
 		// The list is what the first view is for: its rows and the clock they are judged by are read
 		// while the identity opens, not after.
 		const storage = dexieStorage(new LicenseManagerDatabase());
+		// Heard first, so that a deletion during the start is not missed.
+		storage.onClosed((closed) => this.stop(closed));
+		onActionFault((error) => void this.stopIfClosed(error));
+		// What escapes every handler (a read started by an event, say) and means the storage is gone
+		// stops the page with its message instead of reaching the user as an error.
+		window.addEventListener('unhandledrejection', (event) => {
+			if (this.stopIfClosed(event.reason)) event.preventDefault();
+		});
 		const firstRead = Promise.all([readLicenses(storage), this.readClockOf(storage)]);
+		// Awaited only once the core is open: if it cannot be, the same failure is reported once, below.
+		firstRead.catch(() => undefined);
 		try {
 			this.sdk = await openLicenses({
 				storage,
@@ -74,10 +121,17 @@ class AppState {
 				onReachability: (reachable) => (this.online = reachable)
 			});
 		} catch (error) {
-			this.startError = error instanceof Error ? error.message : String(error);
+			console.error('The License Manager could not open its storage:', error);
+			this.storageProblem = problemAtStart(error);
 			return;
 		}
-		const [rows] = await firstRead;
+		let rows: LicenseRow[];
+		try {
+			[rows] = await firstRead;
+		} catch (error) {
+			if (this.stopIfClosed(error)) return;
+			throw error;
+		}
 		this.licenses = rows;
 		this.licensesRead = true;
 		storage.subscribe((tables) => void this.readRows(storage, tables));
@@ -107,6 +161,7 @@ class AppState {
 		try {
 			this.clock = (await readClock(storage, Date.now())).verdict;
 		} catch (error) {
+			if (this.stopIfClosed(error)) return;
 			// Storage refused (full, or closing): keep the last verdict, try again at the next reading.
 			console.error('Reading the trusted clock failed:', error);
 		}
@@ -116,6 +171,7 @@ class AppState {
 		try {
 			await this.syncOnce(force);
 		} catch (error) {
+			if (this.stopIfClosed(error)) return;
 			// A full storage stops this round (nothing half-written: each write is one transaction);
 			// the queue stays as it was and the next round tries again. Anything else is a bug.
 			if (!isStorageFull(error)) throw error;
@@ -125,7 +181,7 @@ class AppState {
 
 	private async syncOnce(force: boolean): Promise<void> {
 		const core: Core | null = this.core;
-		if (!core) return;
+		if (!core || this.storageProblem) return;
 		// Asked of the storage, not of this.outbox: at start-up the first read may not be done yet.
 		if ((await countDue(core.storage)) === 0) {
 			// Nothing to send: a light request still tells whether the server is there, confirms the

@@ -28,6 +28,8 @@ export const enShell = {
 	appShortName: 'Airlock',
 	skipToContent: 'Skip to content',
 	menu: 'Menu',
+	unexpected:
+		'This could not be done because of an unexpected problem on this device. Try again; if it happens again, open Troubleshooting.',
 	common: { next: 'Next' },
 	nav: {
 		home: 'License Manager',
@@ -59,6 +61,7 @@ export const enShell = {
 		signIn: 'Sign in',
 		signInUnreachable: 'The activation server cannot be reached. Try again when you are online.',
 		retry: 'Retry',
+		retryFailed: 'Retry could not finish because of an unexpected problem on this device.',
 		states: {
 			queued: 'Queued',
 			sending: 'Sending…',
@@ -121,6 +124,8 @@ export const enShell = {
 		expired: 'Expired',
 		deactivated: 'Deactivated: its seat was released',
 		revoked: 'No longer valid for this device',
+		otherDevice: (id: string) =>
+			`Not usable: made for another device (id ${id}), not this one. Activate it on this device.`,
 		details: 'Details',
 		detailsOf: (number: string) => `Details of ${number}`,
 		detailsTitle: (product: string, number: string) => `${product} — ${number}`,
@@ -136,7 +141,57 @@ export const enShell = {
 			'Refresh could not finish because of an unexpected problem on this device. Try again; if it happens again, open Troubleshooting.',
 		refreshQueued:
 			'The server cannot be reached: Refresh is queued and will run when the connection returns.',
-		refreshNothing: 'There is nothing to refresh yet: activate a license first.'
+		refreshNothing: 'There is nothing to refresh yet: activate a license first.',
+		refreshNothingEmergency:
+			'There is nothing to refresh: the licenses on this device belong to no account yet (an Emergency Activation made from a license number alone). Activate the license with Instant Activation, or Deferred Activation if this computer is offline, to refresh it later.',
+		removeFailed:
+			'The license could not be removed because of an unexpected problem on this device. Try again; if it happens again, open Troubleshooting.'
+	},
+	storage: {
+		statusBar: 'Storage unavailable: nothing can be kept or sent from this page',
+		reload: 'Reload',
+		lostWithIt: 'What was lost:',
+		nextSteps: 'What to do:',
+		browserSaid: (detail: string) => `The browser said: ${detail}`,
+		unavailable: {
+			title: 'This browser does not let the License Manager keep its data',
+			what: 'The License Manager keeps your licenses in this browser’s own storage, and the browser refused to open it. This happens in a private or incognito window, when this site may not store data (cookies and site data blocked), when the disk is full, or when the browser profile is damaged. Nothing can be activated or kept until it opens.',
+			steps: [
+				'Open the License Manager in a normal window, not a private or incognito one.',
+				'In the browser’s settings, allow this site to store data (cookies and site data).',
+				'Make room on the disk if it is full.',
+				'Then reload this page. If it still fails, the browser profile may be damaged: use another browser profile or browser, and activate your licenses there.'
+			]
+		},
+		damaged: {
+			title: 'The License Manager’s data in this browser cannot be read',
+			what: 'The data is there but damaged, so the licenses on this device cannot be used.'
+		},
+		deleted: {
+			title: 'The License Manager’s data was deleted while this page was open',
+			what: 'This browser’s data for the License Manager was deleted (browsing data cleared, or another tab or program removed it). This page has stopped: nothing more is saved or sent, so no action here can succeed.'
+		},
+		closed: {
+			title: 'The browser closed the License Manager’s data while this page was open',
+			what: 'The browser took the License Manager’s data away (site data cleared, or the disk went away). This page has stopped: nothing more is saved or sent, so no action here can succeed.'
+		},
+		upgraded: {
+			title: 'A newer version of the License Manager is open in another tab',
+			what: 'It needed this page to let go of the License Manager’s data, so this page has stopped. Reload it to use the new version: your licenses are kept.',
+			steps: ['Reload this page.']
+		},
+		lost: [
+			'the licenses that were on this device,',
+			'this device’s key: after a reload the device gets a new device id, and licenses made for the old one cannot be used here,',
+			'any operation that was waiting for the server.'
+		],
+		recover: [
+			'Reload the page.',
+			'Activate your licenses again: with Instant Activation, or with Deferred Activation if this computer is offline.',
+			'The server seats the lost licenses took still count. If no seat is free, release the old device’s seats in the License list (signed in to your account), or ask your vendor.'
+		],
+		actionStopped:
+			'This could not be done: the License Manager’s data in this browser is gone (see the message at the top of the page). Reload the page, then activate your licenses again.'
 	},
 	clock: {
 		setBack: (when: string) =>

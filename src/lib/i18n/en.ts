@@ -130,6 +130,10 @@ export const en = {
 		signInFirst: 'Sign in first: changes are made to an account’s own list.'
 	},
 	deferred: {
+		unexpectedLoad:
+			'The license files could not be read or stored because of an unexpected problem on this device. Try again; if it happens again, open Troubleshooting.',
+		unexpectedRequest:
+			'The request file could not be made because of an unexpected problem on this device. Try again; if it happens again, open Troubleshooting.',
 		intro:
 			'For a computer without internet access. Enter the license number(s) and your e-mail address, then click Generate file: take reg.txt to a computer or phone with internet access, or scan the QR code with your phone.',
 		stepsLabel: 'Steps of Deferred Activation',
@@ -263,7 +267,10 @@ export const en = {
 			bestEffortAction:
 				'Install the License Manager (browser menu › Install) so the browser keeps its data, and keep your .license4d files.',
 			low: 'Less than 10 MB available.',
-			lowAction: 'Free some disk space: new licenses and queued work may not be saved.'
+			lowAction: 'Free some disk space: new licenses and queued work may not be saved.',
+			cannotUse: (problem: string) => `Cannot be used: ${problem}`,
+			cannotUseAction:
+				'Follow the steps at the top of the page (a normal window rather than a private one, this site allowed to store data, room on the disk), then reload. Nothing can be activated or kept until the storage works.'
 		},
 		fileAccess: {
 			native: 'Load… and Save use the system file dialogs.',
@@ -368,6 +375,8 @@ export const en = {
 		copyReport: 'Copy diagnostic report',
 		copied: 'The diagnostic report is copied: paste it into your message to support.',
 		copyFailed: 'The report could not be copied: select the text below and copy it by hand.',
+		runFailed:
+			'The checks could not finish because of an unexpected problem on this device. Run them again; if it happens again, send the report below as it is.',
 		contactsTitle: 'Contacts',
 		contactsIntro: (vendor: string) =>
 			`For any questions about the installation or activation of your product, please contact ${vendor}.`,

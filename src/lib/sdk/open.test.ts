@@ -356,3 +356,24 @@ describe.each(ADAPTERS)('over %s', (_name, makeStorage) => {
 		});
 	});
 });
+
+describe('a storage closed under the program', () => {
+	it('answers every check with storage_closed, and refuses to activate with an AirlockError', async () => {
+		const storage = memoryStorage();
+		const licenses = await openLicenses({
+			storage,
+			server: SERVER,
+			fetch: () => Promise.reject(new TypeError('Failed to fetch')),
+			clock: manualClock(NOW)
+		});
+		expect((await licenses.check({ product: 'SRV' })).ok).toBe(false);
+		storage.simulateClosed({ reason: 'deleted', message: 'The data was deleted.' });
+		expect(await licenses.check({ product: 'SRV' })).toMatchObject({ ok: false, reason: 'storage_closed' });
+		expect(await licenses.entitlements()).toEqual([]);
+		const refused = await licenses
+			.activate({ email: 'ada@example.com', password: 'pw', licenseNumbers: [SRV] })
+			.catch((error: unknown) => error);
+		expect(refused).toBeInstanceOf(AirlockError);
+		expect(refused).toMatchObject({ code: 'storage_closed' });
+	});
+});

@@ -31,6 +31,7 @@ function healthy(): DiagnosticFacts {
 		camera: { supported: true, devices: 1, permission: 'granted' },
 		clock: { problem: null, skewMs: 1_500, serverTimeAt: NOW - 60_000 },
 		sync: { pending: 0, needsSignIn: 0, failed: [], lastSyncAt: NOW - 60_000 },
+		storageProblem: null,
 		deviceId: 'FT3H-H2B7-Z7QV',
 		licenses: [{ licenseNumber: 'SRV-5BQ7-MKXD-3H99', kind: 'standard', status: 'active', expiresAt: null }]
 	};
@@ -95,6 +96,27 @@ describe('troubleshooting checks', () => {
 		).toBe('warning');
 		const waiting = statusOf({ ...healthy(), serviceWorker: { ...base, waiting: true } }, 'service-worker');
 		expect(waiting).toMatchObject({ status: 'warning', summary: expect.stringContaining('v2') });
+	});
+
+	it('fails the storage check with its reason when the License Manager’s data cannot be used, and the report says so', () => {
+		const problem =
+			'This browser does not let the License Manager keep its data. The browser said: UnknownError IndexedDB unavailable';
+		const facts: DiagnosticFacts = {
+			...healthy(),
+			storageProblem: problem,
+			deviceId: null,
+			licenses: [],
+			sync: { pending: 0, needsSignIn: 0, failed: [], lastSyncAt: null }
+		};
+		const result = statusOf(facts, 'storage');
+		expect(result.status).toBe('failure');
+		expect(result.summary).toContain('IndexedDB unavailable');
+		expect(result.action).toContain('reload');
+		const report = diagnosticReport(facts, runChecks(facts));
+		expect(report).toContain('Storage: CANNOT BE USED');
+		expect(report).toContain('IndexedDB unavailable');
+		expect(report).toContain('Device: unknown');
+		expect(report).toMatch(/Storage: FAILURE — Cannot be used/);
 	});
 
 	it('grades storage: persisted, best effort, nearly full', () => {

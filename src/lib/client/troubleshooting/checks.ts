@@ -54,7 +54,13 @@ export interface DiagnosticFacts {
 		failed: { type: string; message: string }[];
 		lastSyncAt: number | null;
 	};
-	deviceId: string;
+	/**
+	 * Why the License Manager's own data cannot be used (not opened, or gone while the page was open),
+	 * in the words the page shows; null when it can. The local facts below are then unknown.
+	 */
+	storageProblem: string | null;
+	/** Null when the storage (which holds the identity) cannot be read. */
+	deviceId: string | null;
 	licenses: { licenseNumber: string; kind: string; status: string; expiresAt: number | null }[];
 }
 
@@ -163,6 +169,13 @@ function serviceWorker(facts: DiagnosticFacts): CheckResult {
 function storage(facts: DiagnosticFacts): CheckResult {
 	const store = facts.storage;
 	const id = 'storage';
+	if (facts.storageProblem !== null)
+		return {
+			id,
+			status: 'failure',
+			summary: s.storage.cannotUse(facts.storageProblem),
+			action: s.storage.cannotUseAction
+		};
 	if (!store.supported) return { id, status: 'warning', summary: s.storage.unsupported };
 	const usage =
 		store.usageBytes !== null && store.quotaBytes !== null
@@ -273,7 +286,8 @@ export function diagnosticReport(facts: DiagnosticFacts, results: CheckResult[])
 		`Collected: ${iso(facts.collectedAt)}`,
 		`App version: ${facts.appVersion}`,
 		`Browser: ${facts.userAgent}`,
-		`Device: ${facts.deviceId}`,
+		`Device: ${facts.deviceId ?? 'unknown (its storage cannot be read)'}`,
+		...(facts.storageProblem === null ? [] : [`Storage: CANNOT BE USED — ${facts.storageProblem}`]),
 		'',
 		'Checks:',
 		...results.map((r) => `- ${s.checks[r.id]}: ${s.statuses[r.status].toUpperCase()} — ${r.summary}`),

@@ -3,6 +3,8 @@
 import { version as appVersion } from '$app/environment';
 import { messageSW } from 'workbox-window';
 import { deviceClockSkew } from '$lib/protocol/trusted-clock';
+import { createApiClient } from '$lib/sdk/api/api-client';
+import { serverApi } from '$lib/sdk/api/server-api';
 import type { Core } from '$lib/sdk/core';
 import { readLicenses } from '$lib/sdk/licenses/license-rows';
 import { readLastContact, readOutbox } from '$lib/sdk/outbox/outbox';
@@ -12,8 +14,15 @@ import type { DiagnosticFacts, ServerFacts } from './checks';
 
 const VERSION_TIMEOUT_MS = 2_000;
 
-async function serverFacts(core: Core): Promise<ServerFacts> {
-	const { outcome, latencyMs } = await checkServer(core);
+/** The server asked without the storage (which keeps its time and contacts): when it cannot be used. */
+async function checkServerAlone() {
+	const started = performance.now();
+	const outcome = await serverApi(createApiClient({})).health();
+	return { outcome, latencyMs: Math.round(performance.now() - started) };
+}
+
+async function serverFacts(core: Core | null): Promise<ServerFacts> {
+	const { outcome, latencyMs } = core ? await checkServer(core) : await checkServerAlone();
 	if (outcome.kind === 'ok') return { kind: 'ok', latencyMs, version: outcome.value.version };
 	if (outcome.kind === 'refused') return { kind: 'refused', status: outcome.status, error: outcome.error };
 	return { kind: 'unreachable', reason: outcome.reason };
@@ -96,14 +105,32 @@ async function localFacts(core: Core) {
 	};
 }
 
-export async function collectFacts(core: Core): Promise<DiagnosticFacts> {
+/** What cannot be known when the storage cannot be read. */
+const NO_LOCAL_FACTS: Awaited<ReturnType<typeof localFacts>> = {
+	clock: { problem: null, skewMs: null, serverTimeAt: null },
+	sync: { pending: 0, needsSignIn: 0, failed: [], lastSyncAt: null },
+	licenses: []
+};
+
+/**
+ * Every fact a check needs. `core` is null, and `storageProblem` says why, when the License Manager's
+ * storage cannot be used: the checks then run all the same — that is when they are needed most.
+ */
+export async function collectFacts(
+	core: Core | null,
+	storageProblem: string | null
+): Promise<DiagnosticFacts> {
+	const usable = storageProblem === null ? core : null;
 	// The server first: its answer brings the signed time the clock facts then include.
-	const server = await serverFacts(core);
+	const server = await serverFacts(usable).catch((error: unknown): ServerFacts => ({
+		kind: 'unreachable',
+		reason: String(error)
+	}));
 	const [serviceWorker, storage, camera, local] = await Promise.all([
-		serviceWorkerFacts(),
+		serviceWorkerFacts().catch((): DiagnosticFacts['serviceWorker'] => ({ supported: false })),
 		storageFacts(),
 		cameraFacts(),
-		localFacts(core)
+		usable ? localFacts(usable) : NO_LOCAL_FACTS
 	]);
 	return {
 		collectedAt: Date.now(),
@@ -115,7 +142,8 @@ export async function collectFacts(core: Core): Promise<DiagnosticFacts> {
 		storage,
 		fileAccess: { nativePicker: 'showOpenFilePicker' in window },
 		camera,
-		deviceId: core.identity.deviceId,
+		storageProblem,
+		deviceId: core?.identity.deviceId ?? null,
 		...local
 	};
 }

@@ -5,6 +5,8 @@
 // Dexie's cross-context change events.
 import Dexie, { type Table } from 'dexie';
 import {
+	isStorageClosed,
+	StorageClosedError,
 	TABLE_NAMES,
 	type LicenseStorage,
 	type StorageClosed,
@@ -98,12 +100,49 @@ const DELETED: StorageClosed = {
 	reason: 'deleted',
 	message: 'The License Manager’s data was deleted in this browser (site data cleared) while it was open.'
 };
+const CLOSED_BY_BROWSER: StorageClosed = {
+	reason: 'closed',
+	message:
+		'The browser closed the License Manager’s data while it was open (site data cleared, or the disk went away).'
+};
+const UPGRADED_ELSEWHERE: StorageClosed = {
+	reason: 'upgraded-elsewhere',
+	message: 'A newer version of the License Manager opened its data in another tab.'
+};
 
 /** The Dexie adapter over a database (the page's own by default). */
 export function dexieStorage(db: LicenseManagerDatabase = new LicenseManagerDatabase()): LicenseStorage & {
 	db: LicenseManagerDatabase;
 } {
 	const tx = transactionOver((name) => db.table(name) as Table<StoredRow, string>);
+	const closedListeners = new Set<(closed: StorageClosed) => void>();
+	let closed: StorageClosed | null = null;
+	let closingOnPurpose = false;
+
+	function fault(why: StorageClosed): void {
+		if (closed || closingOnPurpose) return;
+		closed = why;
+		// Dexie would open the database again at the next transaction — a new, empty one after a
+		// deletion — and the program would go on writing licenses bound to an identity that is gone.
+		db.close({ disableAutoOpen: true });
+		for (const listener of closedListeners) listener(why);
+	}
+
+	// `versionchange` with no new version: another context deletes the database (Dexie then closes
+	// this connection); with one, a newer version elsewhere needs it closed.
+	db.on('versionchange', (event: IDBVersionChangeEvent) =>
+		fault(event.newVersion === null ? DELETED : UPGRADED_ELSEWHERE)
+	);
+	// The connection's own `close` fires only when the browser closed it (site data cleared, disk
+	// gone); Dexie's `close` event also fires when Dexie itself reopens, so it is not the signal.
+	db.on(
+		'ready',
+		(opened: Dexie) => {
+			opened.backendDB().addEventListener('close', () => fault(CLOSED_BY_BROWSER));
+		},
+		true
+	);
+
 	return {
 		db,
 		description: `IndexedDB (${db.name})`,
@@ -113,6 +152,7 @@ export function dexieStorage(db: LicenseManagerDatabase = new LicenseManagerData
 			tables: readonly TableName[],
 			work: (tx: StorageTransaction) => Promise<R>
 		) {
+			if (closed) return Promise.reject(new StorageClosedError(closed));
 			// Dexie's overloads, instantiated with the work's result type, recurse without end in the
 			// compiler: called through a plain signature instead.
 			const names: string[] = [...tables];
@@ -121,7 +161,13 @@ export function dexieStorage(db: LicenseManagerDatabase = new LicenseManagerData
 			};
 			// An async scope, so that Dexie follows the work's native awaits (it checks the scope's kind):
 			// with a plain function it ends the transaction's zone at the first native await.
-			return plain.transaction(mode, names, async () => work(tx));
+			return plain
+				.transaction(mode, names, async () => work(tx))
+				.catch((error: unknown) => {
+					if (!isStorageClosed(error) || closingOnPurpose) throw error;
+					fault(closed ?? CLOSED_BY_BROWSER);
+					throw new StorageClosedError(closed ?? CLOSED_BY_BROWSER);
+				});
 		},
 		subscribe(listener) {
 			const prefix = `idb://${db.name}/`;
@@ -138,26 +184,12 @@ export function dexieStorage(db: LicenseManagerDatabase = new LicenseManagerData
 			return () => Dexie.on('storagemutated').unsubscribe(handler);
 		},
 		onClosed(listener) {
-			// `versionchange` with no new version: another context deletes the database (Dexie then
-			// closes this connection); `close`: the browser closed it (site data cleared, disk gone).
-			const onVersionChange = (event: IDBVersionChangeEvent) =>
-				listener(
-					event.newVersion === null
-						? DELETED
-						: {
-								reason: 'upgraded-elsewhere',
-								message: 'A newer version of the License Manager opened its data in another tab.'
-							}
-				);
-			const onClose = () => listener(DELETED);
-			db.on('versionchange', onVersionChange);
-			db.on('close', onClose);
-			return () => {
-				db.on('versionchange').unsubscribe(onVersionChange);
-				db.on('close').unsubscribe(onClose);
-			};
+			closedListeners.add(listener);
+			if (closed) listener(closed);
+			return () => closedListeners.delete(listener);
 		},
 		async close() {
+			closingOnPurpose = true;
 			db.close();
 		}
 	};

@@ -180,3 +180,44 @@ describe('checking a product', () => {
 		});
 	});
 });
+
+describe('a license made for another device', () => {
+	const here = 'R755-98T3-7EYW';
+	const there = 'FT3H-H2B7-Z7QV';
+
+	it('is never usable on this one, even when its signature was not checked, and says which device it was for', () => {
+		const other = candidate({}, { deviceId: there });
+		expect(judge(other, at(NOW), here)).toEqual({ usable: false, reason: 'other_device' });
+		expect(judge(candidate({}, { deviceId: here }), at(NOW), here).usable).toBe(true);
+		const result = checkLicenses([other], { product: 'SRV' }, at(NOW), here);
+		expect(result).toMatchObject({
+			ok: false,
+			reason: 'other_device',
+			licenseNumber: 'SRV-5BQ7-MKXD-3H99',
+			madeFor: there
+		});
+		expect(result.ok ? '' : result.message).toContain(`another device (id ${there})`);
+		expect(result.ok ? '' : result.message).toContain('activate it on this device');
+		expect(entitlementsOf([other], at(NOW), here)[0]).toMatchObject({
+			usable: false,
+			reason: 'other_device'
+		});
+	});
+
+	it('names the device when the signature check itself found the file was for another device', () => {
+		const other = candidate({}, { deviceId: there }, { ok: false, reason: 'other_device' });
+		expect(checkLicenses([other], { product: 'SRV' }, at(NOW), here)).toMatchObject({
+			reason: 'other_device',
+			madeFor: there
+		});
+	});
+
+	it('leaves this device’s own license usable beside one made for another device', () => {
+		const mine = candidate({ licenseNumber: 'SRV-7K3M-Q9XP-R2TX' }, { deviceId: here });
+		const other = candidate({}, { deviceId: there, storedAt: NOW });
+		expect(checkLicenses([other, mine], { product: 'SRV' }, at(NOW), here)).toMatchObject({
+			ok: true,
+			license: { licenseNumber: 'SRV-7K3M-Q9XP-R2TX' }
+		});
+	});
+});

@@ -18,7 +18,8 @@ export interface TrustedTime {
 
 /** A stored license with the verdict on its signed text. */
 export interface Candidate {
-	row: Pick<LicenseRow, 'licenseNumber' | 'product' | 'parent' | 'status' | 'storedAt'>;
+	row: Pick<LicenseRow, 'licenseNumber' | 'product' | 'parent' | 'status' | 'storedAt'> &
+		Partial<Pick<LicenseRow, 'deviceId'>>;
 	verified: Verified;
 }
 
@@ -47,7 +48,14 @@ export type CheckResult =
 			expiresAt: number | null;
 			daysLeft: number | null;
 	  }
-	| { ok: false; reason: CheckReason; message: string; licenseNumber?: string };
+	| {
+			ok: false;
+			reason: CheckReason;
+			message: string;
+			licenseNumber?: string;
+			/** For `other_device`: the device id the license was made for, when the row names it. */
+			madeFor?: string;
+	  };
 
 function summaryOf(facts: LicenseFacts): LicenseSummary {
 	const { licenseNumber, product, productName, kind, quantity, email, expiresAt } = facts;
@@ -58,13 +66,20 @@ export function daysLeft(expiresAt: number | null, now: number): number | null {
 	return expiresAt === null ? null : Math.max(0, Math.ceil((expiresAt - now) / DAY_MS));
 }
 
-/** Whether one stored license may be used at this trusted time, and if not, why. */
-export function judge(candidate: Candidate, time: TrustedTime): Judgement {
+/**
+ * Whether one stored license may be used at this trusted time on this device, and if not, why.
+ * `deviceId` is this device's id (null when not known yet): a row made for another id is never
+ * usable, even where its signature was not checked (the License Manager's list reads the columns) —
+ * a storage deleted and made again under a new key keeps no license of the old one usable.
+ */
+export function judge(candidate: Candidate, time: TrustedTime, deviceId: string | null = null): Judgement {
 	const { row, verified } = candidate;
 	if (!verified.ok) return { usable: false, reason: verified.reason };
 	const { facts } = verified;
 	// A row holding another license's file is an edited storage, not a license.
 	if (facts.licenseNumber !== row.licenseNumber) return { usable: false, reason: 'tampered' };
+	if (deviceId !== null && row.deviceId !== undefined && row.deviceId !== deviceId)
+		return { usable: false, reason: 'other_device' };
 	if (row.status === 'deactivated') return { usable: false, reason: 'deactivated' };
 	if (row.status === 'revoked') return { usable: false, reason: 'revoked' };
 	if (facts.expiresAt !== null || row.status === 'expired') {
@@ -90,11 +105,18 @@ function identityOf(candidate: Candidate): { product: string; parent: string | n
 type Usable = Extract<Judgement, { usable: true }>;
 
 /** The best usable one (an unlimited license first, then the one that ends last), or why none is. */
+interface Failure {
+	reason: CheckReason;
+	licenseNumber: string;
+	madeFor?: string;
+}
+
 function best(
 	candidates: Candidate[],
-	time: TrustedTime
-): { usable: Usable[]; failure: { reason: CheckReason; licenseNumber: string } | null } {
-	const judged = candidates.map((candidate) => ({ candidate, judgement: judge(candidate, time) }));
+	time: TrustedTime,
+	deviceId: string | null
+): { usable: Usable[]; failure: Failure | null } {
+	const judged = candidates.map((candidate) => ({ candidate, judgement: judge(candidate, time, deviceId) }));
 	const usable = judged
 		.flatMap(({ judgement }) => (judgement.usable ? [judgement] : []))
 		.sort((a, b) => (b.expiresAt ?? Infinity) - (a.expiresAt ?? Infinity));
@@ -102,17 +124,30 @@ function best(
 	const latest = judged
 		.filter(({ judgement }) => !judgement.usable)
 		.sort((a, b) => b.candidate.row.storedAt - a.candidate.row.storedAt)[0];
-	const failure =
+	const failure: Failure | null =
 		latest && !latest.judgement.usable
-			? { reason: latest.judgement.reason, licenseNumber: latest.candidate.row.licenseNumber }
+			? {
+					reason: latest.judgement.reason,
+					licenseNumber: latest.candidate.row.licenseNumber,
+					...(latest.judgement.reason === 'other_device' && latest.candidate.row.deviceId
+						? { madeFor: latest.candidate.row.deviceId }
+						: {})
+				}
 			: null;
 	return { usable, failure };
 }
 
-function refusal(reason: CheckReason, licenseNumber?: string): CheckResult {
-	return licenseNumber === undefined
-		? { ok: false, reason, message: CHECK_REASONS[reason] }
-		: { ok: false, reason, message: CHECK_REASONS[reason], licenseNumber };
+/** The sentence for a license made for another device: which one, and what to do. */
+export function otherDeviceMessage(madeFor: string): string {
+	return `The license was made for another device (id ${madeFor}), not this one: activate it on this device.`;
+}
+
+function refusal(reason: CheckReason, failure?: Failure): CheckResult {
+	if (failure === undefined) return { ok: false, reason, message: CHECK_REASONS[reason] };
+	const { licenseNumber, madeFor } = failure;
+	return madeFor === undefined
+		? { ok: false, reason, message: CHECK_REASONS[reason], licenseNumber }
+		: { ok: false, reason, message: otherDeviceMessage(madeFor), licenseNumber, madeFor };
 }
 
 const PRODUCT_CODE = /^[2-9A-HJ-NP-TV-Z]{3}$/;
@@ -124,11 +159,12 @@ export function productCode(input: unknown): string | null {
 	return PRODUCT_CODE.test(code) ? code : null;
 }
 
-/** "May this product (with this expansion) run on this computer now?" */
+/** "May this product (with this expansion) run on this computer now?" (`deviceId`: see judge). */
 export function checkLicenses(
 	candidates: Candidate[],
 	query: { product: unknown; expansion?: unknown },
-	time: TrustedTime
+	time: TrustedTime,
+	deviceId: string | null = null
 ): CheckResult {
 	const product = productCode(query.product);
 	const expansion = query.expansion === undefined ? undefined : productCode(query.expansion);
@@ -138,11 +174,12 @@ export function checkLicenses(
 			const identity = identityOf(c);
 			return identity.product === product && identity.parent === null;
 		}),
-		time
+		time,
+		deviceId
 	);
 	if (applications.usable.length === 0)
 		return applications.failure
-			? refusal(applications.failure.reason, applications.failure.licenseNumber)
+			? refusal(applications.failure.reason, applications.failure)
 			: refusal('not_activated');
 	if (expansion === undefined) {
 		const [chosen] = applications.usable;
@@ -153,14 +190,15 @@ export function checkLicenses(
 			daysLeft: chosen!.daysLeft
 		};
 	}
-	let failure: { reason: CheckReason; licenseNumber: string } | null = null;
+	let failure: Failure | null = null;
 	for (const application of applications.usable) {
 		const expansions = best(
 			candidates.filter((c) => {
 				const identity = identityOf(c);
 				return identity.product === expansion && identity.parent === application.facts.licenseNumber;
 			}),
-			time
+			time,
+			deviceId
 		);
 		const [chosen] = expansions.usable;
 		if (chosen) {
@@ -176,7 +214,7 @@ export function checkLicenses(
 		}
 		failure ??= expansions.failure;
 	}
-	return failure ? refusal(failure.reason, failure.licenseNumber) : refusal('expansion_missing');
+	return failure ? refusal(failure.reason, failure) : refusal('expansion_missing');
 }
 
 export interface Entitlement {
@@ -193,9 +231,15 @@ export interface Entitlement {
 }
 
 /** Every application license on this computer that verifies, with its expansions and whether each may run. */
-export function entitlementsOf(candidates: Candidate[], time: TrustedTime): Entitlement[] {
+export function entitlementsOf(
+	candidates: Candidate[],
+	time: TrustedTime,
+	deviceId: string | null = null
+): Entitlement[] {
 	const judged = candidates.flatMap((candidate) =>
-		candidate.verified.ok ? [{ facts: candidate.verified.facts, judgement: judge(candidate, time) }] : []
+		candidate.verified.ok
+			? [{ facts: candidate.verified.facts, judgement: judge(candidate, time, deviceId) }]
+			: []
 	);
 	const entry = ({ facts, judgement }: (typeof judged)[number]) => ({
 		license: summaryOf(facts),

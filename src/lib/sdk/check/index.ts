@@ -10,7 +10,7 @@ import {
 	type ClockState
 } from '$lib/protocol/trusted-clock.js';
 import { systemClock, type Clock } from '../platform/clock.js';
-import type { LicenseStorage } from '../platform/storage.js';
+import { isStorageClosed, type LicenseStorage } from '../platform/storage.js';
 import { onLicensesChanged } from './changes.js';
 import { IDENTITY_ROW_ID, identityRowSchema, licenseRowSchema, type LicenseRow } from '../rows.js';
 import { CLOCK_KEY, storedClockState } from '../time/clock-state.js';
@@ -23,6 +23,7 @@ import {
 	type TrustedTime
 } from './evaluate.js';
 import { verificationCache } from './verify-stored.js';
+import { CHECK_REASONS } from './reasons.js';
 
 export { CHECK_REASONS, type CheckReason } from './reasons.js';
 export type { CheckResult, Entitlement, LicenseSummary } from './evaluate.js';
@@ -99,8 +100,36 @@ export async function openLicenseCheck(options: {
 		changes++;
 		for (const listener of listeners) listener();
 	});
+	// A storage deleted or closed under the program: what was read before is no proof any more that
+	// the licenses are still there, so no check answers yes from it.
+	let closed = false;
+	const stopClosed = storage.onClosed(() => {
+		if (closed) return;
+		closed = true;
+		for (const listener of listeners) listener();
+	});
+	const closedResult: CheckResult = {
+		ok: false,
+		reason: 'storage_closed',
+		message: CHECK_REASONS.storage_closed
+	};
+	/** `current()`, or null once the storage is gone. */
+	async function currentIfOpen() {
+		if (closed) return null;
+		try {
+			return await current();
+		} catch (error) {
+			if (!isStorageClosed(error)) throw error;
+			closed = true;
+			return null;
+		}
+	}
 
-	async function current(): Promise<{ candidates: Candidate[]; time: TrustedTime }> {
+	async function current(): Promise<{
+		candidates: Candidate[];
+		time: TrustedTime;
+		deviceId: string | null;
+	}> {
 		while (readAt !== changes) {
 			const at = changes;
 			if (reading?.at !== at) reading = { at, snapshot: readSnapshot(storage, clock.now()) };
@@ -131,7 +160,7 @@ export async function openLicenseCheck(options: {
 						: await cache.verify(row.fileText, effectiveNow)
 			}))
 		);
-		return { candidates, time };
+		return { candidates, time, deviceId };
 	}
 
 	return {
@@ -139,12 +168,13 @@ export async function openLicenseCheck(options: {
 			return snapshot.deviceId;
 		},
 		async check(query) {
-			const { candidates, time } = await current();
-			return checkLicenses(candidates, query ?? {}, time);
+			const read = await currentIfOpen();
+			if (!read) return closedResult;
+			return checkLicenses(read.candidates, query ?? {}, read.time, read.deviceId);
 		},
 		async entitlements() {
-			const { candidates, time } = await current();
-			return entitlementsOf(candidates, time);
+			const read = await currentIfOpen();
+			return read ? entitlementsOf(read.candidates, read.time, read.deviceId) : [];
 		},
 		onChange(listener) {
 			listeners.add(listener);
@@ -152,6 +182,7 @@ export async function openLicenseCheck(options: {
 		},
 		close() {
 			unsubscribe();
+			stopClosed();
 			listeners.clear();
 		}
 	};

@@ -17,7 +17,9 @@ export const CHECK_REASONS = {
 	tampered: 'The license file was changed after it was issued, so it cannot be used. Activate again.',
 	deactivated: 'The license was deactivated on this computer (its seat was released).',
 	revoked: 'The vendor has revoked this license on this computer.',
-	invalid_query: 'The product or expansion code is not valid: it is three characters, such as SRV.'
+	invalid_query: 'The product or expansion code is not valid: it is three characters, such as SRV.',
+	storage_closed:
+		'The licenses on this computer can no longer be read: their storage was deleted or closed while the program ran. Restart the program; if the licenses are gone, activate them again.'
 } as const;
 
 export type CheckReason = keyof typeof CHECK_REASONS;

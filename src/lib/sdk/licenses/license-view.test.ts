@@ -6,6 +6,7 @@ import {
 	EXPIRY_WARNING_DAYS,
 	expiringSoon,
 	isUsable,
+	madeForAnotherDevice,
 	orderForDisplay,
 	timeStatus,
 	type LicenseClock
@@ -55,8 +56,10 @@ describe('license time status', () => {
 		const warningStarts = expiresAt - EXPIRY_WARNING_DAYS * DAY;
 		expect(timeStatus(license, honest(warningStarts - 1))).toMatchObject({ kind: 'running', warning: false });
 		expect(timeStatus(license, honest(warningStarts))).toMatchObject({ kind: 'running', warning: true });
-		expect(expiringSoon([license, row({})], honest(warningStarts)).map((l) => l.kind)).toEqual(['temporary']);
-		expect(expiringSoon([license], honest(warningStarts - 1))).toEqual([]);
+		expect(expiringSoon([license, row({})], honest(warningStarts), null).map((l) => l.kind)).toEqual([
+			'temporary'
+		]);
+		expect(expiringSoon([license], honest(warningStarts - 1), null)).toEqual([]);
 	});
 
 	it('an emergency license runs 5 days by the trusted clock, then shows as expired (kept, not deleted)', () => {
@@ -64,7 +67,7 @@ describe('license time status', () => {
 		let clock = initialClockState(NOW);
 		for (let hour = 0; hour < 5 * 24; hour += 7) {
 			clock = observeDeviceTime(clock, NOW + hour * HOUR);
-			expect(isUsable(license, clockVerdict(clock, NOW + hour * HOUR))).toBe(true);
+			expect(isUsable(license, clockVerdict(clock, NOW + hour * HOUR), null)).toBe(true);
 		}
 		clock = observeDeviceTime(clock, NOW + 5 * DAY);
 		expect(timeStatus(license, clockVerdict(clock, NOW + 5 * DAY))).toEqual({
@@ -83,8 +86,8 @@ describe('license time status', () => {
 			expiresAt: NOW + 5 * DAY,
 			problem: 'clock_set_back'
 		});
-		expect(isUsable(emergency, verdict)).toBe(false);
-		expect(isUsable(row({}), verdict)).toBe(true);
+		expect(isUsable(emergency, verdict, null)).toBe(false);
+		expect(isUsable(row({}), verdict, null)).toBe(true);
 		// Set right again: usable, by the mark (3 days on), with 2 days left.
 		clock = observeDeviceTime(clock, NOW + 3 * DAY);
 		expect(timeStatus(emergency, clockVerdict(clock, NOW + 3 * DAY))).toMatchObject({ daysLeft: 2 });
@@ -100,13 +103,27 @@ describe('license time status', () => {
 		});
 		const expired = row({ licenseNumber: 'WEB-8N4J-H6FZ-CY5K', expiresAt: NOW - 1, storedAt: NOW + 20 });
 		const revoked = row({ licenseNumber: 'WEB-8N4J-H6FZ-CY5X', status: 'revoked', storedAt: NOW + 30 });
-		expect(currentLicense([older, newest, expansion, expired, revoked], honest(NOW))?.licenseNumber).toBe(
-			newest.licenseNumber
-		);
+		expect(
+			currentLicense([older, newest, expansion, expired, revoked], honest(NOW), null)?.licenseNumber
+		).toBe(newest.licenseNumber);
 		expect(orderForDisplay([expansion, newest, older]).map((l) => l.licenseNumber)).toEqual([
 			newest.licenseNumber,
 			older.licenseNumber,
 			expansion.licenseNumber
 		]);
+	});
+
+	it('never shows a license made for another device as usable or current (a storage made again under a new key)', () => {
+		const here = 'R755-98T3-7EYW';
+		const mine = row({ licenseNumber: 'SRV-5BQ7-MKXD-3H99', deviceId: here, storedAt: NOW - 10 });
+		const other = row({ licenseNumber: 'DEV-2345-6789-ABCC', storedAt: NOW, expiresAt: NOW + DAY });
+		expect(isUsable(other, honest(NOW), here)).toBe(false);
+		expect(madeForAnotherDevice(other, here)).toBe(true);
+		expect(madeForAnotherDevice(mine, here)).toBe(false);
+		expect(currentLicense([mine, other], honest(NOW), here)?.licenseNumber).toBe(mine.licenseNumber);
+		expect(currentLicense([other], honest(NOW), here)).toBeNull();
+		expect(expiringSoon([other], honest(NOW), here)).toEqual([]);
+		// Before the identity is read nothing can be compared: the columns alone decide.
+		expect(isUsable(other, honest(NOW), null)).toBe(true);
 	});
 });

@@ -70,14 +70,26 @@ export function factsOfRow(license: LicenseRow): LicenseFacts {
 	};
 }
 
-/** Whether the license may be used now, by the rule a license check uses (check/evaluate.ts). */
-export function isUsable(license: LicenseRow, clock: LicenseClock): boolean {
-	return judge({ row: license, verified: { ok: true, facts: factsOfRow(license) } }, clock).usable;
+/**
+ * Whether the license may be used now on this device (`deviceId`; null before the identity is read),
+ * by the rule a license check uses (check/evaluate.ts).
+ */
+export function isUsable(license: LicenseRow, clock: LicenseClock, deviceId: string | null): boolean {
+	return judge({ row: license, verified: { ok: true, facts: factsOfRow(license) } }, clock, deviceId).usable;
 }
 
-/** The current license: the most recently stored application license that is still usable. */
-export function currentLicense(licenses: LicenseRow[], clock: LicenseClock): LicenseRow | null {
-	const usable = licenses.filter((l) => l.parent === null && isUsable(l, clock));
+/** Whether the license was made for another device than this one (a storage made again, a copied row). */
+export function madeForAnotherDevice(license: LicenseRow, deviceId: string | null): boolean {
+	return deviceId !== null && license.deviceId !== deviceId;
+}
+
+/** The current license: the most recently stored application license usable on this device. */
+export function currentLicense(
+	licenses: LicenseRow[],
+	clock: LicenseClock,
+	deviceId: string | null
+): LicenseRow | null {
+	const usable = licenses.filter((l) => l.parent === null && isUsable(l, clock, deviceId));
 	return (
 		usable.sort((a, b) => b.storedAt - a.storedAt || a.licenseNumber.localeCompare(b.licenseNumber))[0] ??
 		null
@@ -85,8 +97,13 @@ export function currentLicense(licenses: LicenseRow[], clock: LicenseClock): Lic
 }
 
 /** Licenses that need the user's attention soon: running and within the warning period. */
-export function expiringSoon(licenses: LicenseRow[], clock: LicenseClock): LicenseRow[] {
+export function expiringSoon(
+	licenses: LicenseRow[],
+	clock: LicenseClock,
+	deviceId: string | null
+): LicenseRow[] {
 	return licenses.filter((l) => {
+		if (madeForAnotherDevice(l, deviceId)) return false;
 		const status = timeStatus(l, clock);
 		return l.status === 'active' && status.kind === 'running' && status.warning;
 	});

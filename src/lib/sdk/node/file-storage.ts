@@ -12,6 +12,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { decodeBase64url, encodeBase64url } from '$lib/protocol/base64url.js';
 import { emptyTables, runOnTables, serialQueue, type TableData } from '../platform/memory-tables.js';
 import {
+	StorageClosedError,
 	StorageDamagedError,
 	TABLE_KEYS,
 	TABLE_NAMES,
@@ -139,7 +140,7 @@ export async function fileStorage(dir: string, options: FileStorageOptions = {})
 				message: `The license store in ${dir} was deleted while the program was using it.`
 			};
 			for (const listener of closedListeners) listener(closed);
-			throw new Error(closed.message);
+			throw new StorageClosedError(closed);
 		}
 		const next = new Map(data);
 		if (now.store !== seen.store)
@@ -191,7 +192,7 @@ export async function fileStorage(dir: string, options: FileStorageOptions = {})
 		holdsCryptoKeys: false,
 		transaction(mode, tables, work) {
 			return queue(async () => {
-				if (closed) throw new Error(closed.message);
+				if (closed) throw new StorageClosedError(closed);
 				// Before waiting for the lock: a store deleted meanwhile is reported, not waited for.
 				await refresh();
 				const release =

@@ -8,6 +8,8 @@
 // that waits on anything else (a fetch, a signature), so the core prepares such work before it
 // opens one. Every adapter keeps to the same rule, so the core behaves the same on each.
 
+import { AirlockError } from '../errors.js';
+
 /** The tables and the property each row is keyed by. */
 export const TABLE_KEYS = {
 	/** This device's identity; its private key never leaves the device. */
@@ -104,6 +106,38 @@ export class StorageDamagedError extends Error {
 	) {
 		super(message);
 	}
+}
+
+/**
+ * Thrown by every transaction after the storage was deleted or closed under the program: nothing is
+ * read or written any more, so no action can report success over data that is gone.
+ */
+export class StorageClosedError extends AirlockError {
+	override name = 'StorageClosedError';
+	constructor(readonly closed: StorageClosed) {
+		super(
+			'storage_closed',
+			closed.message,
+			'Restart the program (in a browser, reload the page). If the licenses are gone, activate them again.'
+		);
+	}
+}
+
+const CLOSED_ERROR_NAMES = new Set(['StorageClosedError', 'DatabaseClosedError']);
+
+/**
+ * Whether an error means the storage is gone for this program (closed or deleted under it): Dexie's
+ * DatabaseClosedError, an adapter's StorageClosedError, or the SDK's storage_closed, bare or wrapped.
+ */
+export function isStorageClosed(error: unknown): boolean {
+	for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
+		const name = (current as { name?: unknown }).name;
+		const code = (current as { code?: unknown }).code;
+		if ((typeof name === 'string' && CLOSED_ERROR_NAMES.has(name)) || code === 'storage_closed') return true;
+		current =
+			(current as { inner?: unknown; cause?: unknown }).inner ?? (current as { cause?: unknown }).cause;
+	}
+	return false;
 }
 
 /** Thrown when the platform refused a write because its storage quota is used up. */

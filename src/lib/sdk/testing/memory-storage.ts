@@ -1,7 +1,12 @@
 // The storage's testing twin: the same interface and transaction rules as the real adapters, in
 // memory. Tests of the core run on it; `simulateClosed` plays the platform taking the storage away.
 import { emptyTables, runOnTables, serialQueue, type TableData } from '../platform/memory-tables.js';
-import type { LicenseStorage, StorageClosed, TableName } from '../platform/storage.js';
+import {
+	StorageClosedError,
+	type LicenseStorage,
+	type StorageClosed,
+	type TableName
+} from '../platform/storage.js';
 
 export interface MemoryStorage extends LicenseStorage {
 	/** Plays the platform closing or deleting the storage under the program. */
@@ -22,7 +27,7 @@ export function memoryStorage(options: { holdsCryptoKeys?: boolean } = {}): Memo
 		holdsCryptoKeys: options.holdsCryptoKeys ?? false,
 		transaction(mode, tables, work) {
 			return queue(async () => {
-				if (closed) throw new Error(closed.message);
+				if (closed) throw new StorageClosedError(closed);
 				const { result, changes } = await runOnTables(data, mode, tables, work);
 				if (changes) {
 					if (writeFailure) throw writeFailure;

@@ -174,9 +174,21 @@ export async function instantActivation(
 	}
 }
 
-/** The accounts this device holds licenses of (an emergency license made from a bare number has none). */
-function accountsOf(licenses: LicenseRow[]): string[] {
-	return [...new Set(licenses.flatMap((license) => (checkEmail(license.email).ok ? [license.email] : [])))];
+/**
+ * The accounts this device holds licenses of, each as the canonical address a signed request must
+ * carry. An emergency license made from a bare number has none, and a row whose address is not in
+ * canonical form (an older version's, an edited storage's) gives its canonical form: the address as
+ * stored went into the request before, which the request's own check refused with an exception.
+ */
+export function accountsOf(licenses: readonly Pick<LicenseRow, 'email'>[]): string[] {
+	return [
+		...new Set(
+			licenses.flatMap((license) => {
+				const checked = checkEmail(license.email);
+				return checked.ok ? [checked.value] : [];
+			})
+		)
+	];
 }
 
 /** Refresh: new and updated licenses, expansions and revocations for every account this device holds. */
