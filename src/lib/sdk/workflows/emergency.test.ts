@@ -128,7 +128,11 @@ describe('Emergency Activation on the device', () => {
 		await m.storage.transaction('rw', ['storeLicenses'], (tx) =>
 			tx.put('storeLicenses', { number: 'SRV-5BQ7-MKXD-3H99', emergencyAllowed: false })
 		);
-		const outcome = await emergencyActivation(m, { licenseNumber: 'SRV-5BQ7-MKXD-3H99', codeText: '' }, at(NOW));
+		const outcome = await emergencyActivation(
+			m,
+			{ licenseNumber: 'SRV-5BQ7-MKXD-3H99', codeText: '' },
+			at(NOW)
+		);
 		expect(outcome).toMatchObject({
 			ok: false,
 			error: { code: 'emergency_not_allowed', message: expect.stringContaining('as your License list says') }

@@ -33,9 +33,7 @@ const ALREADY_USED: EmergencyError = {
 };
 
 export type CodeReading =
-	| { state: 'empty' }
-	| { state: 'read'; licenseNumber: string }
-	| { state: 'invalid'; message: string };
+	{ state: 'empty' } | { state: 'read'; licenseNumber: string } | { state: 'invalid'; message: string };
 
 /**
  * The license number an emergency code (pasted or scanned, compact or its printed sheet) is for, so

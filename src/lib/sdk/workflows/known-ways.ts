@@ -36,6 +36,8 @@ export async function knownRefusals(
 	numbers: readonly string[]
 ): Promise<WayRefusal[]> {
 	if (numbers.length === 0) return [];
-	const rows = await storage.transaction('r', ['storeLicenses'], (tx) => tx.getMany('storeLicenses', numbers));
+	const rows = await storage.transaction('r', ['storeLicenses'], (tx) =>
+		tx.getMany('storeLicenses', numbers)
+	);
 	return numbers.flatMap((number, i) => (rows[i]?.[FIELD[way]] === false ? [refusal(way, number)] : []));
 }

@@ -183,7 +183,9 @@ describe('admin CLI', () => {
 				const code = await main([...argv, '--json'], env, io);
 				return { code, json: code === 0 ? JSON.parse(out.pop()!) : JSON.parse(err.pop()!) };
 			};
-			expect(await cli('account', 'create', '--email', 'kept@b.test', '--password', 'kept-password')).toMatchObject({
+			expect(
+				await cli('account', 'create', '--email', 'kept@b.test', '--password', 'kept-password')
+			).toMatchObject({
 				code: 0
 			});
 			const backup = join(folder, 'nightly.sqlite');
@@ -192,7 +194,9 @@ describe('admin CLI', () => {
 				code: 1,
 				json: { error: { code: 'backup_target_exists' } }
 			});
-			expect(await cli('account', 'create', '--email', 'later@b.test', '--password', 'later-password')).toMatchObject({
+			expect(
+				await cli('account', 'create', '--email', 'later@b.test', '--password', 'later-password')
+			).toMatchObject({
 				code: 0
 			});
 
@@ -209,14 +213,20 @@ describe('admin CLI', () => {
 			const listed = await cli('license', 'create', '--product', 'DEV', '--email', 'later@b.test');
 			// The account made after the backup is gone with the restore; the one before it is there.
 			expect(listed).toMatchObject({ code: 1, json: { error: { code: 'unknown_account' } } });
-			expect(await cli('license', 'create', '--product', 'DEV', '--email', 'kept@b.test')).toMatchObject({ code: 0 });
+			expect(await cli('license', 'create', '--product', 'DEV', '--email', 'kept@b.test')).toMatchObject({
+				code: 0
+			});
 
 			expect(await main(['backup'], env, io)).toBe(2);
 			expect(err.pop()).toContain('--to is required');
 			expect(await main(['restore', '--from', ' '], env, io)).toBe(2);
 			expect(err.pop()).toContain('--from needs a file path');
 			expect(
-				await main(['backup', '--to', backup], { ...env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }, io)
+				await main(
+					['backup', '--to', backup],
+					{ ...env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
+					io
+				)
 			).toBe(1);
 			expect(err.pop()).toContain('pg_dump');
 		} finally {

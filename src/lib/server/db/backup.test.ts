@@ -59,7 +59,11 @@ describe('backup of the SQLite database while the server runs', () => {
 					{ request, path: 'instant', account: { id: account.id, email: account.email } }
 				);
 				if (!outcome.ok) throw new Error(outcome.error.message);
-				acknowledged.push({ deviceId: request.deviceId, licenseNumber: license.number, at: performance.now() });
+				acknowledged.push({
+					deviceId: request.deviceId,
+					licenseNumber: license.number,
+					at: performance.now()
+				});
 			}
 		};
 		const load = Promise.all([0, 1, 2, 3].map(client));
@@ -77,7 +81,9 @@ describe('backup of the SQLite database while the server runs', () => {
 		try {
 			const held = new Set(
 				(
-					copy.prepare('select device_id, license_number from activations where released_at is null').all() as {
+					copy
+						.prepare('select device_id, license_number from activations where released_at is null')
+						.all() as {
 						device_id: string;
 						license_number: string;
 					}[]
@@ -176,19 +182,21 @@ describe('restore', () => {
 		const damaged = readFileSync(intact);
 		damaged.fill(0x42, 4096, Math.min(damaged.length, 4096 * 6));
 
-		expect(await codeOf(restoreSqlite(live, join(location, 'nothing.sqlite'), NOW))).toBe('restore_source_missing');
-		expect(await codeOf(restoreSqlite(live, file('text.sqlite', 'just some text, not a database'), NOW))).toBe(
-			'restore_not_a_database'
+		expect(await codeOf(restoreSqlite(live, join(location, 'nothing.sqlite'), NOW))).toBe(
+			'restore_source_missing'
 		);
+		expect(
+			await codeOf(restoreSqlite(live, file('text.sqlite', 'just some text, not a database'), NOW))
+		).toBe('restore_not_a_database');
 		expect(await codeOf(restoreSqlite(live, file('damaged.sqlite', damaged), NOW))).toMatch(
 			/^restore_(damaged|not_a_database)$/
 		);
 		expect(await codeOf(restoreSqlite(live, foreign, NOW))).toBe('restore_not_airlock');
 		expect(await codeOf(restoreSqlite(live, newer, NOW))).toBe('restore_newer');
 		expect(readFileSync(live).equals(liveBefore)).toBe(true);
-		expect(readdirSync(location).filter((name) => name.includes('before-restore') || name.includes('restoring'))).toEqual(
-			[]
-		);
+		expect(
+			readdirSync(location).filter((name) => name.includes('before-restore') || name.includes('restoring'))
+		).toEqual([]);
 	});
 
 	it('knows a running server by its process id, and forgets one that is gone', () => {

@@ -89,7 +89,10 @@ export function checkDatabase(file: string, failure: BackupErrorCode = 'restore_
 	try {
 		db = new SQLite(file, { readonly: true, fileMustExist: true });
 	} catch (error) {
-		throw new BackupError('restore_not_a_database', `${file} cannot be opened as a database (${reasonOf(error)}).`);
+		throw new BackupError(
+			'restore_not_a_database',
+			`${file} cannot be opened as a database (${reasonOf(error)}).`
+		);
 	}
 	try {
 		let check: unknown;
@@ -111,9 +114,9 @@ export function checkDatabase(file: string, failure: BackupErrorCode = 'restore_
 				'restore_not_airlock',
 				`${file} is an SQLite database, but not an Airlock server's: it has no migration record.`
 			);
-		const applied = (db.prepare('select name from kysely_migration order by name').all() as { name: string }[]).map(
-			(row) => row.name
-		);
+		const applied = (
+			db.prepare('select name from kysely_migration order by name').all() as { name: string }[]
+		).map((row) => row.name);
 		const unknown = applied.filter((name) => !(name in migrations));
 		if (unknown.length > 0)
 			throw new BackupError(
@@ -121,7 +124,10 @@ export function checkDatabase(file: string, failure: BackupErrorCode = 'restore_
 				`${file} comes from a newer version of Airlock (migration ${unknown.join(', ')}): restore it with that version.`
 			);
 		if (applied.length === 0)
-			throw new BackupError('restore_not_airlock', `${file} has no migration applied: it is not an Airlock database.`);
+			throw new BackupError(
+				'restore_not_airlock',
+				`${file} has no migration applied: it is not an Airlock database.`
+			);
 		return applied.at(-1)!;
 	} finally {
 		db.close();

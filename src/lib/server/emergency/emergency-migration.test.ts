@@ -99,12 +99,12 @@ for (const kind of DATABASE_KINDS) {
 				])
 				.execute();
 			expect(await migrateToLatest(db)).toContain('0006-emergency-per-device');
-			expect(
-				await db.selectFrom('emergency_device_uses').selectAll().orderBy('device_id').execute()
-			).toEqual([
-				{ device_id: 'ONCE', license_number: 'DEV-6666-6666-6666', used_at: 30 },
-				{ device_id: 'TWICE', license_number: 'DEV-5555-5555-5555', used_at: 10 }
-			]);
+			expect(await db.selectFrom('emergency_device_uses').selectAll().orderBy('device_id').execute()).toEqual(
+				[
+					{ device_id: 'ONCE', license_number: 'DEV-6666-6666-6666', used_at: 30 },
+					{ device_id: 'TWICE', license_number: 'DEV-5555-5555-5555', used_at: 10 }
+				]
+			);
 		});
 	});
 }

@@ -46,7 +46,11 @@ describe('structured logs', () => {
 		});
 		const log = createLogger('info', sink);
 		log.info(
-			{ requestId: 'r-1', password: 'hunter2', headers: { authorization: 'Bearer abc', cookie: 'airlock_session=s' } },
+			{
+				requestId: 'r-1',
+				password: 'hunter2',
+				headers: { authorization: 'Bearer abc', cookie: 'airlock_session=s' }
+			},
 			'request'
 		);
 		log.debug({ requestId: 'r-2' }, 'below the level');

@@ -90,7 +90,10 @@ describeEachDatabase('store service', (getDb, kind, getTestDatabase) => {
 				deferredAllowed: false,
 				emergencyAllowed: true
 			});
-			expect(byNumber.get(noEmergency.license.number)).toMatchObject({ deferredAllowed: true, emergencyAllowed: false });
+			expect(byNumber.get(noEmergency.license.number)).toMatchObject({
+				deferredAllowed: true,
+				emergencyAllowed: false
+			});
 			expect(byNumber.get(expired.license.number)!.status).toBe('expired');
 		});
 	});

@@ -15,7 +15,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 		select e.device_id, e.license_number, e.used_at from emergency_uses e
 		where not exists (
 			select 1 from emergency_uses o where o.device_id = e.device_id
-				and (o.used_at < e.used_at or (o.used_at = e.used_at and o.license_number < e.license_number)))`.execute(
-		db
-	);
+				and (o.used_at < e.used_at or (o.used_at = e.used_at and o.license_number < e.license_number)))`.execute(db);
 }
