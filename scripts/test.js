@@ -7,7 +7,12 @@ const steps = [
 	['library build (svelte-package, publint)', 'npm', ['run', '--silent', 'package']],
 	['svelte-check', 'npm', ['run', '--silent', 'check']],
 	['unit and server tests (SQLite and PostgreSQL)', 'npx', ['vitest', 'run']],
-	['end-to-end tests (Chromium)', 'npx', ['playwright', 'test']]
+	['end-to-end tests (Chromium)', 'npx', ['playwright', 'test']],
+	[
+		'production path (npm ci --omit=dev, npm start, the admin CLI from the build)',
+		'node',
+		['scripts/check-production.js']
+	]
 ];
 
 for (const [name, command, args] of steps) {
