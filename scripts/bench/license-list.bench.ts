@@ -142,7 +142,11 @@ async function measureWith(
 	count: number
 ): Promise<{ median: number; p95: number; work: number; rendered: number; filtered: string }> {
 	await page.goto('/licenses');
-	await page.locator('#filter-query').waitFor();
+	// Signed out, the page has no search field yet: wait for the License Manager's database instead.
+	await page.waitForFunction(async () =>
+		(await indexedDB.databases()).some((db) => db.name === 'airlock-license-manager')
+	);
+	await page.getByRole('button', { name: 'Sign in' }).first().waitFor();
 	await seed(page, count);
 	await page.reload();
 	await page.getByText(`${count} license(s)`, { exact: true }).waitFor({ timeout: 60_000 });
