@@ -5,6 +5,7 @@ import Field from './Field.svelte';
 import Outcome from './Outcome.svelte';
 import QrDisplay from './QrDisplay.svelte';
 import Sheet from './Sheet.svelte';
+import SignInForm from './SignInForm.svelte';
 import Steps from './Steps.svelte';
 
 /** The control a page would give a Field: an input wired to the ids the Field hands it. */
@@ -109,5 +110,39 @@ describe('Sheet', () => {
 		await screen.getByRole('button', { name: 'Close' }).click();
 		await expect.element(dialog).not.toBeInTheDocument();
 		expect(closed).toBe(1);
+	});
+});
+
+describe('SignInForm', () => {
+	const title = createRawSnippet(() => ({ render: () => '<strong>Sign in to see your licenses</strong>' }));
+
+	it('is named by its title, sends what was typed, and forgets the password whatever the answer', async () => {
+		const sent: [string, string][] = [];
+		const answers: (string | null)[] = ['The user ID or the password is wrong.', null];
+		const screen = await render(SignInForm, {
+			title,
+			email: 'ada@example.com',
+			onSignIn: async (email: string, password: string) => {
+				sent.push([email, password]);
+				return answers.shift()!;
+			}
+		});
+		await expect.element(screen.getByRole('form', { name: 'Sign in to see your licenses' })).toBeVisible();
+		await expect.element(screen.getByLabelText('User ID (e-mail)')).toHaveValue('ada@example.com');
+		await screen.getByLabelText('Password').fill('not it');
+		await screen.getByRole('button', { name: 'Sign in' }).click();
+		await expect
+			.element(screen.getByRole('alert'))
+			.toHaveTextContent('The user ID or the password is wrong.');
+		await expect.element(screen.getByLabelText('Password')).toHaveValue('');
+
+		await screen.getByLabelText('Password').fill('the password');
+		await screen.getByRole('button', { name: 'Sign in' }).click();
+		await expect.element(screen.getByRole('alert')).not.toBeInTheDocument();
+		expect(sent).toEqual([
+			['ada@example.com', 'not it'],
+			['ada@example.com', 'the password']
+		]);
+		await expect.element(screen.getByLabelText('Password')).toHaveValue('');
 	});
 });
