@@ -10,7 +10,8 @@ import {
 	type ClockState
 } from '$lib/protocol/trusted-clock.js';
 import { systemClock, type Clock } from '../platform/clock.js';
-import { isStorageClosed, type LicenseStorage } from '../platform/storage.js';
+import type { LicenseStorage } from '../platform/storage.js';
+import { isStorageClosed } from '../platform/storage-closed.js';
 import { onLicensesChanged } from './changes.js';
 import { IDENTITY_ROW_ID, identityRowSchema, licenseRowSchema, type LicenseRow } from '../rows.js';
 import { CLOCK_KEY, storedClockState } from '../time/clock-state.js';

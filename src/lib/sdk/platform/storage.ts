@@ -123,22 +123,7 @@ export class StorageClosedError extends AirlockError {
 	}
 }
 
-const CLOSED_ERROR_NAMES = new Set(['StorageClosedError', 'DatabaseClosedError']);
-
-/**
- * Whether an error means the storage is gone for this program (closed or deleted under it): Dexie's
- * DatabaseClosedError, an adapter's StorageClosedError, or the SDK's storage_closed, bare or wrapped.
- */
-export function isStorageClosed(error: unknown): boolean {
-	for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
-		const name = (current as { name?: unknown }).name;
-		const code = (current as { code?: unknown }).code;
-		if ((typeof name === 'string' && CLOSED_ERROR_NAMES.has(name)) || code === 'storage_closed') return true;
-		current =
-			(current as { inner?: unknown; cause?: unknown }).inner ?? (current as { cause?: unknown }).cause;
-	}
-	return false;
-}
+export { isStorageClosed } from './storage-closed.js';
 
 /** Thrown when the platform refused a write because its storage quota is used up. */
 export function isStorageFull(error: unknown): boolean {

@@ -7,7 +7,7 @@
 // the mark. The copy in the identity row is written when the mark comes down (a fresh server time)
 // and otherwise only every MARK_COPY_STEP_MS, so a running License Manager rarely rewrites the row
 // holding its key; a copy that far behind lets a deleted row win at most that much more.
-import { nullable, number, object, optional, parser, type Check } from '$lib/protocol/shape.js';
+import { nullable, number, object, parser, type Check } from '$lib/protocol/shape.js';
 import { initialClockState, type ClockState } from '$lib/protocol/trusted-clock.js';
 
 export const CLOCK_KEY = 'clock';
@@ -28,16 +28,13 @@ export const clockStateSchema = parser(
 	}) satisfies Check<ClockState>
 );
 
-/** Only the copy's field: an identity row without it (older, or not yet written) has no copy. */
-const markCopySchema = parser(
-	'clock mark copy',
-	object({ clockMarkMs: optional(number({ int: true, min: 0 })) })
-);
-
-/** The copy of the mark in an identity row, if it holds one. */
+/**
+ * The copy of the mark in an identity row, if it holds one (an older row, or one not yet written,
+ * has none). One field, checked by hand: a page that only checks licenses loads this module.
+ */
 export function markCopyOf(identityRow: unknown): number | null {
-	const parsed = markCopySchema.safeParse(identityRow);
-	return parsed.success ? (parsed.data.clockMarkMs ?? null) : null;
+	const copy = (identityRow as { clockMarkMs?: unknown } | null | undefined)?.clockMarkMs;
+	return typeof copy === 'number' && Number.isSafeInteger(copy) && copy >= 0 ? copy : null;
 }
 
 /**
