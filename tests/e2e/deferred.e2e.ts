@@ -1,9 +1,9 @@
 // Deferred Activation across the air gap: the laptop stays offline, the phone carries the request.
-import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createTestAccount, createTestLicense, type TestAccount } from './support/admin';
 import { newTestDevice } from './support/device';
-import { writeQrVideo } from './support/fake-camera';
+import { launchWithFakeCamera, writeQrVideo } from './support/fake-camera';
 import { parseLicenseFile } from '../../src/lib/protocol/license-file';
 import { licenseQrText } from '../../src/lib/protocol/qr-payload';
 
@@ -275,16 +275,7 @@ test('the license comes back by QR code: the laptop’s camera reads it, offline
 	const license = createTestLicense(account.email);
 	const video = testInfo.outputPath('camera.y4m');
 	writeQrVideo(video, 'nothing yet');
-	const launchOptions = testInfo.project.use.launchOptions ?? {};
-	const browser = await chromium.launch({
-		...launchOptions,
-		args: [
-			...(launchOptions.args ?? []),
-			'--use-fake-ui-for-media-stream',
-			'--use-fake-device-for-media-stream',
-			`--use-file-for-fake-video-capture=${video}`
-		]
-	});
+	const browser = await launchWithFakeCamera(testInfo, video);
 	try {
 		const laptop = await offlineLaptop(browser);
 		await laptop.goto('/deferred');

@@ -1,9 +1,9 @@
 // Emergency Activation: with no network, once, 5 days at most; reported at the next sync, and refused
 // for a second device.
-import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { createTestAccount, createTestLicense } from './support/admin';
 import { apiClient } from './support/api-client';
-import { writeQrVideo } from './support/fake-camera';
+import { launchWithFakeCamera, writeQrVideo } from './support/fake-camera';
 import { activate, waitForOfflineReady } from './support/license-manager-page';
 
 async function installedLaptop(browser: Browser): Promise<Page> {
@@ -163,16 +163,7 @@ test('the emergency code’s QR code is scanned: the license number is read from
 	};
 	const video = testInfo.outputPath('camera.y4m');
 	writeQrVideo(video, code);
-	const launchOptions = testInfo.project.use.launchOptions ?? {};
-	const browser = await chromium.launch({
-		...launchOptions,
-		args: [
-			...(launchOptions.args ?? []),
-			'--use-fake-ui-for-media-stream',
-			'--use-fake-device-for-media-stream',
-			`--use-file-for-fake-video-capture=${video}`
-		]
-	});
+	const browser = await launchWithFakeCamera(testInfo, video);
 	try {
 		const laptop = await installedLaptop(browser);
 		await laptop.goto('/emergency');

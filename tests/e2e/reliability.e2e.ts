@@ -111,14 +111,11 @@ function seeded(seed: number): () => number {
 	};
 }
 
-test('server killed with SIGKILL during activations: every answered activation survives, the database is intact', async () => {
-	test.setTimeout(180_000);
-	const KILLS = 5;
-	const STREAMS = 4;
-	const random = seeded(20261129);
-	const dataDir = mkdtempSync(join(tmpdir(), 'airlock-kill-'));
+/** A data folder of its own with an account and a license of 10,000 seats, for a server of its own. */
+function seededDataDir(name: string): { dataDir: string; account: TestAccount; license: { number: string } } {
+	const dataDir = mkdtempSync(join(tmpdir(), `airlock-${name}-`));
 	const account: TestAccount = {
-		email: `kill-${Date.now()}@example.com`,
+		email: `${name}-${Date.now()}@example.com`,
 		password: `pw-${crypto.randomUUID()}`
 	};
 	adminOn(dataDir, ['account', 'create', '--email', account.email, '--password', account.password]);
@@ -132,6 +129,15 @@ test('server killed with SIGKILL during activations: every answered activation s
 		'--seats',
 		'10000'
 	]) as { number: string };
+	return { dataDir, account, license };
+}
+
+test('server killed with SIGKILL during activations: every answered activation survives, the database is intact', async () => {
+	test.setTimeout(180_000);
+	const KILLS = 5;
+	const STREAMS = 4;
+	const random = seeded(20261129);
+	const { dataDir, account, license } = seededDataDir('kill');
 	/** Device ids whose activation was answered 200. */
 	const answered = new Set<string>();
 	let server: OwnServer | null = null;
@@ -206,22 +212,7 @@ test('server killed with SIGKILL during activations: every answered activation s
 
 test('server stopped with SIGTERM during activations: the requests in flight are answered, every answered one is stored, it exits cleanly', async () => {
 	test.setTimeout(120_000);
-	const dataDir = mkdtempSync(join(tmpdir(), 'airlock-stop-'));
-	const account: TestAccount = {
-		email: `stop-${Date.now()}@example.com`,
-		password: `pw-${crypto.randomUUID()}`
-	};
-	adminOn(dataDir, ['account', 'create', '--email', account.email, '--password', account.password]);
-	const license = adminOn(dataDir, [
-		'license',
-		'create',
-		'--product',
-		'SRV',
-		'--email',
-		account.email,
-		'--seats',
-		'10000'
-	]) as { number: string };
+	const { dataDir, account, license } = seededDataDir('stop');
 	const server = await startOwnServer({ port: STOP_PORT, dataDir, env: { SHUTDOWN_TIMEOUT: '10' } });
 	try {
 		// The running server says so in its data folder (restore refuses to run under it).

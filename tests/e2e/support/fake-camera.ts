@@ -1,5 +1,6 @@
 // A Y4M video showing a QR code, for Chromium's fake camera (--use-file-for-fake-video-capture):
 // the real camera path of the app, fed with a code it must read.
+import { chromium, type Browser, type TestInfo } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
 import QRCode from 'qrcode';
 
@@ -31,4 +32,21 @@ export function writeQrVideo(path: string, text: string): void {
 			...Array(5).fill(frame)
 		])
 	);
+}
+
+/**
+ * A Chromium of the test's own whose camera shows `video` (rewrite it with writeQrVideo to show
+ * another code), with the camera permission granted.
+ */
+export function launchWithFakeCamera(testInfo: TestInfo, video: string): Promise<Browser> {
+	const launchOptions = testInfo.project.use.launchOptions ?? {};
+	return chromium.launch({
+		...launchOptions,
+		args: [
+			...(launchOptions.args ?? []),
+			'--use-fake-ui-for-media-stream',
+			'--use-fake-device-for-media-stream',
+			`--use-file-for-fake-video-capture=${video}`
+		]
+	});
 }
