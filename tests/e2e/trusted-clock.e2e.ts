@@ -1,7 +1,7 @@
 // The trusted clock with the server (issue 22): a sync's fresh signed time (bound to the nonce the
 // page sent) re-anchors the clock. A clock set back and then corrected is lifted by the next sync;
 // an honest user who corrects a slow clock is never told the clock was set back.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { createTestAccount, createTestLicense } from './support/admin';
 
 const HOUR = 3_600_000;
@@ -14,10 +14,8 @@ async function startEmergency(page: Page, licenseNumber: string) {
 	await expect(page.getByRole('status').filter({ hasText: 'Emergency license' })).toBeVisible();
 }
 
-const setBackAlert = (page: Page) => page.getByRole('alert').filter({ hasText: 'clock was set back' });
-const syncStatus = (page: Page) => page.getByRole('status').filter({ hasText: /Online|Offline/ });
-
-test('a clock set back, then corrected: the next sync lifts the block', async ({ browser }) => {
+/** A License Manager installed (online once) with the page's clock held at now, and a license to use. */
+async function installedWithLicense(browser: Browser) {
 	const account = createTestAccount();
 	const license = createTestLicense(account.email);
 	const context = await browser.newContext();
@@ -26,6 +24,14 @@ test('a clock set back, then corrected: the next sync lifts the block', async ({
 	await page.clock.setSystemTime(start);
 	await page.goto('/');
 	await page.evaluate(() => navigator.serviceWorker.ready);
+	return { license, context, page, start };
+}
+
+const setBackAlert = (page: Page) => page.getByRole('alert').filter({ hasText: 'clock was set back' });
+const syncStatus = (page: Page) => page.getByRole('status').filter({ hasText: /Online|Offline/ });
+
+test('a clock set back, then corrected: the next sync lifts the block', async ({ browser }) => {
+	const { license, context, page, start } = await installedWithLicense(browser);
 	// The health check at start counts as a contact with the server (it confirmed the time).
 	await expect(syncStatus(page)).toContainText('Last sync');
 	await context.setOffline(true);
@@ -89,14 +95,7 @@ test('an honest user who corrects a slow clock is never blocked, and has the rig
 test('deleting the clock’s row with the clock set back does not reset it (the identity row keeps the mark)', async ({
 	browser
 }) => {
-	const account = createTestAccount();
-	const license = createTestLicense(account.email);
-	const context = await browser.newContext();
-	const page = await context.newPage();
-	const start = Date.now();
-	await page.clock.setSystemTime(start);
-	await page.goto('/');
-	await page.evaluate(() => navigator.serviceWorker.ready);
+	const { license, context, page, start } = await installedWithLicense(browser);
 	await context.setOffline(true);
 	await startEmergency(page, license.number);
 	const row = page.locator(`tr[data-license="${license.number}"] [data-time-status]`);
