@@ -21,7 +21,7 @@ export const init: ServerInit = async () => {
 	// Prerendering at build time runs this too: the build must not create a database.
 	if (building) return;
 	const { db, config } = await getServerContext();
-	scheduleHousekeeping(db);
+	scheduleHousekeeping(db, { auditRetentionMs: config.auditRetentionMs });
 	// `restore` refuses to replace the SQLite file under a running server.
 	const withdraw = config.database.kind === 'sqlite' ? announceServer(config.dataDir) : () => {};
 	// Sent by the server entry once the requests in flight are answered (graceful shutdown).

@@ -31,6 +31,8 @@ export interface ServerConfig {
 	sessions: SessionPolicy;
 	/** METRICS_TOKEN: GET /metrics answers only with `Authorization: Bearer <token>`; unset, it is off. */
 	metricsToken: string | null;
+	/** AUDIT_RETENTION_DAYS: how long audit events are kept before housekeeping removes them. */
+	auditRetentionMs: number;
 }
 
 /** A configuration problem; its message lists each bad variable and what it expects. */
@@ -129,6 +131,7 @@ const envSchema = z.object({
 	SIGNUP: signup,
 	SESSION_IDLE_DAYS: days,
 	SESSION_MAX_DAYS: days,
+	AUDIT_RETENTION_DAYS: days,
 	METRICS_TOKEN: optionalText.pipe(
 		z
 			.string()
@@ -140,6 +143,7 @@ const envSchema = z.object({
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_SESSION_IDLE_DAYS = 30;
 export const DEFAULT_SESSION_MAX_DAYS = 180;
+export const DEFAULT_AUDIT_RETENTION_DAYS = 365;
 
 export type Environment = Record<string, string | undefined>;
 
@@ -175,7 +179,8 @@ export function parseConfig(env: Environment, cwd: string = process.cwd()): Serv
 		},
 		signupOpen: value.SIGNUP === 'open',
 		sessions: sessionPolicyOf(Math.round(idleDays * DAY_MS), Math.round(maxDays * DAY_MS)),
-		metricsToken: value.METRICS_TOKEN ?? null
+		metricsToken: value.METRICS_TOKEN ?? null,
+		auditRetentionMs: Math.round((value.AUDIT_RETENTION_DAYS ?? DEFAULT_AUDIT_RETENTION_DAYS) * DAY_MS)
 	};
 }
 

@@ -6,6 +6,7 @@ import type { Account, Db } from '../db/schema';
 import { insertAccount, normaliseEmail } from './accounts.repository';
 import { hitRateLimit } from './rate-limits.repository';
 import { DEFAULT_PASSWORD_COST, hashPassword, MAX_PASSWORD_LENGTH, type PasswordCost } from './password';
+import { originOf, recordAuditEvent, type AuditActor, type AuditOrigin } from '../audit/audit.service';
 
 export { MIN_PASSWORD_LENGTH };
 
@@ -41,7 +42,9 @@ export async function createAccount(
 	db: Db,
 	input: { email: string; password: string },
 	now: number,
-	cost: PasswordCost = DEFAULT_PASSWORD_COST
+	cost: PasswordCost = DEFAULT_PASSWORD_COST,
+	/** Who asked, for the audit log: the vendor (admin CLI) unless a sign-up. */
+	by: { actor: AuditActor; origin?: AuditOrigin } = { actor: 'admin' }
 ): Promise<CreateAccountResult> {
 	const email = emailSchema.safeParse(input.email);
 	if (!email.success)
@@ -54,9 +57,13 @@ export async function createAccount(
 		password_hash: await hashPassword(input.password, cost),
 		created_at: now
 	};
-	if (!(await insertAccount(db, account))) {
+	const created = await db.transaction().execute(async (trx) => {
+		if (!(await insertAccount(trx, account))) return false;
+		await recordAuditEvent(trx, { kind: 'account.creation', actor: by.actor, account }, now, by.origin);
+		return true;
+	});
+	if (!created)
 		return { ok: false, code: 'email_taken', message: `An account with ${account.email} exists already.` };
-	}
 	return { ok: true, account };
 }
 
@@ -127,7 +134,8 @@ export async function signUp(
 		db,
 		{ email: email.data, password: input.password },
 		now,
-		options.passwordCost
+		options.passwordCost,
+		{ actor: 'customer', origin: originOf(clientAddress) }
 	);
 	// Checked above: the only failure left is a taken e-mail, which must look like a success.
 	if (!created.ok && created.code !== 'email_taken') throw new Error(`sign-up: ${created.message}`);

@@ -359,13 +359,13 @@ describeEachDatabase('auth service', (getDb) => {
 		for (let i = 0; i <= DEFAULT_LOGIN_LIMITS.perAccountAddress; i++)
 			await login(db, owner.email, `guess-${i}`, from, T0, options);
 
-		expect(await setAccountPassword(db, owner.email, 'short', TEST_PASSWORD_COST)).toMatchObject({
+		expect(await setAccountPassword(db, owner.email, 'short', T0, TEST_PASSWORD_COST)).toMatchObject({
 			ok: false,
 			code: 'password_too_short',
 			message: expect.stringContaining('at least 10 characters')
 		});
 		expect(
-			await setAccountPassword(db, `x${owner.email}`, 'long enough pw', TEST_PASSWORD_COST)
+			await setAccountPassword(db, `x${owner.email}`, 'long enough pw', T0, TEST_PASSWORD_COST)
 		).toMatchObject({
 			ok: false,
 			code: 'unknown_account'
@@ -374,11 +374,13 @@ describeEachDatabase('auth service', (getDb) => {
 		for (const session of sessions)
 			expect(await sessionFromToken(db, session.ok ? session.token : '', T0 + 1)).not.toBeNull();
 
-		expect(await setAccountPassword(db, owner.email, 'a brand new password', TEST_PASSWORD_COST)).toEqual({
-			ok: true,
-			email: owner.email,
-			sessionsEnded: 2
-		});
+		expect(await setAccountPassword(db, owner.email, 'a brand new password', T0, TEST_PASSWORD_COST)).toEqual(
+			{
+				ok: true,
+				email: owner.email,
+				sessionsEnded: 2
+			}
+		);
 		for (const session of sessions)
 			expect(await sessionFromToken(db, session.ok ? session.token : '', T0 + 2)).toBeNull();
 		expect(await login(db, owner.email, owner.password, address(), T0 + 3, options)).toMatchObject({

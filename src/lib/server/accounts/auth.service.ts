@@ -17,6 +17,7 @@
 import { getConfig } from '../config';
 import type { Account, Db } from '../db/schema';
 import { findAccountByEmail, updatePasswordHash } from './accounts.repository';
+import { originOf, recordAuditEvent } from '../audit/audit.service';
 import {
 	clearRateLimit,
 	deleteRateLimits,
@@ -143,6 +144,27 @@ function loginKeys(typedEmail: string, clientAddress: string) {
 	};
 }
 
+/**
+ * A lockout begins (the first attempt refused in its window): recorded once, for an account that
+ * exists. `scope`: locked for the one address that guessed, or for every address.
+ */
+async function auditLockout(
+	db: Db,
+	email: string,
+	clientAddress: string,
+	now: number,
+	lockout: { scope: 'address' | 'everywhere'; until: number }
+): Promise<void> {
+	const account = await findAccountByEmail(db, email);
+	if (!account) return;
+	await recordAuditEvent(
+		db,
+		{ kind: 'account.lockout', actor: 'customer', account, detail: lockout },
+		now,
+		originOf(clientAddress)
+	);
+}
+
 type PasswordCheck =
 	{ ok: true; account: Account } | { ok: false; code: 'invalid_credentials'; message: string } | RateLimited;
 
@@ -165,11 +187,23 @@ async function checkPassword(
 	if (byAddress.count > limits.perAddress)
 		return rateLimited('address', byAddress.windowStart, limits.windowMs, now);
 	const byPair = await hitRateLimit(db, keys.pair, limits.windowMs, now);
-	if (byPair.count > limits.perAccountAddress)
+	if (byPair.count > limits.perAccountAddress) {
+		if (byPair.count === limits.perAccountAddress + 1)
+			await auditLockout(db, typedEmail, clientAddress, now, {
+				scope: 'address',
+				until: byPair.windowStart + limits.windowMs
+			});
 		return rateLimited('account', byPair.windowStart, limits.windowMs, now);
+	}
 	const byAccount = await hitRateLimit(db, keys.account, limits.perAccountWindowMs, now);
-	if (byAccount.count > limits.perAccount)
+	if (byAccount.count > limits.perAccount) {
+		if (byAccount.count === limits.perAccount + 1)
+			await auditLockout(db, typedEmail, clientAddress, now, {
+				scope: 'everywhere',
+				until: byAccount.windowStart + limits.perAccountWindowMs
+			});
 		return rateLimited('account', byAccount.windowStart, limits.perAccountWindowMs, now);
+	}
 
 	const account = parsedEmail.success ? await findAccountByEmail(db, parsedEmail.data) : undefined;
 	const usable = password.length > 0 && password.length <= MAX_PASSWORD_LENGTH;
@@ -342,7 +376,19 @@ export async function changePassword(
 	const keep = sessionIdOf(input.sessionToken);
 	const otherSessionsEnded = await db.transaction().execute(async (trx) => {
 		await updatePasswordHash(trx, checked.account.id, passwordHash);
-		return deleteSessionsOfAccount(trx, checked.account.id, { except: keep });
+		const ended = await deleteSessionsOfAccount(trx, checked.account.id, { except: keep });
+		await recordAuditEvent(
+			trx,
+			{
+				kind: 'account.password',
+				actor: 'customer',
+				account: checked.account,
+				detail: { sessionsEnded: ended }
+			},
+			now,
+			originOf(input.clientAddress)
+		);
+		return ended;
 	});
 	return { ok: true, otherSessionsEnded };
 }
@@ -360,6 +406,7 @@ export async function setAccountPassword(
 	db: Db,
 	email: string,
 	password: string,
+	now: number,
 	cost: PasswordCost = DEFAULT_PASSWORD_COST
 ): Promise<SetPasswordResult> {
 	const account = await accountByTypedEmail(db, email);
@@ -370,7 +417,13 @@ export async function setAccountPassword(
 	const passwordHash = await hashPassword(password, cost);
 	const sessionsEnded = await db.transaction().execute(async (trx) => {
 		await updatePasswordHash(trx, account.id, passwordHash);
-		return deleteSessionsOfAccount(trx, account.id);
+		const ended = await deleteSessionsOfAccount(trx, account.id);
+		await recordAuditEvent(
+			trx,
+			{ kind: 'account.password', actor: 'admin', account, detail: { sessionsEnded: ended } },
+			now
+		);
+		return ended;
 	});
 	await clearLockout(db, account.email);
 	return { ok: true, email: account.email, sessionsEnded };
@@ -399,7 +452,14 @@ export async function unlockAccount(
 			? row.window_start > now - limits.windowMs && row.count >= limits.perAccountAddress
 			: row.window_start > now - limits.perAccountWindowMs && row.count >= limits.perAccount
 	);
-	await clearLockout(db, account.email);
+	await db.transaction().execute(async (trx) => {
+		await clearLockout(trx, account.email);
+		await recordAuditEvent(
+			trx,
+			{ kind: 'account.unlock', actor: 'admin', account, detail: { wasLocked } },
+			now
+		);
+	});
 	return { ok: true, email: account.email, wasLocked };
 }
 

@@ -34,6 +34,7 @@ import {
 	type LicenseWithExpansions
 } from '../catalogue/licenses.repository';
 import { isExpired, issueLicenseFiles, type LicenseSigner } from './license-issuer';
+import { recordAuditEvent, type AuditOrigin } from '../audit/audit.service';
 
 const MINUTE_MS = 60_000;
 /** A request dated further ahead than this was made on a computer whose clock is wrong. */
@@ -42,12 +43,16 @@ export const REQUEST_CLOCK_TOLERANCE_MS = 5 * MINUTE_MS;
 export const REQUEST_MAX_AGE_MS = 90 * 24 * 60 * MINUTE_MS;
 
 export type ActivationPath = 'instant' | 'deferred';
+/** How an activation reached the server, as the audit log records it: a queued one came by sync. */
+export type ActivationVia = ActivationPath | 'sync';
 export type ActivationOutcome = { ok: true; response: ActivationResponse } | { ok: false; error: Refusal };
 
 export interface ActivationContext {
 	db: Db;
 	signer: LicenseSigner;
 	now: number;
+	/** The client's address and this node, for the audit log (none: this process, no address). */
+	origin?: AuditOrigin;
 }
 
 /** A refusal inside the transaction: thrown to roll it back, then returned as a result. */
@@ -171,11 +176,11 @@ async function outcomeOf(
 async function takeSeat(
 	trx: Db,
 	number: string,
-	account: { id: string },
+	account: { id: string; email: string },
 	request: RegistrationRequest,
 	path: ActivationPath,
 	now: number
-): Promise<LicenseWithExpansions> {
+): Promise<{ entry: LicenseWithExpansions; seat: 'taken' | 'renewed' }> {
 	const entry = await findLicenseEntry(trx, number, { lock: true });
 	if (!entry || entry.license.account_id !== account.id) {
 		refuse(
@@ -206,32 +211,38 @@ async function takeSeat(
 	if (held) {
 		// The same device activating again gets a fresh file on the seat it already holds.
 		await markReissued(trx, held, now);
-	} else {
-		if (license.seats_in_use >= license.seats) {
-			refuse(
-				'no_free_seat',
-				`All ${license.seats} seat${license.seats === 1 ? '' : 's'} of license ${number} are in use. Release a seat from another device in the License list, or buy more seats.`,
-				number
-			);
-		}
-		await insertActivation(trx, {
-			id: crypto.randomUUID(),
-			license_number: number,
-			device_id: request.deviceId,
-			device_public_key: encodeBase64url(request.devicePublicKey),
-			account_id: account.id,
-			first_activated_at: now,
-			last_issued_at: now,
-			last_seen_at: now
-		});
+		return { entry: { ...entry, expansions: await expansionsOf(trx, number) }, seat: 'renewed' };
 	}
-	return { ...entry, expansions: await expansionsOf(trx, number) };
+	if (license.seats_in_use >= license.seats) {
+		refuse(
+			'no_free_seat',
+			`All ${license.seats} seat${license.seats === 1 ? '' : 's'} of license ${number} are in use. Release a seat from another device in the License list, or buy more seats.`,
+			number
+		);
+	}
+	await insertActivation(trx, {
+		id: crypto.randomUUID(),
+		license_number: number,
+		device_id: request.deviceId,
+		device_public_key: encodeBase64url(request.devicePublicKey),
+		account_id: account.id,
+		first_activated_at: now,
+		last_issued_at: now,
+		last_seen_at: now
+	});
+	return { entry: { ...entry, expansions: await expansionsOf(trx, number) }, seat: 'taken' };
 }
 
 /** Instant and deferred activation of the licenses a signed request names, for a signed-in account. */
 export async function activate(
 	ctx: ActivationContext,
-	input: { request: RegistrationRequest; path: ActivationPath; account: { id: string; email: string } }
+	input: {
+		request: RegistrationRequest;
+		path: ActivationPath;
+		account: { id: string; email: string };
+		/** Default: the path. */
+		via?: ActivationVia;
+	}
 ): Promise<ActivationOutcome> {
 	const { request, account } = input;
 	return outcomeOf(input.path, async () => {
@@ -248,8 +259,21 @@ export async function activate(
 			const licenses: IssuedLicense[] = [];
 			// A fixed lock order keeps two requests naming the same licenses from deadlocking.
 			for (const number of [...request.licenseNumbers].sort()) {
-				const entry = await takeSeat(trx, number, account, request, input.path, ctx.now);
+				const { entry, seat } = await takeSeat(trx, number, account, request, input.path, ctx.now);
 				licenses.push(...(await issueLicenseFiles(entry, request, account.email, ctx.signer, ctx.now)));
+				await recordAuditEvent(
+					trx,
+					{
+						kind: 'activation',
+						actor: 'customer',
+						account,
+						licenseNumber: number,
+						deviceId: request.deviceId,
+						detail: { via: input.via ?? input.path, seat }
+					},
+					ctx.now,
+					ctx.origin
+				);
 			}
 			return { licenses, revoked: [], serverTime: ctx.now };
 		});

@@ -28,6 +28,10 @@ Commands:
                                         server runs (PostgreSQL: pg_dump, see docs/DEPLOY.md)
   restore --from FILE                   put a backup in place of the SQLite database (the server
                                         stopped); the replaced one is kept beside it
+  audit [--license NUMBER] [--account E] [--since DATE] [--until DATE] [--csv]
+                                        the audit log, oldest first: activations, emergency uses,
+                                        seat releases, key and account changes, lockouts (DATE:
+                                        YYYY-MM-DD or an ISO date-time such as 2026-12-01T09:30Z)
   demo
 
 The database is the server's: DATA_DIR (default ./data) or DATABASE_URL.`;
@@ -47,6 +51,39 @@ const isoDate = z
 	.regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
 	.transform((text) => Date.parse(`${text}T23:59:59.999Z`))
 	.refine((ms) => Number.isFinite(ms), 'expected a real calendar date');
+
+/**
+ * A point in time for `audit`: an ISO date-time with its zone (2026-12-01T09:30Z), or a date, taken
+ * as the start of that day (UTC) for `--since` and as its end for `--until`, so both days count.
+ */
+function instant(side: 'start' | 'end') {
+	return z.string().transform((text, ctx) => {
+		const value = text.trim();
+		const day = /^\d{4}-\d{2}-\d{2}$/.test(value);
+		const dateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(value);
+		const midnight = Date.parse(`${value.slice(0, 10)}T00:00:00Z`);
+		// Date.parse rolls 2026-02-30 over to March: the date must read back as it was written.
+		const realDay =
+			Number.isFinite(midnight) && new Date(midnight).toISOString().slice(0, 10) === value.slice(0, 10);
+		const ms = !realDay
+			? NaN
+			: day
+				? midnight + (side === 'end' ? DAY_MS : 0)
+				: dateTime
+					? Date.parse(value)
+					: NaN;
+		if (!Number.isFinite(ms)) {
+			ctx.addIssue({
+				code: 'custom',
+				message: `“${text}” is not a date: expected YYYY-MM-DD or an ISO date-time with its zone, like 2026-12-01T09:30Z`
+			});
+			return z.NEVER;
+		}
+		return ms;
+	});
+}
+
+const DAY_MS = 24 * 3_600_000;
 
 export type Command =
 	| { name: 'account create'; email: string; password: string }
@@ -71,6 +108,14 @@ export type Command =
 	| { name: 'key withdraw'; kid: string }
 	| { name: 'backup'; to: string }
 	| { name: 'restore'; from: string }
+	| {
+			name: 'audit';
+			license?: string;
+			account?: string;
+			since?: number;
+			until?: number;
+			format: 'text' | 'json' | 'csv';
+	  }
 	| { name: 'demo' }
 	| { name: 'help' };
 
@@ -101,11 +146,18 @@ const optionSpecs = {
 	'key withdraw': {},
 	backup: { to: { type: 'string' } },
 	restore: { from: { type: 'string' } },
+	audit: {
+		license: { type: 'string' },
+		account: { type: 'string' },
+		since: { type: 'string' },
+		until: { type: 'string' },
+		csv: { type: 'boolean' }
+	},
 	demo: {}
 } as const;
 
 /** Commands of one word; the others are a noun and a verb. */
-const ONE_WORD = new Set(['demo', 'backup', 'restore']);
+const ONE_WORD = new Set(['demo', 'backup', 'restore', 'audit']);
 
 const path = (option: string) =>
 	z
@@ -138,7 +190,27 @@ const valueSchemas = {
 	}),
 	'license list': z.object({ email: z.string().optional() }),
 	backup: z.object({ to: path('to') }),
-	restore: z.object({ from: path('from') })
+	restore: z.object({ from: path('from') }),
+	audit: z
+		.object({
+			license: z
+				.string()
+				.transform((n) => n.trim().toUpperCase())
+				.refine((n) => n !== '', 'needs a license number')
+				.optional(),
+			account: z
+				.string()
+				.transform((e) => e.trim().toLowerCase())
+				.refine((e) => e !== '', 'needs an e-mail address')
+				.optional(),
+			since: instant('start').optional(),
+			until: instant('end').optional(),
+			csv: z.boolean().optional()
+		})
+		.refine((v) => v.since === undefined || v.until === undefined || v.since < v.until, {
+			message: '--since must be earlier than --until',
+			path: ['since']
+		})
 };
 
 function describeIssues(error: z.ZodError): string {
@@ -235,6 +307,13 @@ export function parseCommand(argv: string[]): ParsedCommand {
 			const parsed = valueSchemas.backup.safeParse(values);
 			if (!parsed.success) throw new UsageError(describeIssues(parsed.error));
 			return { command: { name, to: parsed.data.to }, json };
+		}
+		case 'audit': {
+			const parsed = valueSchemas.audit.safeParse(values);
+			if (!parsed.success) throw new UsageError(describeIssues(parsed.error));
+			const { csv, ...filter } = parsed.data;
+			if (csv && json) throw new UsageError('Choose one of --json and --csv.');
+			return { command: { name, ...filter, format: csv ? 'csv' : json ? 'json' : 'text' }, json };
 		}
 		case 'restore': {
 			const parsed = valueSchemas.restore.safeParse(values);

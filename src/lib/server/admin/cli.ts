@@ -23,6 +23,7 @@ import {
 	withdrawSigningKey
 } from '../keys/signing-keys.service';
 import { parseCommand, UsageError, USAGE, type Command } from './cli-args';
+import { runAudit } from './audit-command';
 
 export interface CliIo {
 	out: (text: string) => void;
@@ -90,7 +91,7 @@ async function runOnFile(command: FileCommand, config: ServerConfig, now: number
 }
 
 async function run(
-	command: Exclude<Command, { name: 'help' } | FileCommand>,
+	command: Exclude<Command, { name: 'help' | 'audit' } | FileCommand>,
 	context: ServerContext,
 	now: number
 ): Promise<Outcome> {
@@ -114,7 +115,7 @@ async function run(
 			};
 		}
 		case 'account set-password': {
-			const result = await setAccountPassword(db, command.email, command.password);
+			const result = await setAccountPassword(db, command.email, command.password, now);
 			if (!result.ok) return result;
 			return {
 				ok: true,
@@ -312,6 +313,10 @@ export async function main(
 		return 2;
 	}
 	try {
+		if (command.name === 'audit') {
+			const outcome = await runAudit(context.db, command, io.out);
+			return outcome.ok ? 0 : report(outcome);
+		}
 		return report(await run(command, context, now()));
 	} finally {
 		await context.db.destroy();

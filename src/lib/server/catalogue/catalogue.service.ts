@@ -1,6 +1,7 @@
 // Selling licenses: creating a license (with its expansions) for an account's product.
 import type { Account, Db, License, NewProduct, Product } from '../db/schema';
-import { findAccountByEmail } from '../accounts/accounts.repository';
+import { findAccountByEmail, findAccountById } from '../accounts/accounts.repository';
+import { recordAuditEvent } from '../audit/audit.service';
 import { bumpRevision, findLicense, findProduct, insertLicense, insertProduct } from './licenses.repository';
 
 /** The products every Airlock server knows, in the spirit of the reference's editions and expansions. */
@@ -121,6 +122,21 @@ export async function createLicense(
 			});
 			expansions.push({ license: row, product: expansion });
 		}
+		await recordAuditEvent(
+			trx,
+			{
+				kind: 'license.creation',
+				actor: 'admin',
+				account,
+				licenseNumber: license.number,
+				detail: {
+					product: product.code,
+					seats,
+					expansions: expansions.map((e) => e.license.number).join(' ')
+				}
+			},
+			now
+		);
 		return { ok: true, created: { license, product, expansions } };
 	});
 }
@@ -173,6 +189,18 @@ export async function addExpansion(
 			updated_at: now
 		});
 		await bumpRevision(trx, parent.number, now);
+		const account = await findAccountById(trx, parent.account_id);
+		await recordAuditEvent(
+			trx,
+			{
+				kind: 'license.expansion',
+				actor: 'admin',
+				account: account ? { id: account.id, email: account.email } : null,
+				licenseNumber: parent.number,
+				detail: { expansion: license.number, product: product.code }
+			},
+			now
+		);
 		return { ok: true as const, license };
 	});
 }

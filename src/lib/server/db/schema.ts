@@ -203,6 +203,28 @@ export interface Database {
 	projects: ProjectsTable;
 	license_links: LicenseLinksTable;
 	store_conflicts: StoreConflictsTable;
+	audit_events: AuditEventsTable;
+}
+
+/** One audit event (migration 0007): append-only, pruned only past the retention. */
+export interface AuditEventsTable {
+	id: string;
+	at: number;
+	/** What happened: audit/audit-kinds.ts. */
+	kind: string;
+	/** Who did it: the signed-in customer, a device by its signed request, the vendor's admin CLI. */
+	actor: string;
+	account_id: string | null;
+	/** The account's e-mail when the event happened. */
+	account_email: string | null;
+	license_number: string | null;
+	device_id: string | null;
+	/** The client's network address as the server saw it (ADDRESS_HEADER); none for the CLI. */
+	client_address: string | null;
+	/** The server node that handled it (NODE_NAME). */
+	node: string;
+	/** JSON object with the kind's own facts (e.g. the activation's path, a key id). */
+	detail: string;
 }
 
 /** What repositories take: the database or a transaction on it. */
@@ -229,3 +251,4 @@ export type SyncOperation = Selectable<SyncOperationsTable>;
 export type NewSyncOperation = Insertable<SyncOperationsTable>;
 export type ProjectRow = Selectable<ProjectsTable>;
 export type LicenseLinkRow = Selectable<LicenseLinksTable>;
+export type AuditEventRow = Selectable<AuditEventsTable>;

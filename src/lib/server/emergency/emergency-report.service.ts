@@ -15,6 +15,7 @@ import { encodeBase64url } from '$lib/protocol/base64url';
 import { formatTimestamp } from '$lib/protocol/fields';
 import type { EmergencyReportResult, EmergencyRevocationReason } from '$lib/protocol/emergency-api';
 import { formatEmergencyUse, verifyEmergencyUse, type EmergencyUse } from '$lib/protocol/emergency-license';
+import type { EmergencyCode } from '$lib/protocol/emergency-code';
 import type { TrustedKeys } from '$lib/protocol/vendor-keys';
 import type { Db, EmergencyUse as EmergencyUseRow } from '../db/schema';
 import { isExpired } from '../activation/license-issuer';
@@ -28,6 +29,8 @@ import {
 } from './emergency-uses.repository';
 import { findLicense, findProduct } from '../catalogue/licenses.repository';
 import { hitRateLimit } from '../accounts/rate-limits.repository';
+import { findAccountById } from '../accounts/accounts.repository';
+import { LOCAL_ORIGIN, recordAuditEvent, type AuditOrigin } from '../audit/audit.service';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
@@ -54,6 +57,8 @@ export interface EmergencyReportContext {
 	acceptBareNumber: boolean;
 	/** Who sent the report (its network address): new uses are limited per address. */
 	clientAddress?: string;
+	/** For the audit log (default: the client address above, this node). */
+	origin?: AuditOrigin;
 }
 
 /** Refused for good, or (`later`) refused for now: the client sends the report again later. */
@@ -125,89 +130,143 @@ export async function reportEmergencyUse(
 			}
 		};
 	return ctx.db.transaction().execute(async (trx) => {
-		const recorded = await findEmergencyUse(trx, use.licenseNumber);
-		if (recorded) return answerRecorded(trx, use, recorded, ctx.now);
-		if (await findDeviceEmergencyUse(trx, use.deviceId)) return usedByThisDevice(use);
-		if (use.basis === 'bare-number' && !ctx.acceptBareNumber)
-			return revoked(
-				use,
-				'emergency_bare_number_refused',
-				'Emergency Activation needs the emergency code printed from your account; a license number alone is not accepted. Activate the license normally.'
-			);
-		const license = await findLicense(trx, use.licenseNumber);
-		// An expansion is never activated alone (it comes with its license), so it has no emergency use.
-		const expansionOf =
-			license?.parent_number ??
-			(!license && (await findProduct(trx, use.product))?.kind === 'expansion' ? '' : null);
-		if (expansionOf !== null)
-			return revoked(
-				use,
-				'emergency_not_allowed',
-				`${use.licenseNumber} is an expansion${expansionOf ? ` of ${expansionOf}` : ''}: Emergency Activation is for the license it extends. Use that license's number or emergency code.`
-			);
-		if (license && license.emergency_allowed !== 1)
-			return revoked(
-				use,
-				'emergency_not_allowed',
-				`Emergency Activation is not available for ${use.licenseNumber}. Activate it normally.`
-			);
-		if (license && isExpired(license, ctx.now))
-			return revoked(use, 'license_expired', `License ${use.licenseNumber} has expired.`);
-		const hits = await hitRateLimit(
-			trx,
-			`emergency-report:${ctx.clientAddress ?? 'unknown'}`,
-			EMERGENCY_REPORT_LIMIT.windowMs,
-			ctx.now
-		);
-		if (hits.count > EMERGENCY_REPORT_LIMIT.count) {
-			const retryAfterSeconds = Math.max(
-				1,
-				Math.ceil((hits.windowStart + EMERGENCY_REPORT_LIMIT.windowMs - ctx.now) / 1000)
-			);
-			return {
-				ok: false,
-				later: true,
-				error: {
-					code: 'rate_limited',
-					message: `Too many emergency activations reported from your network address: this one is sent again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`,
-					retryAfterSeconds
-				}
-			};
-		}
-		// A number the server does not hold is still recorded, so its one use holds while it runs: with
-		// a code, the vendor's signature proves it; a bare number is the vendor's accepted risk. Only
-		// what that needs is kept, and only for a while (pruneUnheldEmergencyUses): a made-up number's
-		// record protects nothing once its use is over, as any other made-up number would do as well.
-		// Once per device too: of two reports racing from one device, the second finds the first here.
-		if (
-			!(await recordDeviceEmergencyUse(trx, {
-				device_id: use.deviceId,
-				license_number: use.licenseNumber,
-				used_at: use.startedAt
-			}))
-		)
-			return usedByThisDevice(use);
-		const inserted = await recordEmergencyUse(trx, {
-			license_number: use.licenseNumber,
-			device_id: use.deviceId,
-			used_at: use.startedAt,
-			reported_at: ctx.now,
-			basis: use.basis,
-			ends_at: use.endsAt,
-			...(license
-				? {
-						device_public_key: encodeBase64url(use.devicePublicKey),
-						code_id: code?.codeId ?? null,
-						// The signed block as this server writes it: the evidence, without the free preamble.
-						report: formatEmergencyUse(use)
-					}
-				: { device_public_key: null, code_id: null, report: null })
-		});
-		if (inserted) return accepted(use, use.endsAt);
-		// Another device's report was recorded between our read and our insert.
-		const winner = await findEmergencyUse(trx, use.licenseNumber);
-		return answerRecorded(trx, use, winner!, ctx.now);
+		const recordedBefore = await findEmergencyUse(trx, use.licenseNumber);
+		const recording = { newUse: false };
+		const outcome = await answerReport(trx, ctx, use, code, recordedBefore, recording);
+		await auditReport(trx, ctx, use, code !== null, recording.newUse, outcome);
+		return outcome;
 	});
+}
+
+/**
+ * The audit log keeps the uses and revocations of licenses the server holds: a new use, and a
+ * revocation of a use that proved the license's emergency code (an anonymous report without one
+ * could otherwise write to the log at will).
+ */
+async function auditReport(
+	trx: Db,
+	ctx: EmergencyReportContext,
+	use: EmergencyUse,
+	withCode: boolean,
+	recordedNow: boolean,
+	outcome: EmergencyReportOutcome
+): Promise<void> {
+	if (!outcome.ok) return;
+	const revokedUse = outcome.result.revoked;
+	if (revokedUse ? !withCode : !recordedNow) return;
+	const license = await findLicense(trx, use.licenseNumber);
+	if (!license) return;
+	const account = await findAccountById(trx, license.account_id);
+	await recordAuditEvent(
+		trx,
+		{
+			kind: revokedUse ? 'emergency.revocation' : 'emergency.use',
+			actor: 'device',
+			account: account ? { id: account.id, email: account.email } : null,
+			licenseNumber: use.licenseNumber,
+			deviceId: use.deviceId,
+			detail: outcome.result.revoked
+				? { reason: outcome.result.reason }
+				: { startedAt: use.startedAt, endsAt: outcome.result.endsAt, basis: use.basis }
+		},
+		ctx.now,
+		ctx.origin ?? { ...LOCAL_ORIGIN, clientAddress: ctx.clientAddress ?? null }
+	);
+}
+
+/** The answer to a verified report; `recording.newUse` tells whether it recorded a new use. */
+async function answerReport(
+	trx: Db,
+	ctx: EmergencyReportContext,
+	use: EmergencyUse,
+	code: EmergencyCode | null,
+	recorded: EmergencyUseRow | undefined,
+	recording: { newUse: boolean }
+): Promise<EmergencyReportOutcome> {
+	if (recorded) return answerRecorded(trx, use, recorded, ctx.now);
+	if (await findDeviceEmergencyUse(trx, use.deviceId)) return usedByThisDevice(use);
+	if (use.basis === 'bare-number' && !ctx.acceptBareNumber)
+		return revoked(
+			use,
+			'emergency_bare_number_refused',
+			'Emergency Activation needs the emergency code printed from your account; a license number alone is not accepted. Activate the license normally.'
+		);
+	const license = await findLicense(trx, use.licenseNumber);
+	// An expansion is never activated alone (it comes with its license), so it has no emergency use.
+	const expansionOf =
+		license?.parent_number ??
+		(!license && (await findProduct(trx, use.product))?.kind === 'expansion' ? '' : null);
+	if (expansionOf !== null)
+		return revoked(
+			use,
+			'emergency_not_allowed',
+			`${use.licenseNumber} is an expansion${expansionOf ? ` of ${expansionOf}` : ''}: Emergency Activation is for the license it extends. Use that license's number or emergency code.`
+		);
+	if (license && license.emergency_allowed !== 1)
+		return revoked(
+			use,
+			'emergency_not_allowed',
+			`Emergency Activation is not available for ${use.licenseNumber}. Activate it normally.`
+		);
+	if (license && isExpired(license, ctx.now))
+		return revoked(use, 'license_expired', `License ${use.licenseNumber} has expired.`);
+	const hits = await hitRateLimit(
+		trx,
+		`emergency-report:${ctx.clientAddress ?? 'unknown'}`,
+		EMERGENCY_REPORT_LIMIT.windowMs,
+		ctx.now
+	);
+	if (hits.count > EMERGENCY_REPORT_LIMIT.count) {
+		const retryAfterSeconds = Math.max(
+			1,
+			Math.ceil((hits.windowStart + EMERGENCY_REPORT_LIMIT.windowMs - ctx.now) / 1000)
+		);
+		return {
+			ok: false,
+			later: true,
+			error: {
+				code: 'rate_limited',
+				message: `Too many emergency activations reported from your network address: this one is sent again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`,
+				retryAfterSeconds
+			}
+		};
+	}
+	// A number the server does not hold is still recorded, so its one use holds while it runs: with
+	// a code, the vendor's signature proves it; a bare number is the vendor's accepted risk. Only
+	// what that needs is kept, and only for a while (pruneUnheldEmergencyUses): a made-up number's
+	// record protects nothing once its use is over, as any other made-up number would do as well.
+	// Once per device too: of two reports racing from one device, the second finds the first here.
+	if (
+		!(await recordDeviceEmergencyUse(trx, {
+			device_id: use.deviceId,
+			license_number: use.licenseNumber,
+			used_at: use.startedAt
+		}))
+	)
+		return usedByThisDevice(use);
+	const inserted = await recordEmergencyUse(trx, {
+		license_number: use.licenseNumber,
+		device_id: use.deviceId,
+		used_at: use.startedAt,
+		reported_at: ctx.now,
+		basis: use.basis,
+		ends_at: use.endsAt,
+		...(license
+			? {
+					device_public_key: encodeBase64url(use.devicePublicKey),
+					code_id: code?.codeId ?? null,
+					// The signed block as this server writes it: the evidence, without the free preamble.
+					report: formatEmergencyUse(use)
+				}
+			: { device_public_key: null, code_id: null, report: null })
+	});
+	if (inserted) {
+		recording.newUse = true;
+		return accepted(use, use.endsAt);
+	}
+	// Another device's report was recorded between our read and our insert.
+	const winner = await findEmergencyUse(trx, use.licenseNumber);
+	return answerRecorded(trx, use, winner!, ctx.now);
 }
 
 /** Housekeeping: forgets the uses of numbers the server does not hold, a while after they ended. */

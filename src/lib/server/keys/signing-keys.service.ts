@@ -17,6 +17,7 @@ import type { Db, SigningKeyRow } from '../db/schema';
 import { loadKeyEncryptionKey, type KeyEncryptionKey } from './key-encryption';
 import { markLegacyKeyFileImported, readLegacyKeyFile } from './legacy-key-file';
 import { publishedSealKey } from './seal-key';
+import { recordAuditEvent } from '../audit/audit.service';
 import {
 	attachSealedSeed,
 	findActiveKey,
@@ -375,6 +376,17 @@ export async function rotateSigningKey(
 		if (active) await retireKey(tx, active.kid, now);
 		const next = await installNewKey(tx, kek, previous, now);
 		await touchKeySet(tx, issuedAt, now);
+		await recordAuditEvent(
+			tx,
+			expectedKid === undefined
+				? {
+						kind: 'key.rotation',
+						actor: 'admin',
+						detail: { kid: next.kid, previousKid: active?.kid ?? null }
+					}
+				: { kind: 'key.retirement', actor: 'admin', detail: { kid: expectedKid, newActiveKid: next.kid } },
+			now
+		);
 		return {
 			ok: true,
 			kid: next.kid,
@@ -424,6 +436,7 @@ export async function withdrawSigningKey(
 		if (row.withdrawn_at !== null) return { ok: true, kid, changed: false } as const;
 		await withdrawKey(tx, kid, now);
 		await touchKeySet(tx, issuedAt, now);
+		await recordAuditEvent(tx, { kind: 'key.withdrawal', actor: 'admin', detail: { kid } }, now);
 		return { ok: true, kid, changed: true } as const;
 	});
 }

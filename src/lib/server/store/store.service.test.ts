@@ -250,16 +250,8 @@ describeEachDatabase('store service', (getDb, kind, getTestDatabase) => {
 			expect((await readProjects(db, owner.id, NOW)).projects.map((p) => p.name)).toEqual(['Secret']);
 
 			// The owner's seat answers like a seat that does not exist.
-			const release = await releaseSeat(
-				db,
-				{ accountId: other.id, licenseNumber: license.number, deviceId },
-				NOW
-			);
-			const releaseMissing = await releaseSeat(
-				db,
-				{ accountId: other.id, licenseNumber: missing, deviceId },
-				NOW
-			);
+			const release = await releaseSeat(db, { account: other, licenseNumber: license.number, deviceId }, NOW);
+			const releaseMissing = await releaseSeat(db, { account: other, licenseNumber: missing, deviceId }, NOW);
 			expect(release.ok || releaseMissing.ok).toBe(false);
 			if (!release.ok && !releaseMissing.ok) {
 				expect(release.error.code).toBe(releaseMissing.error.code);
@@ -279,15 +271,13 @@ describeEachDatabase('store service', (getDb, kind, getTestDatabase) => {
 			const device = generateKeyPair();
 			const deviceId = await activateOn(db, device, account.email, account.id, license.number);
 
-			expect(
-				await releaseSeat(db, { accountId: account.id, licenseNumber: license.number, deviceId }, NOW + 5)
-			).toEqual({
+			expect(await releaseSeat(db, { account, licenseNumber: license.number, deviceId }, NOW + 5)).toEqual({
 				ok: true,
 				value: { licenseNumber: license.number, deviceId, releasedAt: NOW + 5 }
 			});
 			// Twice: the seat is no longer held.
 			expect(
-				await releaseSeat(db, { accountId: account.id, licenseNumber: license.number, deviceId }, NOW + 6)
+				await releaseSeat(db, { account, licenseNumber: license.number, deviceId }, NOW + 6)
 			).toMatchObject({ ok: false, error: { code: 'seat_not_found' } });
 			const row = await db
 				.selectFrom('activations')
@@ -323,11 +313,7 @@ describeEachDatabase('store service', (getDb, kind, getTestDatabase) => {
 			let release: ReturnType<typeof releaseSeat> | undefined;
 			await db.transaction().execute(async (trx) => {
 				await findLicenseEntry(trx, license.number, { lock: true });
-				release = releaseSeat(
-					otherNode,
-					{ accountId: account.id, licenseNumber: license.number, deviceId },
-					NOW + 5
-				);
+				release = releaseSeat(otherNode, { account, licenseNumber: license.number, deviceId }, NOW + 5);
 				await new Promise((resolve) => setTimeout(resolve, 300));
 				await markReissued(trx, (await heldSeat(trx, license.number, deviceId))!, NOW + 4);
 			});

@@ -36,6 +36,7 @@ import {
 	listAccountLicensesWithProducts
 } from '../catalogue/licenses.repository';
 import { listEmergencyUsesOfAccount } from '../emergency/emergency-uses.repository';
+import { recordAuditEvent, type AuditOrigin } from '../audit/audit.service';
 import {
 	findLink,
 	findProjects,
@@ -246,15 +247,16 @@ export async function readLicenses(db: Db, accountId: string, now: number): Prom
  */
 export async function releaseSeat(
 	db: Db,
-	input: { accountId: string; licenseNumber: string; deviceId: string },
-	now: number
+	input: { account: { id: string; email: string }; licenseNumber: string; deviceId: string },
+	now: number,
+	origin?: AuditOrigin
 ): Promise<StoreOutcome<{ licenseNumber: string; deviceId: string; releasedAt: number }>> {
 	return db.transaction().execute(async (trx) => {
 		// The license row first, as an activation takes it: freeing the seat changes its count of
 		// seats in use, and taking the two rows in the same order keeps the two from deadlocking.
 		const license = (await findLicenseEntry(trx, input.licenseNumber, { lock: true }))?.license;
 		const activation =
-			license && license.account_id === input.accountId
+			license && license.account_id === input.account.id
 				? await findActiveActivation(trx, input.licenseNumber, input.deviceId)
 				: undefined;
 		if (!activation || !(await releaseActivation(trx, activation.id, now, 'owner'))) {
@@ -267,6 +269,18 @@ export async function releaseSeat(
 				}
 			};
 		}
+		await recordAuditEvent(
+			trx,
+			{
+				kind: 'seat.release',
+				actor: 'customer',
+				account: input.account,
+				licenseNumber: activation.license_number,
+				deviceId: input.deviceId
+			},
+			now,
+			origin
+		);
 		return {
 			ok: true,
 			value: { licenseNumber: input.licenseNumber, deviceId: input.deviceId, releasedAt: now }

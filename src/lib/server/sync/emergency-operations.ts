@@ -19,7 +19,8 @@ export function emergencyReportOperation(
 						now: ctx.now,
 						trustedKeys: await serverTrustedKeys(ctx.db),
 						acceptBareNumber: acceptBareNumber(),
-						clientAddress: client.address
+						clientAddress: client.address,
+						origin: ctx.origin
 					},
 					payload.use
 				);

@@ -7,6 +7,7 @@ import * as projects from './0003-projects';
 import * as seatsInUse from './0004-seats-in-use';
 import * as keysInDatabase from './0005-keys-in-database';
 import * as emergencyPerDevice from './0006-emergency-per-device';
+import * as auditEvents from './0007-audit-events';
 
 export const migrations: Record<string, Migration> = {
 	'0001-initial': initial,
@@ -14,5 +15,6 @@ export const migrations: Record<string, Migration> = {
 	'0003-projects': projects,
 	'0004-seats-in-use': seatsInUse,
 	'0005-keys-in-database': keysInDatabase,
-	'0006-emergency-per-device': emergencyPerDevice
+	'0006-emergency-per-device': emergencyPerDevice,
+	'0007-audit-events': auditEvents
 };

@@ -2,6 +2,7 @@ import { json } from '@sveltejs/kit';
 import { activate } from '$lib/server/activation/activation.service';
 import { DomainError } from '$lib/server/errors';
 import { apiHandler, requireAccount } from '$lib/server/http/handler';
+import { auditOriginOf } from '$lib/server/http/audit-origin';
 import { readSignedRequest } from '$lib/server/http/signed-request';
 import type { RequestHandler } from './$types';
 
@@ -15,7 +16,7 @@ export const POST: RequestHandler = apiHandler(async (event) => {
 	// Looked up per request (cached a few seconds): a rotation reaches every node without a restart.
 	const signingKey = await signingKeys.current();
 	const outcome = await activate(
-		{ db, signer: signingKey, now: Date.now() },
+		{ db, signer: signingKey, now: Date.now(), origin: auditOriginOf(event) },
 		{ request, path: 'instant', account }
 	);
 	if (!outcome.ok) throw new DomainError(outcome.error);

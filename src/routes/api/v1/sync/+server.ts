@@ -4,6 +4,7 @@ import { signServerTime } from '$lib/protocol/server-time';
 import { applySyncBatch, syncBatchSchema } from '$lib/server/sync/sync.service';
 import { readJson } from '$lib/server/http/body';
 import { apiHandler } from '$lib/server/http/handler';
+import { auditOriginOf } from '$lib/server/http/audit-origin';
 import type { RequestHandler } from './$types';
 
 export const prerender = false;
@@ -18,9 +19,12 @@ export const POST: RequestHandler = apiHandler(async (event) => {
 	// Looked up per request (cached a few seconds): a rotation reaches every node without a restart.
 	const signingKey = await signingKeys.current();
 	const now = Date.now();
-	const results = await applySyncBatch({ db, signer: signingKey, now }, operations, event.locals.account, {
-		address: event.getClientAddress()
-	});
+	const results = await applySyncBatch(
+		{ db, signer: signingKey, now, origin: auditOriginOf(event) },
+		operations,
+		event.locals.account,
+		{ address: event.getClientAddress() }
+	);
 	// Signed after the batch ran, so the statement is never earlier than anything the batch issued;
 	// bound to the client's nonce when it sent one (T2), so it knows the time is current.
 	const signedAt = Date.now();

@@ -3,6 +3,7 @@ import { releaseSeatRequestSchema } from '$lib/protocol/store';
 import { DomainError } from '$lib/server/errors';
 import { readJson, requireStorableText } from '$lib/server/http/body';
 import { apiHandler, requireAccount } from '$lib/server/http/handler';
+import { auditOriginOf } from '$lib/server/http/audit-origin';
 import { releaseSeat } from '$lib/server/store/store.service';
 import type { RequestHandler } from './$types';
 
@@ -16,8 +17,9 @@ export const POST: RequestHandler = apiHandler(async (event) => {
 	const { db } = event.locals.server;
 	const outcome = await releaseSeat(
 		db,
-		{ accountId: account.id, licenseNumber: event.params.number, deviceId },
-		Date.now()
+		{ account, licenseNumber: event.params.number, deviceId },
+		Date.now(),
+		auditOriginOf(event)
 	);
 	if (!outcome.ok) throw new DomainError(outcome.error);
 	return json(outcome.value);
