@@ -164,6 +164,12 @@ const ROWS: Row[] = [
 		expectAnswer: refusedWith('404 seat_not_found')
 	},
 	{
+		endpoint: 'GET /api/v1/store/licenses/{number}/history',
+		resource: 'the owner’s license’s activations (devices, addresses)',
+		call: (api, { license }) => api.get(`/api/v1/store/licenses/${license.number}/history`),
+		expectAnswer: refusedWith('404 license_not_found')
+	},
+	{
 		endpoint: 'POST /api/v1/sync',
 		resource: 'a store-edit linking the owner’s license to a project',
 		call: (api, { license }) =>

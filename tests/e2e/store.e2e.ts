@@ -94,6 +94,12 @@ test('the owner releases a seat, and the device holding it is told at its next R
 	).toBeVisible();
 	await expect(row).toContainText('0 / 1');
 	await expect(ownerPage.getByText('No device holds this license.')).toBeVisible();
+	// The license's history, newest first, from the server's audit log.
+	const history = ownerPage.getByRole('region', { name: 'History' }).getByRole('listitem');
+	await expect(history.first()).toContainText(`Seat of device ${deviceId} released`);
+	await expect(history.nth(1)).toContainText(`Activated on device ${deviceId} (Instant Activation)`);
+	await expect(history.nth(1)).toContainText(/from \S+/);
+	await expect(history.last()).toContainText('License issued');
 
 	await devicePage.getByRole('button', { name: 'Refresh' }).click();
 	await expect(devicePage.locator(`tr[data-license="${license.number}"]`)).toContainText(

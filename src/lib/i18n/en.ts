@@ -198,6 +198,22 @@ export const en = {
 		doneBare: (number: string, until: string) =>
 			`Emergency license ${number} is active until ${until}. It was made from the license number only: the server checks it at the next sync.`
 	},
+	history: {
+		title: 'History',
+		intro: 'What happened to this license and its expansions, as the activation server recorded it.',
+		loading: 'Loading the history…',
+		empty: 'Nothing recorded yet.',
+		more: 'Older events are kept by your vendor.',
+		activation: (device: string, via: 'instant' | 'deferred' | null, renewed: boolean) =>
+			`${renewed ? 'Activated again' : 'Activated'} on device ${device}${via === 'instant' ? ' (Instant Activation)' : via === 'deferred' ? ' (Deferred Activation)' : ''}`,
+		emergencyUse: (device: string) => `Emergency Activation used on device ${device}`,
+		emergencyRevocation: (device: string) =>
+			`A second Emergency Activation, on device ${device}, was refused`,
+		seatRelease: (device: string) => `Seat of device ${device} released`,
+		creation: 'License issued',
+		expansion: 'Expansion added',
+		from: (address: string) => `from ${address}`
+	},
 	emergencyCode: {
 		title: 'Emergency code',
 		intro:

@@ -19,8 +19,10 @@ export const licenseHistoryEventSchema = z.object({
 	deviceId: z.string().nullable(),
 	/** The network address the server saw; null for the vendor's own changes. */
 	clientAddress: z.string().nullable(),
-	/** Activations: how the request arrived. */
-	via: z.enum(['instant', 'deferred', 'sync']).nullable()
+	/** Activations: Instant or Deferred Activation. */
+	via: z.enum(['instant', 'deferred']).nullable(),
+	/** Activations: a new seat, or the device's own seat with a fresh file. */
+	seat: z.enum(['taken', 'renewed']).nullable()
 });
 export type LicenseHistoryEvent = z.infer<typeof licenseHistoryEventSchema>;
 

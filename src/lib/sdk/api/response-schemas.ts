@@ -2,6 +2,7 @@
 // loads when such an answer arrives (so zod is not part of the home page's start-up).
 export { activationResponseSchema, sessionSchema, syncResponseWithTimeSchema } from '$lib/protocol/api.js';
 export { emergencyCodeResponseSchema } from '$lib/protocol/emergency-api.js';
+export { licenseHistoryResponseSchema } from '$lib/protocol/audit-api.js';
 export {
 	releaseSeatResponseSchema,
 	storeLicensesResponseSchema,

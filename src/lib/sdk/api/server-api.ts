@@ -49,6 +49,12 @@ export function serverApi(client: ApiClient) {
 			),
 		storeLicenses: () => client.get('/api/v1/store/licenses', schema('storeLicensesResponseSchema')),
 		storeProjects: () => client.get('/api/v1/store/projects', schema('storeProjectsResponseSchema')),
+		/** The audit events of one of the account's licenses (the owner only). */
+		licenseHistory: (licenseNumber: string) =>
+			client.get(
+				`/api/v1/store/licenses/${encodeURIComponent(licenseNumber)}/history`,
+				schema('licenseHistoryResponseSchema')
+			),
 		releaseSeat: (licenseNumber: string, deviceId: string) =>
 			client.post(
 				`/api/v1/store/licenses/${encodeURIComponent(licenseNumber)}/release`,

@@ -43,8 +43,8 @@ export const REQUEST_CLOCK_TOLERANCE_MS = 5 * MINUTE_MS;
 export const REQUEST_MAX_AGE_MS = 90 * 24 * 60 * MINUTE_MS;
 
 export type ActivationPath = 'instant' | 'deferred';
-/** How an activation reached the server, as the audit log records it: a queued one came by sync. */
-export type ActivationVia = ActivationPath | 'sync';
+/** How a request reached the server, as the audit log records it: by itself, or in a sync batch. */
+export type ActivationChannel = 'direct' | 'sync';
 export type ActivationOutcome = { ok: true; response: ActivationResponse } | { ok: false; error: Refusal };
 
 export interface ActivationContext {
@@ -240,8 +240,8 @@ export async function activate(
 		request: RegistrationRequest;
 		path: ActivationPath;
 		account: { id: string; email: string };
-		/** Default: the path. */
-		via?: ActivationVia;
+		/** Default: direct. */
+		channel?: ActivationChannel;
 	}
 ): Promise<ActivationOutcome> {
 	const { request, account } = input;
@@ -269,7 +269,7 @@ export async function activate(
 						account,
 						licenseNumber: number,
 						deviceId: request.deviceId,
-						detail: { via: input.via ?? input.path, seat }
+						detail: { via: input.path, channel: input.channel ?? 'direct', seat }
 					},
 					ctx.now,
 					ctx.origin

@@ -147,14 +147,15 @@ export const LICENSE_HISTORY_LIMIT = 200;
 
 function historyEventOf(row: AuditEventRow): LicenseHistoryEvent {
 	const detail = JSON.parse(row.detail) as AuditDetail;
-	const via = detail.via;
+	const { via, seat } = detail;
 	return {
 		at: row.at,
 		kind: row.kind as LicenseHistoryEvent['kind'],
 		licenseNumber: row.license_number!,
 		deviceId: row.device_id,
 		clientAddress: row.client_address,
-		via: via === 'instant' || via === 'deferred' || via === 'sync' ? via : null
+		via: via === 'instant' || via === 'deferred' ? via : null,
+		seat: seat === 'taken' || seat === 'renewed' ? seat : null
 	};
 }
 

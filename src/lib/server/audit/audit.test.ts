@@ -47,7 +47,7 @@ describeEachDatabase('audit log', (getDb, kind, getTestDatabase) => {
 	beforeAll(() => ensureCatalogue(getDb()));
 	const ctx = (now = NOW): ActivationContext => ({ db: getDb(), signer: vendor, now, origin: ORIGIN });
 
-	it('records each activation (instant, deferred, sync) with its account, device, address and node — once', async () => {
+	it('records each activation (instant, deferred, queued and synced) with its account, device, address and node — once', async () => {
 		const db = getDb();
 		const account = await newAccount(db);
 		const { license } = await newLicense(db, account.email, { seats: 3 });
@@ -86,19 +86,19 @@ describeEachDatabase('audit log', (getDb, kind, getTestDatabase) => {
 				device: deviceIdOf(laptop.publicKey),
 				clientAddress: '203.0.113.7',
 				node: 'node-a',
-				detail: { via: 'instant', seat: 'taken' }
+				detail: { via: 'instant', channel: 'direct', seat: 'taken' }
 			}),
 			expect.objectContaining({
 				device: deviceIdOf(desktop.publicKey),
-				detail: { via: 'deferred', seat: 'taken' }
+				detail: { via: 'deferred', channel: 'direct', seat: 'taken' }
 			}),
 			expect.objectContaining({
 				device: deviceIdOf(laptop.publicKey),
-				detail: { via: 'instant', seat: 'renewed' }
+				detail: { via: 'instant', channel: 'direct', seat: 'renewed' }
 			}),
 			expect.objectContaining({
 				device: deviceIdOf(server.publicKey),
-				detail: { via: 'sync', seat: 'taken' }
+				detail: { via: 'instant', channel: 'sync', seat: 'taken' }
 			})
 		]);
 	});
@@ -333,6 +333,9 @@ describeEachDatabase('audit log', (getDb, kind, getTestDatabase) => {
 				previousKid: string;
 			};
 			expect((await cli('key', 'withdraw', rotated.previousKid)).code).toBe(0);
+			const retired = JSON.parse((await cli('key', 'retire', rotated.kid, '--json')).out) as {
+				newActiveKid: string;
+			};
 
 			const byAccount = await cli('audit', '--account', email.toUpperCase(), '--json');
 			expect(byAccount.code).toBe(0);
@@ -353,7 +356,8 @@ describeEachDatabase('audit log', (getDb, kind, getTestDatabase) => {
 			) as AuditEntry[];
 			expect(keys.filter((e) => e.kind.startsWith('key.')).map((e) => [e.kind, e.detail])).toEqual([
 				['key.rotation', { kid: rotated.kid, previousKid: rotated.previousKid }],
-				['key.withdrawal', { kid: rotated.previousKid }]
+				['key.withdrawal', { kid: rotated.previousKid }],
+				['key.retirement', { kid: rotated.kid, newActiveKid: retired.newActiveKid }]
 			]);
 
 			const csv = await cli('audit', '--license', license.number, '--csv');

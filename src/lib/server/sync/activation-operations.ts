@@ -20,7 +20,7 @@ export const instantActivationOperation: OperationHandler<'instant-activation'> 
 					status: 'needs-sign-in',
 					error: { code: 'not_signed_in', message: 'Sign in to finish this activation.' }
 				};
-			return fromOutcome(await activate(ctx, { request, path: 'instant', via: 'sync', account }));
+			return fromOutcome(await activate(ctx, { request, path: 'instant', channel: 'sync', account }));
 		};
 	}
 };
