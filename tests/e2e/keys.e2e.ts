@@ -22,6 +22,7 @@ import {
 } from '../../src/lib/protocol/vendor-keys';
 import { newTestDevice } from './support/device';
 import { startOwnServer } from './support/own-server';
+import { ADMIN_CLI } from './support/admin';
 
 /** reliability.e2e.ts +21 … brute-force +25, +26, +31 are taken. */
 const PORT = Number(process.env.E2E_PORT ?? 4173) + 27;
@@ -50,7 +51,7 @@ test('two PostgreSQL nodes sign with one key; rotation and withdrawal reach both
 	const folders = [0, 1, 2, 3].map(() => mkdtempSync(join(tmpdir(), 'airlock-keys-e2e-')));
 	const admin = (args: string[], env: Record<string, string> = shared) =>
 		JSON.parse(
-			execFileSync(process.execPath, ['scripts/admin.js', ...args, '--json'], {
+			execFileSync(process.execPath, [ADMIN_CLI, ...args, '--json'], {
 				env: { ...process.env, DATA_DIR: folders[3]!, SIGNING_KEY: '', ...env },
 				encoding: 'utf8'
 			})

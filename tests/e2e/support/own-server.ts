@@ -4,6 +4,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { ADMIN_CLI } from './admin';
 
 export interface OwnServer {
 	url: string;
@@ -78,7 +79,7 @@ export function nextVersionOfBuild(): { dir: string; remove(): void } {
 /** Runs the admin CLI on a server's own data folder (as support/admin.ts does on the shared one). */
 export function adminOn(dataDir: string, args: string[]): unknown {
 	return JSON.parse(
-		execFileSync(process.execPath, ['scripts/admin.js', ...args, '--json'], {
+		execFileSync(process.execPath, [ADMIN_CLI, ...args, '--json'], {
 			env: { ...process.env, DATA_DIR: dataDir },
 			encoding: 'utf8'
 		})
