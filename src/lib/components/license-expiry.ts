@@ -9,6 +9,7 @@ export function formatDate(ms: number): string {
 
 export function describeExpiry(status: TimeStatus): string {
 	if (status.kind === 'unlimited') return t.home.never;
+	if (status.kind === 'not-yet-valid') return t.home.notYetValid(formatDate(status.startsAt));
 	const date = formatDate(status.expiresAt);
 	if (status.kind === 'expired') return `${t.home.expired} (${date})`;
 	if (status.kind === 'clock-set-back') return `${t.clock.notTrusted} (${date})`;

@@ -121,6 +121,8 @@ export const enShell = {
 		current: 'current',
 		never: 'Never',
 		daysLeft: (days: number) => (days === 1 ? '1 day left' : `${days} days left`),
+		notYetValid: (date: string) =>
+			`Not usable before ${date}: this computer’s date and time are behind. Set them right, then Refresh.`,
 		expired: 'Expired',
 		deactivated: 'Deactivated: its seat was released',
 		revoked: 'No longer valid for this device',

@@ -93,6 +93,23 @@ describe('license time status', () => {
 		expect(timeStatus(emergency, clockVerdict(clock, NOW + 3 * DAY))).toMatchObject({ daysLeft: 2 });
 	});
 
+	it('says a license issued after the trusted time is not usable yet, as a check does, never its days left', () => {
+		// An emergency started with the clock 3 days ahead, then the clock corrected: it ends 8 days out.
+		const emergency = row({ kind: 'emergency', issuedAt: NOW + 3 * DAY, expiresAt: NOW + 8 * DAY });
+		expect(timeStatus(emergency, honest(NOW))).toEqual({
+			kind: 'not-yet-valid',
+			startsAt: NOW + 3 * DAY,
+			expiresAt: NOW + 8 * DAY
+		});
+		expect(isUsable(emergency, honest(NOW), null)).toBe(false);
+		expect(timeStatus(row({ issuedAt: NOW + 3 * DAY }), honest(NOW))).toMatchObject({
+			kind: 'not-yet-valid'
+		});
+		// Within the tolerance for clocks a few minutes apart, and once its start comes: running.
+		expect(timeStatus(emergency, honest(NOW + 3 * DAY - 4 * 60_000))).toMatchObject({ kind: 'running' });
+		expect(timeStatus(emergency, honest(NOW + 3 * DAY))).toMatchObject({ kind: 'running', daysLeft: 5 });
+	});
+
 	it('makes the latest usable application license current, never an expansion, an expired or a revoked one', () => {
 		const older = row({ licenseNumber: 'SRV-5BQ7-MKXD-3H99', storedAt: NOW - 10 });
 		const newest = row({ licenseNumber: 'DEV-2345-6789-ABCC', storedAt: NOW });

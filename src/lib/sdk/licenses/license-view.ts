@@ -2,6 +2,7 @@
 // ahead of expiry, expired, or not trustworthy because the clock was set back), and which license is
 // "current" (shown in bold, as in the reference's Active Licenses list). Expired licenses stay listed.
 import type { ClockProblem } from '$lib/protocol/trusted-clock.js';
+import { ISSUED_AT_TOLERANCE_MS } from '$lib/protocol/fields.js';
 import { judge } from '../check/evaluate.js';
 import type { LicenseFacts } from '../check/verify-stored.js';
 import type { LicenseRow } from '../rows.js';
@@ -22,12 +23,20 @@ export type TimeStatus =
 	| { kind: 'running'; expiresAt: number; daysLeft: number; hoursLeft: number; warning: boolean }
 	| { kind: 'expired'; expiresAt: number }
 	/** Time-limited, and the clock cannot be trusted: treated as expired until it can. */
-	| { kind: 'clock-set-back'; expiresAt: number; problem: ClockProblem };
+	| { kind: 'clock-set-back'; expiresAt: number; problem: ClockProblem }
+	/**
+	 * Issued later than this computer's trusted time (its clock runs behind the one that made it, e.g.
+	 * an emergency started with the clock ahead, then corrected): not usable until then, as a check says.
+	 */
+	| { kind: 'not-yet-valid'; startsAt: number; expiresAt: number | null };
 
 export function timeStatus(license: LicenseRow, clock: LicenseClock): TimeStatus {
 	const { expiresAt } = license;
+	if (expiresAt !== null && clock.problem)
+		return { kind: 'clock-set-back', expiresAt, problem: clock.problem };
+	if (license.issuedAt > clock.effectiveNow + ISSUED_AT_TOLERANCE_MS)
+		return { kind: 'not-yet-valid', startsAt: license.issuedAt, expiresAt };
 	if (expiresAt === null) return { kind: 'unlimited' };
-	if (clock.problem) return { kind: 'clock-set-back', expiresAt, problem: clock.problem };
 	const left = expiresAt - clock.effectiveNow;
 	if (left <= 0) return { kind: 'expired', expiresAt };
 	return {
