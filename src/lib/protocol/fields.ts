@@ -67,3 +67,7 @@ export function decodeNonce(text: string): Uint8Array | null {
 }
 
 export { encodeBase64url };
+
+/** A license file's compact QR form starts with this (qr-payload.ts; here so that telling the forms
+ * apart does not load the QR format). */
+export const LICENSE_QR_PREFIX = 'AIRLOCK:L1:';

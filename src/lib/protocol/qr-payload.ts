@@ -11,7 +11,7 @@ import { ByteReader, ByteWriter, TruncatedInputError } from './binary.js';
 import { fromHex, toHex } from './bytes.js';
 import { computeDeviceId } from './device-id.js';
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from './ed25519.js';
-import { NONCE_BYTES } from './fields.js';
+import { LICENSE_QR_PREFIX, NONCE_BYTES } from './fields.js';
 import {
 	LICENSE_KINDS,
 	verifyLicense,
@@ -29,7 +29,7 @@ import {
 } from './reg-file.js';
 
 export const REQUEST_FRAGMENT_PREFIX = '#r1=';
-export const LICENSE_QR_PREFIX = 'AIRLOCK:L1:';
+export { LICENSE_QR_PREFIX };
 /** Longest QR text accepted, checked before any decoding. */
 export const MAX_QR_TEXT = 4096;
 const LAYOUT_VERSION = 1;

@@ -3,7 +3,7 @@
 // signed text is verified once per set of trusted keys (signature, key, device binding); its dates
 // are judged at every check, on the trusted clock (evaluate.ts).
 import { parseLicenseFile, verifyLicense, type LicenseErrorCode } from '$lib/protocol/license-file.js';
-import { LICENSE_QR_PREFIX, verifyLicenseQr } from '$lib/protocol/qr-payload.js';
+import { LICENSE_QR_PREFIX } from '$lib/protocol/fields.js';
 import type { TrustedKeys } from '$lib/protocol/vendor-keys.js';
 import type { CheckReason } from './reasons.js';
 
@@ -88,8 +88,11 @@ export async function verifyStored(text: string, context: VerifyContext): Promis
 	}
 	const options = { trustedKeys: context.trustedKeys, devicePublicKey: context.devicePublicKey, now: null };
 	let result;
-	if (trimmed.startsWith(LICENSE_QR_PREFIX)) result = await verifyLicenseQr(trimmed, options);
-	else {
+	if (trimmed.startsWith(LICENSE_QR_PREFIX)) {
+		// The QR form is loaded only for a license that came by QR code, as the emergency formats are.
+		const { verifyLicenseQr } = await import('$lib/protocol/qr-payload.js');
+		result = await verifyLicenseQr(trimmed, options);
+	} else {
 		const parsed = parseLicenseFile(text);
 		result = parsed.ok ? await verifyLicense(parsed.license, parsed.algorithm, options) : parsed;
 	}
