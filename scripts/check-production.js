@@ -131,7 +131,20 @@ const afterBlocks = [
 			return 'the server runs from the release with the settings file';
 		}
 	],
-	['grep \'"client":"203.0.113.7"\'', () => 'the request log shows the address from X-Forwarded-For'],
+	[
+		'grep \'"client":"203.0.113.7"\'',
+		async () => {
+			// What the guide says of a sign-in that bypasses the proxy.
+			const bypass = await fetch(`${base}/api/v1/session`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', origin: 'https://licenses.example.com' },
+				body: JSON.stringify({ email: 'nobody@example.com', password: 'not-a-password-1' })
+			});
+			if (bypass.status !== 500)
+				throw new Error(`a sign-in without X-Forwarded-For answered ${bypass.status}`);
+			return 'the request log shows the address from X-Forwarded-For; a sign-in without it fails';
+		}
+	],
 	[
 		'airlock-admin license list --email ada@example.com',
 		() => {
