@@ -29,7 +29,7 @@ export default defineConfig({
 				test: {
 					name: 'unit',
 					environment: 'node',
-					include: ['src/**/*.test.ts'],
+					include: ['src/**/*.test.ts', 'scripts/**/*.test.js'],
 					exclude: ['src/lib/server/**', 'src/**/*.svelte.test.ts']
 				}
 			},

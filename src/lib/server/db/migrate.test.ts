@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../testing/databases';
-import { migrateToLatest, migratorFor, NewerDatabaseError } from './migrate';
+import { MigrationFailedError, migrateToLatest, migratorFor, NewerDatabaseError } from './migrate';
 import { migrations } from './migrations';
 
 for (const kind of DATABASE_KINDS) {
@@ -36,6 +36,35 @@ for (const kind of DATABASE_KINDS) {
 			await expect(attempt).rejects.toThrow(
 				'This database was written by a newer Airlock (migration 9999-from-the-future); upgrade Airlock or point DATA_DIR/DATABASE_URL elsewhere.'
 			);
+		});
+
+		it('a failing migration leaves the database as it was before the run, on both databases', async () => {
+			opened = await openTestDatabase(kind, { migrate: false });
+			const db = opened.db;
+			expect((await (await migratorFor(db)).migrateTo('0003-projects')).error).toBeUndefined();
+			// 0004 and 0005 would succeed; 0006 creates this table and fails.
+			await sql`create table emergency_device_uses (device_id text primary key)`.execute(db);
+			const attempt = migrateToLatest(db);
+			await expect(attempt).rejects.toBeInstanceOf(MigrationFailedError);
+			await expect(attempt).rejects.toThrow(/^Migration 0006-emergency-per-device failed: /);
+			const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(
+				db
+			);
+			expect(applied.rows.map((row) => row.name)).toEqual([
+				'0001-initial',
+				'0002-emergency',
+				'0003-projects'
+			]);
+			// 0004's column and 0005's table are not there: the run is one transaction.
+			await expect(sql`select seats_in_use from licenses`.execute(db)).rejects.toThrow();
+			await expect(sql`select id from key_set`.execute(db)).rejects.toThrow();
+			// Once the cause is gone the same start-up migrates.
+			await sql`drop table emergency_device_uses`.execute(db);
+			expect(await migrateToLatest(db)).toEqual([
+				'0004-seats-in-use',
+				'0005-keys-in-database',
+				'0006-emergency-per-device'
+			]);
 		});
 
 		it('enforces one live activation per license and device, and foreign keys', async () => {

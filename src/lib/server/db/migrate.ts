@@ -1,5 +1,6 @@
-// Brings the database schema up to date at start-up, refusing a database written by a newer Airlock.
-import { Migrator, sql, type MigrationResult } from 'kysely';
+// Brings the database schema up to date at start-up, refusing a database written by a newer Airlock;
+// a run that fails changes nothing (one transaction, on SQLite as on PostgreSQL).
+import { Migrator, sql, type MigrationResult, type MigrationResultSet } from 'kysely';
 import { isPostgres } from './database';
 import { migrations } from './migrations';
 import type { Db } from './schema';
@@ -53,12 +54,41 @@ export async function migratorFor(db: Db): Promise<Migrator> {
 	});
 }
 
+/**
+ * Kysely runs PostgreSQL's pending migrations in one transaction, but not SQLite's (its SQLite adapter
+ * declares no transactional DDL, which SQLite has): a failing migration would leave the ones before it
+ * applied and itself half done, and an upgrade that fails could not simply go back to the previous
+ * release. One transaction here, on the one connection Kysely's SQLite driver has, so that a failed
+ * run changes nothing on either database. `begin` is taken as `begin immediate` (database.ts): the
+ * write lock is held from the start.
+ */
+async function inOneSqliteTransaction(
+	db: Db,
+	run: () => Promise<MigrationResultSet>
+): Promise<MigrationResultSet> {
+	await sql`begin`.execute(db);
+	let outcome: MigrationResultSet;
+	try {
+		outcome = await run();
+	} catch (error) {
+		await sql`rollback`.execute(db);
+		throw error;
+	}
+	await sql`${sql.raw(outcome.error ? 'rollback' : 'commit')}`.execute(db);
+	return outcome;
+}
+
 /** Runs every pending migration; returns the names it ran (empty when up to date). */
 export async function migrateToLatest(db: Db): Promise<string[]> {
-	const unknown = (await appliedMigrations(db)).filter((name) => !(name in migrations)).sort();
+	const applied = await appliedMigrations(db);
+	const unknown = applied.filter((name) => !(name in migrations)).sort();
 	if (unknown.length > 0) throw new NewerDatabaseError(unknown[unknown.length - 1]!);
+	// Up to date (every start but the first after an upgrade): no write lock taken on SQLite.
+	if (Object.keys(migrations).every((name) => applied.includes(name))) return [];
 
-	const { error, results } = await (await migratorFor(db)).migrateToLatest();
+	const { error, results } = isPostgres(db)
+		? await (await migratorFor(db)).migrateToLatest()
+		: await inOneSqliteTransaction(db, async () => (await migratorFor(db)).migrateToLatest());
 	if (error) {
 		const failed = results?.find((result: MigrationResult) => result.status === 'Error');
 		throw new MigrationFailedError(
