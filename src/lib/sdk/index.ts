@@ -21,6 +21,13 @@ export type { GeneratedRequest } from './workflows/deferred.js';
 export type { FlushOutcome } from './outbox/outbox.js';
 export type { ImportError, ImportErrorCode } from './licenses/import-decision.js';
 export type { LicenseRow } from './rows.js';
+export type {
+	BackupOutcome,
+	DeviceBackup,
+	RestoreOutcome,
+	RestoreRefusalCode,
+	RestoreReport
+} from './backup/device-backup.js';
 export type { Clock } from './platform/clock.js';
 export { systemClock } from './platform/clock.js';
 export type { FileAccess, PickedFile } from './platform/files.js';

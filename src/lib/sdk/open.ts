@@ -14,6 +14,7 @@ import { loadTrustedKeys } from './trusted-keys.js';
 import type { ActivationOutcome, RefreshOutcome } from './workflows/activation.js';
 import type { GeneratedRequest } from './workflows/deferred.js';
 import type { FlushOutcome } from './sync.js';
+import type { BackupOutcome, DeviceBackup, RestoreOutcome } from './backup/device-backup.js';
 
 export interface OpenLicensesOptions extends CoreOptions {
 	files?: FileAccess;
@@ -47,6 +48,20 @@ export interface Licenses extends Omit<LicenseCheck, 'close'> {
 	refresh(): Promise<RefreshOutcome>;
 	/** Sends what waits for the server now. */
 	sync(): Promise<FlushOutcome>;
+	/**
+	 * Back up this device: every license and emergency code and, only with a passphrase, the device's
+	 * identity encrypted (docs/FORMATS.md §10). Whoever holds the file and the passphrase can act as
+	 * this device.
+	 */
+	backup(options?: { passphrase?: string }): Promise<BackupOutcome>;
+	/** Saves a backup through the `files` adapter (the save picker, or a path in Node). */
+	saveBackup(backup: DeviceBackup): Promise<void>;
+	/**
+	 * Restores a backup's text; a refused one changes nothing. After `report.identityReplaced` this
+	 * object already speaks for the restored device (`deviceId`), but other open instances (tabs,
+	 * processes) must be opened again.
+	 */
+	restoreBackup(text: string, options?: { passphrase?: string }): Promise<RestoreOutcome>;
 	/** The parts the License Manager's own pages use (not part of the vendor's API). */
 	readonly core: Core;
 	close(): Promise<void>;
@@ -118,9 +133,13 @@ export async function openLicenses(options: OpenLicensesOptions): Promise<Licens
 		return results.map((result, i) => reportOf(list[i]!.source, result));
 	}
 
+	const backups = () => import('./backup/device-backup.js');
+
 	return {
 		core,
-		deviceId: core.identity.deviceId,
+		get deviceId() {
+			return core.identity.deviceId;
+		},
 		async check(query) {
 			await persistClock();
 			return (await checks()).check(query);
@@ -174,6 +193,18 @@ export async function openLicenses(options: OpenLicensesOptions): Promise<Licens
 		async sync() {
 			const { flush } = await import('./sync.js');
 			return flush(core, true);
+		},
+		async backup(backupOptions) {
+			return (await backups()).backUpDevice(core, backupOptions);
+		},
+		async saveBackup(backup) {
+			await filesAdapter().save(backup.fileName, backup.text, {
+				extensions: ['.json'],
+				mimeType: 'application/json'
+			});
+		},
+		async restoreBackup(text, restoreOptions) {
+			return (await backups()).restoreDevice(core, String(text ?? ''), restoreOptions);
 		},
 		async close() {
 			(await checker)?.close();
