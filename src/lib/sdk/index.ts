@@ -31,6 +31,7 @@ export type {
 export type { Clock } from './platform/clock.js';
 export { systemClock } from './platform/clock.js';
 export type { FileAccess, PickedFile } from './platform/files.js';
+export type { DurabilityState, StorageDurability } from './platform/durability.js';
 export type { CameraError, QrCamera, QrScan } from './platform/camera.js';
 export type {
 	LicenseStorage,

@@ -9,6 +9,12 @@ import { AirlockError } from './errors.js';
 import type { ImportError } from './licenses/import-decision.js';
 import type { ImportResult } from './licenses/license-store.js';
 import type { FileAccess } from './platform/files.js';
+import {
+	askForDurability,
+	readDurability,
+	type DurabilityState,
+	type StorageDurability
+} from './platform/durability.js';
 import { readClock } from './time/clock-store.js';
 import { loadTrustedKeys } from './trusted-keys.js';
 import type { ActivationOutcome, RefreshOutcome } from './workflows/activation.js';
@@ -18,6 +24,8 @@ import type { BackupOutcome, DeviceBackup, RestoreOutcome } from './backup/devic
 
 export interface OpenLicensesOptions extends CoreOptions {
 	files?: FileAccess;
+	/** Whether the platform keeps the storage, and asking it to (browserPlatform gives the Storage API's). */
+	durability?: StorageDurability;
 }
 
 /** One license file given to importLicenseFiles: its text, and a name to report it by. */
@@ -62,6 +70,14 @@ export interface Licenses extends Omit<LicenseCheck, 'close'> {
 	 * processes) must be opened again.
 	 */
 	restoreBackup(text: string, options?: { passphrase?: string }): Promise<RestoreOutcome>;
+	/** Whether the platform keeps this storage until the user deletes it (`best-effort`: suggest a backup). */
+	storageDurability(): Promise<DurabilityState>;
+	/**
+	 * Asks the platform to keep the storage (a browser's `navigator.storage.persist()`). Done by
+	 * itself when the first license is stored here (an activation, a file loaded, a restore); a
+	 * program may also ask at install.
+	 */
+	keepStorage(): Promise<DurabilityState>;
 	/** The parts the License Manager's own pages use (not part of the vendor's API). */
 	readonly core: Core;
 	close(): Promise<void>;
@@ -134,6 +150,15 @@ export async function openLicenses(options: OpenLicensesOptions): Promise<Licens
 	}
 
 	const backups = () => import('./backup/device-backup.js');
+	const durability = options.durability;
+	let askedToKeep: Promise<DurabilityState> | null = null;
+	/** Asked once a process: Firefox prompts at every ask, and a refusal does not change by asking again. */
+	const keepStorage = () =>
+		durability ? (askedToKeep ??= askForDurability(durability)) : Promise.resolve<DurabilityState>('unknown');
+	/** After something worth keeping was stored. Never fails the action it follows. */
+	const keepAfterStoring = (stored: boolean) => {
+		if (stored) void keepStorage();
+	};
 
 	return {
 		core,
@@ -148,7 +173,9 @@ export async function openLicenses(options: OpenLicensesOptions): Promise<Licens
 		onChange: (listener) => onLicensesChanged(storage, listener),
 		async activate(input) {
 			const { instantActivation } = await workflows();
-			return instantActivation(core, input ?? {});
+			const outcome = await instantActivation(core, input ?? {});
+			keepAfterStoring(outcome.kind === 'activated');
+			return outcome;
 		},
 		async createRequest(licenseNumbers, email) {
 			const { checkEmail, checkLicenseNumbers } = await requests();
@@ -168,13 +195,18 @@ export async function openLicenses(options: OpenLicensesOptions): Promise<Licens
 				...(await generateRequest(core, { licenseNumbers: numbers.value, email: address.value }))
 			};
 		},
-		importLicenseFiles,
+		async importLicenseFiles(files) {
+			const reports = await importLicenseFiles(files);
+			keepAfterStoring(reports.some((report) => report.ok));
+			return reports;
+		},
 		async loadLicenseFiles() {
 			const { pickLicenseFiles, checkFiles, storeConfirmed } = await deferred();
 			const picked = await pickLicenseFiles(filesAdapter());
 			if (picked.length === 0) return [];
 			const loaded = await checkFiles(core, picked);
 			const stored = await storeConfirmed(core, loaded);
+			keepAfterStoring(stored.some((result) => result.ok));
 			// Reports in the order of the files: the refused ones where they were.
 			let next = 0;
 			return loaded.map(({ name, outcome }): ImportReport => {
@@ -204,8 +236,12 @@ export async function openLicenses(options: OpenLicensesOptions): Promise<Licens
 			});
 		},
 		async restoreBackup(text, restoreOptions) {
-			return (await backups()).restoreDevice(core, String(text ?? ''), restoreOptions);
+			const outcome = await (await backups()).restoreDevice(core, String(text ?? ''), restoreOptions);
+			keepAfterStoring(outcome.ok);
+			return outcome;
 		},
+		storageDurability: async () => (durability ? readDurability(durability) : 'unknown'),
+		keepStorage,
 		async close() {
 			(await checker)?.close();
 			await storage.close();
