@@ -75,7 +75,12 @@ worker.addEventListener('sync', ((event: SyncEvent) => {
 	if (event.tag !== SYNC_TAG) return;
 	event.waitUntil(
 		(async () => {
-			const core = await openCore({ storage: dexieStorage(new LicenseManagerDatabase()) });
+			// Exportable as the pages make it: if this worker is the first to open the database, the
+			// key it makes must still be one a backup can carry.
+			const core = await openCore({
+				storage: dexieStorage(new LicenseManagerDatabase()),
+				exportableIdentity: true
+			});
 			const outcome = await flush(core, true);
 			// Open pages read again what this worker stored: IndexedDB does not tell other contexts.
 			if (outcome.sent > 0)

@@ -7,6 +7,8 @@ import { openLicenses, type Licenses } from '$lib/sdk/open';
 import { dexieStorage, LicenseManagerDatabase } from '$lib/sdk/browser/dexie-storage';
 import { requestBackgroundSync } from '$lib/sdk/browser/background-sync';
 import { browserFiles } from '$lib/sdk/browser/files';
+import { browserDurability } from '$lib/sdk/browser/durability';
+import type { DurabilityState } from '$lib/sdk/platform/durability';
 import type { Core } from '$lib/sdk/core';
 import type { LicenseClock } from '$lib/sdk/licenses/license-view';
 import { readLicenses } from '$lib/sdk/licenses/license-rows';
@@ -49,6 +51,11 @@ class AppState {
 	needsYou = $derived(this.outbox.filter((item) => item.state === 'needs-sign-in').length);
 	/** Operations the server refused for good, shown with its reason until retried. */
 	failed = $derived(this.outbox.filter((item) => item.state === 'failed').length);
+	/**
+	 * Whether the browser keeps this site's data (null until read): asked at the first license and
+	 * at install; `best-effort` is said with a suggestion to back up the device.
+	 */
+	durability = $state<DurabilityState | null>(null);
 	private starting: Promise<void> | null = null;
 
 	/** Opens the License Manager once; every caller waits for the same start (pages and layout). */
@@ -90,7 +97,15 @@ class AppState {
 
 	private async readRowsOnce(storage: LicenseStorage, tables: ReadonlySet<TableName>): Promise<void> {
 		const reads: Promise<void>[] = [];
-		if (tables.has('licenses')) reads.push(readLicenses(storage).then((rows) => void (this.licenses = rows)));
+		if (tables.has('licenses'))
+			reads.push(
+				readLicenses(storage).then((rows) => {
+					const first = this.licenses.length === 0 && rows.length > 0;
+					this.licenses = rows;
+					// The first license here (whichever way it came): ask the browser to keep it.
+					if (first && this.durability === 'best-effort') void this.keepStorage();
+				})
+			);
 		if (tables.has('outbox')) reads.push(readOutbox(storage).then((items) => void (this.outbox = items)));
 		if (tables.has('syncState'))
 			reads.push(readLastContact(storage).then((at) => void (this.lastSyncAt = at)));
@@ -117,6 +132,9 @@ class AppState {
 			this.sdk = await openLicenses({
 				storage,
 				files: browserFiles(),
+				durability: browserDurability(),
+				// So that "Back up this device" with a passphrase can carry the identity (docs/SDK.md).
+				exportableIdentity: true,
 				afterQueue: requestBackgroundSync,
 				onReachability: (reachable) => (this.online = reachable)
 			});
@@ -134,6 +152,9 @@ class AppState {
 		}
 		this.licenses = rows;
 		this.licensesRead = true;
+		void this.followDurability();
+		// Installed: the moment Chromium most readily grants durable storage.
+		window.addEventListener('appinstalled', () => void this.keepStorage());
 		storage.subscribe((tables) => void this.readRows(storage, tables));
 		// What the service worker stored (a Background Sync) reaches the page by its message.
 		const everything = new Set<TableName>(['licenses', 'outbox', 'syncState']);
@@ -150,6 +171,19 @@ class AppState {
 			if (!this.online || this.pending > 0) void this.sync(false);
 		}, PROBE_INTERVAL_MS);
 		void this.sync(true);
+	}
+
+	/** Reads whether the data is kept; asks for it once there is a license worth keeping. */
+	private async followDurability(): Promise<void> {
+		const sdk = this.sdk;
+		if (!sdk) return;
+		this.durability = await sdk.storageDurability();
+		if (this.licenses.length > 0 && this.durability === 'best-effort') await this.keepStorage();
+	}
+
+	/** Asks the browser to keep this site's data (once a page: see Licenses.keepStorage). */
+	async keepStorage(): Promise<void> {
+		if (this.sdk) this.durability = await this.sdk.keepStorage();
 	}
 
 	/** Reads the device clock into the trusted clock (and any signed server time received). */

@@ -76,7 +76,7 @@ export const enShell = {
 			'store-edit': 'License list change'
 		},
 		storagePersistent: 'Storage: kept by the browser',
-		storageBestEffort: 'Storage: may be cleared by the browser when space runs low'
+		storageBestEffort: 'Storage: may be cleared by the browser when space runs low — back up this device'
 	},
 	pwa: {
 		offlineReady: 'Ready to work offline: this License Manager now opens without a network.',
@@ -86,6 +86,9 @@ export const enShell = {
 		dismiss: 'Dismiss'
 	},
 	home: {
+		storageNotice:
+			'The browser may clear these licenses when disk space runs low (it did not agree to keep them).',
+		backUpLink: 'Back up this device',
 		title: 'License Manager',
 		activeLicenses: 'Active Licenses',
 		noLicenses: 'No license is active on this device yet.',

@@ -227,6 +227,38 @@ export const en = {
 		used: (device: string, when: string) => `Already used by device ${device} on ${when}.`,
 		notForEmergency: 'An emergency license has no emergency code of its own.'
 	},
+	backup: {
+		title: 'Back up this device',
+		intro:
+			'One file with every license and emergency code on this device, to bring them back if the browser’s data is cleared (by the browser when space runs low, by a “clear browsing data”, or a new profile). Work still waiting for the server is not in it.',
+		kept: 'Storage: kept by the browser. A backup still helps if the data is cleared by hand.',
+		bestEffort:
+			'Storage: may be cleared by the browser when space runs low. Back up this device, and keep the file somewhere else.',
+		passphrase: 'Passphrase (optional)',
+		passphraseHint:
+			'With a passphrase, the backup also holds this device’s identity, encrypted: restored, the licenses work again with no activation. Whoever has the file and the passphrase can act as this device, so choose at least 10 characters and keep the passphrase apart from the file. Without one, a restored device must activate its licenses again.',
+		backUp: 'Back up this device',
+		backingUp: 'Backing up… (deriving the key takes a few seconds)',
+		saved: (name: string, licenses: number, withIdentity: boolean) =>
+			`Saved ${name}: ${licenses} license${licenses === 1 ? '' : 's'}${withIdentity ? ' and this device’s identity (encrypted with your passphrase)' : ', without the device’s identity'}.`,
+		backUpFailed: 'The backup could not be made. Run the checks above, then try again.',
+		restoreTitle: 'Restore from a backup…',
+		restoreIntro:
+			'On this browser after its data was cleared, or on a computer where nothing was activated yet. What is already here is kept: a restore never turns the clock back nor gives a second Emergency Activation.',
+		file: 'Backup file (.airlock-backup.json)',
+		restorePassphrase: 'Passphrase of the backup (if it has one)',
+		restore: 'Restore',
+		restoring: 'Restoring…',
+		chooseFile: 'Choose the backup file first (its name ends in .airlock-backup.json).',
+		restored: (device: string, licenses: number) =>
+			`Restored: this is device ${device} again, with ${licenses} license${licenses === 1 ? '' : 's'} brought back.`,
+		restoredHere: (licenses: number, codes: number) =>
+			`Restored: ${licenses} license${licenses === 1 ? '' : 's'} and ${codes} emergency code${codes === 1 ? '' : 's'} brought back; what was here is kept.`,
+		activateAgain: (numbers: string) =>
+			`This backup was made without a passphrase, so it does not hold the identity its licenses were activated for. Activate them again on this computer (Instant or Deferred Activation): ${numbers}. Emergency codes and the marks of this device were restored.`,
+		restoreFailed:
+			'The backup could not be restored. Nothing was changed. Run the checks above, then try again.'
+	},
 	troubleshooting: {
 		title: 'Troubleshooting',
 		intro:
@@ -281,7 +313,7 @@ export const en = {
 			persisted: 'Kept by the browser: licenses are not cleared when space runs low.',
 			bestEffort: 'Not persistent: the browser may clear the licenses when disk space runs low.',
 			bestEffortAction:
-				'Install the License Manager (browser menu › Install) so the browser keeps its data, and keep your .license4d files.',
+				'Back up this device (below), and install the License Manager (browser menu › Install) so the browser keeps its data.',
 			low: 'Less than 10 MB available.',
 			lowAction: 'Free some disk space: new licenses and queued work may not be saved.',
 			cannotUse: (problem: string) => `Cannot be used: ${problem}`,

@@ -20,6 +20,8 @@ export interface Core {
 	portalUrl: string;
 	/** Told when work was queued for the server (a browser asks for Background Sync then). */
 	afterQueue?: () => Promise<void>;
+	/** Whether device keys are made exportable (CoreOptions.exportableIdentity), restored ones too. */
+	exportableIdentity?: boolean;
 }
 
 export interface CoreOptions {
@@ -37,6 +39,12 @@ export interface CoreOptions {
 	clock?: Clock;
 	/** Called when work was queued for the server (a browser asks for Background Sync). */
 	afterQueue?: () => Promise<void>;
+	/**
+	 * Make a new device key exportable, so that a backup with a passphrase can carry it (a browser's
+	 * key is otherwise non-extractable: no script can read it out, and a backup holds the licenses
+	 * only). Off by default; the License Manager turns it on. See docs/SDK.md, "Backups".
+	 */
+	exportableIdentity?: boolean;
 	/** Told after every request whether the server answered (a connectivity indicator). */
 	onReachability?: (reachable: boolean) => void;
 }
@@ -94,7 +102,9 @@ export async function openCore(options: CoreOptions): Promise<Core> {
 			'The `vendorKeys` option is not a key set: pass the JSON answer of GET /api/v1/keys as it is.'
 		);
 	try {
-		const identity = await loadDeviceIdentity(storage, clock.now());
+		const identity = await loadDeviceIdentity(storage, clock.now(), {
+			exportable: options.exportableIdentity === true
+		});
 		if (options.vendorKeys) await mergeTrustedKeys(storage, options.vendorKeys);
 		try {
 			await readClock(storage, clock.now());
@@ -109,6 +119,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
 			clock,
 			portalUrl: `${origin}/portal`,
 			afterQueue: options.afterQueue,
+			exportableIdentity: options.exportableIdentity === true,
 			api: serverApi(
 				createApiClient({ origin, fetch: options.fetch, onReachability: options.onReachability })
 			)

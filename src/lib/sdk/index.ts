@@ -21,9 +21,17 @@ export type { GeneratedRequest } from './workflows/deferred.js';
 export type { FlushOutcome } from './outbox/outbox.js';
 export type { ImportError, ImportErrorCode } from './licenses/import-decision.js';
 export type { LicenseRow } from './rows.js';
+export type {
+	BackupOutcome,
+	DeviceBackup,
+	RestoreOutcome,
+	RestoreRefusalCode,
+	RestoreReport
+} from './backup/device-backup.js';
 export type { Clock } from './platform/clock.js';
 export { systemClock } from './platform/clock.js';
 export type { FileAccess, PickedFile } from './platform/files.js';
+export type { DurabilityState, StorageDurability } from './platform/durability.js';
 export type { CameraError, QrCamera, QrScan } from './platform/camera.js';
 export type {
 	LicenseStorage,

@@ -9,14 +9,23 @@ import { AirlockError } from './errors.js';
 import type { ImportError } from './licenses/import-decision.js';
 import type { ImportResult } from './licenses/license-store.js';
 import type { FileAccess } from './platform/files.js';
+import {
+	askForDurability,
+	readDurability,
+	type DurabilityState,
+	type StorageDurability
+} from './platform/durability.js';
 import { readClock } from './time/clock-store.js';
 import { loadTrustedKeys } from './trusted-keys.js';
 import type { ActivationOutcome, RefreshOutcome } from './workflows/activation.js';
 import type { GeneratedRequest } from './workflows/deferred.js';
 import type { FlushOutcome } from './sync.js';
+import type { BackupOutcome, DeviceBackup, RestoreOutcome } from './backup/device-backup.js';
 
 export interface OpenLicensesOptions extends CoreOptions {
 	files?: FileAccess;
+	/** Whether the platform keeps the storage, and asking it to (browserPlatform gives the Storage API's). */
+	durability?: StorageDurability;
 }
 
 /** One license file given to importLicenseFiles: its text, and a name to report it by. */
@@ -47,6 +56,28 @@ export interface Licenses extends Omit<LicenseCheck, 'close'> {
 	refresh(): Promise<RefreshOutcome>;
 	/** Sends what waits for the server now. */
 	sync(): Promise<FlushOutcome>;
+	/**
+	 * Back up this device: every license and emergency code and, only with a passphrase, the device's
+	 * identity encrypted (docs/FORMATS.md §10). Whoever holds the file and the passphrase can act as
+	 * this device.
+	 */
+	backup(options?: { passphrase?: string }): Promise<BackupOutcome>;
+	/** Saves a backup through the `files` adapter (the save picker, or a path in Node). */
+	saveBackup(backup: DeviceBackup): Promise<void>;
+	/**
+	 * Restores a backup's text; a refused one changes nothing. After `report.identityReplaced` this
+	 * object already speaks for the restored device (`deviceId`), but other open instances (tabs,
+	 * processes) must be opened again.
+	 */
+	restoreBackup(text: string, options?: { passphrase?: string }): Promise<RestoreOutcome>;
+	/** Whether the platform keeps this storage until the user deletes it (`best-effort`: suggest a backup). */
+	storageDurability(): Promise<DurabilityState>;
+	/**
+	 * Asks the platform to keep the storage (a browser's `navigator.storage.persist()`). Done by
+	 * itself when the first license is stored here (an activation, a file loaded, a restore); a
+	 * program may also ask at install.
+	 */
+	keepStorage(): Promise<DurabilityState>;
 	/** The parts the License Manager's own pages use (not part of the vendor's API). */
 	readonly core: Core;
 	close(): Promise<void>;
@@ -118,9 +149,22 @@ export async function openLicenses(options: OpenLicensesOptions): Promise<Licens
 		return results.map((result, i) => reportOf(list[i]!.source, result));
 	}
 
+	const backups = () => import('./backup/device-backup.js');
+	const durability = options.durability;
+	let askedToKeep: Promise<DurabilityState> | null = null;
+	/** Asked once a process: Firefox prompts at every ask, and a refusal does not change by asking again. */
+	const keepStorage = () =>
+		durability ? (askedToKeep ??= askForDurability(durability)) : Promise.resolve<DurabilityState>('unknown');
+	/** After something worth keeping was stored. Never fails the action it follows. */
+	const keepAfterStoring = (stored: boolean) => {
+		if (stored) void keepStorage();
+	};
+
 	return {
 		core,
-		deviceId: core.identity.deviceId,
+		get deviceId() {
+			return core.identity.deviceId;
+		},
 		async check(query) {
 			await persistClock();
 			return (await checks()).check(query);
@@ -129,7 +173,9 @@ export async function openLicenses(options: OpenLicensesOptions): Promise<Licens
 		onChange: (listener) => onLicensesChanged(storage, listener),
 		async activate(input) {
 			const { instantActivation } = await workflows();
-			return instantActivation(core, input ?? {});
+			const outcome = await instantActivation(core, input ?? {});
+			keepAfterStoring(outcome.kind === 'activated');
+			return outcome;
 		},
 		async createRequest(licenseNumbers, email) {
 			const { checkEmail, checkLicenseNumbers } = await requests();
@@ -149,13 +195,18 @@ export async function openLicenses(options: OpenLicensesOptions): Promise<Licens
 				...(await generateRequest(core, { licenseNumbers: numbers.value, email: address.value }))
 			};
 		},
-		importLicenseFiles,
+		async importLicenseFiles(files) {
+			const reports = await importLicenseFiles(files);
+			keepAfterStoring(reports.some((report) => report.ok));
+			return reports;
+		},
 		async loadLicenseFiles() {
 			const { pickLicenseFiles, checkFiles, storeConfirmed } = await deferred();
 			const picked = await pickLicenseFiles(filesAdapter());
 			if (picked.length === 0) return [];
 			const loaded = await checkFiles(core, picked);
 			const stored = await storeConfirmed(core, loaded);
+			keepAfterStoring(stored.some((result) => result.ok));
 			// Reports in the order of the files: the refused ones where they were.
 			let next = 0;
 			return loaded.map(({ name, outcome }): ImportReport => {
@@ -175,6 +226,22 @@ export async function openLicenses(options: OpenLicensesOptions): Promise<Licens
 			const { flush } = await import('./sync.js');
 			return flush(core, true);
 		},
+		async backup(backupOptions) {
+			return (await backups()).backUpDevice(core, backupOptions);
+		},
+		async saveBackup(backup) {
+			await filesAdapter().save(backup.fileName, backup.text, {
+				extensions: ['.json'],
+				mimeType: 'application/json'
+			});
+		},
+		async restoreBackup(text, restoreOptions) {
+			const outcome = await (await backups()).restoreDevice(core, String(text ?? ''), restoreOptions);
+			keepAfterStoring(outcome.ok);
+			return outcome;
+		},
+		storageDurability: async () => (durability ? readDurability(durability) : 'unknown'),
+		keepStorage,
 		async close() {
 			(await checker)?.close();
 			await storage.close();

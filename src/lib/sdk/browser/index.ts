@@ -3,10 +3,12 @@
 import { requestBackgroundSync } from './background-sync.js';
 import { dexieStorage, LicenseManagerDatabase } from './dexie-storage.js';
 import { browserFiles } from './files.js';
+import { browserDurability } from './durability.js';
 
 export { requestBackgroundSync, SYNC_TAG } from './background-sync.js';
 export { DATABASE_NAME, dexieStorage, LicenseManagerDatabase } from './dexie-storage.js';
 export { browserFiles } from './files.js';
+export { browserDurability } from './durability.js';
 export { indexedDbReader } from './indexeddb-reader.js';
 
 /** The storage, files and Background Sync of this browser, for openLicenses. */
@@ -14,6 +16,7 @@ export function browserPlatform(options: { databaseName?: string } = {}) {
 	return {
 		storage: dexieStorage(new LicenseManagerDatabase(options.databaseName)),
 		files: browserFiles(),
+		durability: browserDurability(),
 		afterQueue: requestBackgroundSync
 	};
 }

@@ -3,6 +3,7 @@
 import { nodeFetch } from './fetch.js';
 import { fileStorage, type FileStorageOptions } from './file-storage.js';
 import { nodeFiles } from './files.js';
+import { alwaysDurable } from '../platform/durability.js';
 
 export { fileStorage, KEY_FILE, STORE_FILE, type FileStorageOptions } from './file-storage.js';
 export { fileAt, nodeFiles } from './files.js';
@@ -16,6 +17,7 @@ export async function nodePlatform(options: { dir: string; server: string } & Fi
 	return {
 		storage: await fileStorage(options.dir, options),
 		files: nodeFiles(),
+		durability: alwaysDurable,
 		fetch: nodeFetch(options.server),
 		server: options.server
 	};

@@ -4,3 +4,4 @@ export { memoryStorage, type MemoryStorage } from './memory-storage.js';
 export { manualClock, type ManualClock } from './manual-clock.js';
 export { memoryFiles, type MemoryFiles } from './memory-files.js';
 export { scriptedCamera, type ScriptedCamera } from './scripted-camera.js';
+export { memoryDurability, type MemoryDurability } from './memory-durability.js';

@@ -8,7 +8,7 @@ import type { FileAccess } from '../platform/files.js';
 import type { LicenseStorage } from '../platform/storage.js';
 import { rememberEmergencyForbidden } from './emergency.js';
 
-const SETTING_PREFIX = 'emergencyCode:';
+export const SETTING_PREFIX = 'emergencyCode:';
 
 export type EmergencyCodeOutcome = { ok: true; code: EmergencyCodeResponse } | { ok: false; error: ApiError };
 

@@ -14,7 +14,7 @@ import { IDENTITY_ROW_ID, identityRowSchema, licenseRowSchema, type LicenseRow }
 import { loadTrustedKeys } from '../trusted-keys.js';
 import { knownRefusals } from './known-ways.js';
 
-const USED_SETTING = 'emergencyActivationUsedAt';
+export const USED_SETTING = 'emergencyActivationUsedAt';
 /** Per license number: the server said its policy forbids Emergency Activation. */
 const FORBIDDEN_PREFIX = 'emergencyForbidden:';
 
