@@ -201,6 +201,16 @@ const afterBlocks = [
 	],
 	["grep '^airlock_http_requests_total'", () => 'the metrics answer with the token from the settings'],
 	[
+		'airlock-admin audit',
+		() => {
+			const events = admin('audit', '--account', 'ada@example.com');
+			const kinds = events.map((event) => event.kind);
+			if (!kinds.includes('account.creation') || !kinds.includes('license.creation'))
+				throw new Error(`ada's audit events are ${kinds.join(', ') || 'none'}`);
+			return `the audit log lists ada's ${kinds.join(', ')}`;
+		}
+	],
+	[
 		'cat >> /etc/airlock/airlock.env',
 		async () => {
 			const [main] = databases;

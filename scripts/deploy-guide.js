@@ -29,12 +29,6 @@ export const NOT_RUN_LINES = [
 		line: 'npm run build',
 		reason:
 			'check-production.js has just built this checkout (ensureBuild: scripts/build.js, as `npm run build`)'
-	},
-	{
-		// The audit log (issue 19, point 3) is being built elsewhere: remove this entry when
-		// `airlock-admin audit` exists, and the check runs the guide's line as written.
-		prefix: 'airlock-admin audit ',
-		reason: 'the audit log is not in this release yet'
 	}
 ];
 
