@@ -60,11 +60,9 @@ for (const kind of DATABASE_KINDS) {
 			await expect(sql`select id from key_set`.execute(db)).rejects.toThrow();
 			// Once the cause is gone the same start-up migrates.
 			await sql`drop table emergency_device_uses`.execute(db);
-			expect(await migrateToLatest(db)).toEqual([
-				'0004-seats-in-use',
-				'0005-keys-in-database',
-				'0006-emergency-per-device'
-			]);
+			expect(await migrateToLatest(db)).toEqual(
+				Object.keys(migrations).filter((name) => name > '0003-projects')
+			);
 		});
 
 		it('enforces one live activation per license and device, and foreign keys', async () => {
