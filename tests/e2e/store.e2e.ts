@@ -98,6 +98,7 @@ test('the owner releases a seat, and the device holding it is told at its next R
 	await deviceSheet.getByText('Show the license file').click();
 	await expect(deviceSheet.locator('details pre')).toContainText(license.number);
 	await deviceSheet.getByRole('button', { name: 'Close' }).click();
+	await devicePage.goto('/');
 
 	const owner = await browser.newContext();
 	const ownerPage = await owner.newPage();
