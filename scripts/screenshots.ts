@@ -140,8 +140,15 @@ async function run(browser: Browser, url: string) {
 		await details.or(page.getByLabel('User ID (e-mail)')).first().waitFor();
 		if (!(await details.isVisible())) await signIn(page, email, password);
 		await page.getByRole('button', { name: `Details of ${server.number}` }).waitFor();
-		await page.getByRole('button', { name: `Details of ${server.number}` }).click();
 		await shot('license-list');
+		// A license's details: a sheet over the list (the viewport, as the user sees it).
+		await page.getByRole('button', { name: `Details of ${server.number}` }).click();
+		const sheet = page.getByRole('dialog', { name: `License ${server.number}` });
+		// Its emergency code was fetched in the home page's details: the device keeps it.
+		await sheet.getByTestId('emergency-code-sheet').waitFor();
+		await page.waitForTimeout(300);
+		await page.screenshot({ path: join(out, `license-list-details-${width}-${scheme}.png`) });
+		await page.keyboard.press('Escape');
 
 		// The portal, as the phone that took the request opens it.
 		const portal = await context.newPage();

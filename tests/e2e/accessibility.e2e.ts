@@ -53,6 +53,6 @@ test('axe finds no serious or critical violation in the License list with a lice
 			.map((v) => `${v.id}: ${v.help}`);
 	expect(await serious()).toEqual([]);
 	await page.getByRole('button', { name: 'Link to a project…' }).click();
-	await expect(page.getByRole('dialog')).toBeVisible();
+	await expect(page.getByRole('dialog', { name: `Link ${license.number} to a project` })).toBeVisible();
 	expect(await serious()).toEqual([]);
 });

@@ -100,11 +100,16 @@ test('two accounts on one profile: each sees only its own list, a kept edit wait
 	await context.setOffline(true);
 	await page.getByRole('button', { name: `Details of ${adaLicense.number}` }).click();
 	await page.getByRole('button', { name: 'Link to a project…' }).click();
-	const linkDialog = page.getByRole('dialog');
+	const linkDialog = page.getByRole('dialog', { name: `Link ${adaLicense.number} to a project` });
 	await linkDialog.getByLabel('Project').selectOption({ label: PROJECT_NAME });
 	await linkDialog.getByRole('button', { name: 'Link' }).click();
 	await expect(adaRow).toContainText(PROJECT_NAME);
 	await expect(page.getByText('1 operation waiting for the server')).toBeVisible();
+	// The details sheet is closed before going on with the page.
+	await page
+		.getByRole('dialog', { name: `License ${adaLicense.number}` })
+		.getByRole('button', { name: 'Close' })
+		.click();
 
 	// Back online, the server holds off the queue (it answers its sync with an error), so the edit
 	// is still waiting when Ada signs out; the page and its service worker alike.

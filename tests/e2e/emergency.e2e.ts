@@ -125,6 +125,7 @@ test('the store’s License list shows a license’s emergency code; a license t
 	await expect(details.getByRole('img', { name: /QR code of the emergency code/ })).toBeVisible();
 
 	// The License list knows the license offers no Emergency Activation: it says so, and offers no code.
+	await details.getByRole('button', { name: 'Close' }).click();
 	await page.getByRole('button', { name: `Details of ${forbidden.number}` }).click();
 	const refused = page.locator(`[data-details="${forbidden.number}"]`);
 	await expect(refused).toContainText('Emergency Activation is not available for this license');

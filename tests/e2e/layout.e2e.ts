@@ -146,7 +146,7 @@ for (const width of WIDTHS) {
 			await expect(page.locator(`[data-details="${license.number}"]`)).toBeVisible();
 			await check('License list, a license selected');
 			await page.getByRole('button', { name: 'Link to a project…' }).click();
-			await expect(page.getByRole('dialog')).toBeVisible();
+			await expect(page.getByRole('dialog', { name: `Link ${license.number} to a project` })).toBeVisible();
 			await check('License list, the Link dialog');
 			await page.keyboard.press('Escape');
 

@@ -35,14 +35,26 @@ test('a project created and a license linked offline reach a second browser once
 	await expect(page.getByRole('heading', { level: 2, name: 'Warehouse tills' })).toBeVisible();
 
 	await page.goto('/licenses');
-	await page.getByRole('button', { name: `Details of ${license.number}` }).click();
-	await page.getByRole('button', { name: 'Link to a project…' }).click();
-	const dialog = page.getByRole('dialog');
+	const details = page.locator(`tr[data-license="${license.number}"]`).getByRole('button', {
+		name: `Details of ${license.number}`
+	});
+	await details.click();
+	// The details open in a sheet that takes the focus, and the Link dialog opens over it.
+	const sheet = page.getByRole('dialog', { name: `License ${license.number}` });
+	await expect(sheet).toBeVisible();
+	await expect(sheet.getByRole('button', { name: 'Close' })).toBeFocused();
+	await sheet.getByRole('button', { name: 'Link to a project…' }).click();
+	const dialog = page.getByRole('dialog', { name: `Link ${license.number} to a project` });
 	await dialog.getByLabel('Project').selectOption({ label: 'Warehouse tills' });
 	await dialog.getByRole('button', { name: 'Link' }).click();
-	await expect(page.getByRole('status').filter({ hasText: 'is in project Warehouse tills' })).toBeVisible();
+	await expect(sheet.getByRole('status').filter({ hasText: 'is in project Warehouse tills' })).toBeVisible();
+	await expect(sheet).toContainText('Warehouse tills');
 	await expect(page.locator(`tr[data-license="${license.number}"]`)).toContainText('Warehouse tills');
 	await expect(page.getByText('2 operations waiting for the server')).toBeVisible();
+	// Escape closes the sheet, and the focus is back on the button that opened it.
+	await page.keyboard.press('Escape');
+	await expect(sheet).toBeHidden();
+	await expect(details).toBeFocused();
 
 	// The filter by project shows it offline too.
 	await page.getByRole('search').getByLabel('Project').selectOption({ label: 'Warehouse tills' });
@@ -74,11 +86,22 @@ test('the owner releases a seat, and the device holding it is told at its next R
 	await devicePage.getByLabel('Password').fill(account.password);
 	await devicePage.getByLabel('License number').fill(license.number);
 	await devicePage.getByRole('button', { name: 'Activate' }).click();
-	await expect(devicePage.getByRole('status').filter({ hasText: 'Activated' })).toBeVisible();
+	// An activation signs in (argon2) and signs: on a busy machine that takes longer than 5 s.
+	await expect(devicePage.getByRole('status').filter({ hasText: 'Activated' })).toBeVisible({
+		timeout: 30_000
+	});
 	await devicePage.goto('/');
 	const deviceId = (await devicePage.getByText(/^This device: /).textContent())!
 		.replace('This device: ', '')
 		.trim();
+	// This device holds the license: its License list shows the signed file, behind a disclosure.
+	await devicePage.goto('/licenses');
+	await devicePage.getByRole('button', { name: `Details of ${license.number}` }).click();
+	const deviceSheet = devicePage.getByRole('dialog', { name: `License ${license.number}` });
+	await deviceSheet.getByText('Show the license file').click();
+	await expect(deviceSheet.locator('details pre')).toContainText(license.number);
+	await deviceSheet.getByRole('button', { name: 'Close' }).click();
+	await devicePage.goto('/');
 
 	const owner = await browser.newContext();
 	const ownerPage = await owner.newPage();
@@ -87,6 +110,7 @@ test('the owner releases a seat, and the device holding it is told at its next R
 	await expect(row).toContainText('1 / 1');
 	await ownerPage.getByRole('button', { name: `Details of ${license.number}` }).click();
 	await expect(ownerPage.locator(`tr[data-device="${deviceId}"]`)).toBeVisible();
+	await expect(ownerPage.getByText('Show the license file')).toHaveCount(0);
 	ownerPage.once('dialog', (dialog) => void dialog.accept());
 	await ownerPage.getByRole('button', { name: `Release the seat of ${deviceId}` }).click();
 	await expect(

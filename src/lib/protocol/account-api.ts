@@ -2,7 +2,7 @@
 // the server's sign-up is open) and changing the signed-in account's password
 // (`POST /api/v1/account/password`). Shared by the server, which parses requests with them, and the
 // License Manager's account page, which parses the answers.
-import { z } from 'zod';
+import { z } from './zod.js';
 
 /** The shortest password the server accepts for a new password (sign-up, change, the admin CLI). */
 export const MIN_PASSWORD_LENGTH = 10;

@@ -1,12 +1,13 @@
 // Request and response bodies of the activation server's HTTP API (/api/v1), shared by the server
 // (which parses requests with them) and the License Manager and portal (which parse responses).
 // docs/API.md describes every endpoint and error.
-import { z } from 'zod';
+import { z } from './zod.js';
 import { MAX_LICENSE_FILE_CHARS } from './license-file.js';
 import { MAX_REG_FILE_CHARS } from './reg-file.js';
+import { MAX_SEALED_CHARS, MAX_SYNC_BATCH } from './api-limits.js';
 import { MAX_SERVER_TIME_CHARS, TIME_NONCE } from './server-time.js';
 
-export const API_PREFIX = '/api/v1';
+export { API_PREFIX, MAX_SEALED_CHARS, MAX_SYNC_BATCH } from './api-limits.js';
 
 export { apiErrorSchema, type ApiError, type ApiErrorCode } from './api-error.js';
 
@@ -45,11 +46,6 @@ export const activationResponseSchema = z.object({
 	serverTime: z.number()
 });
 export type ActivationResponse = z.infer<typeof activationResponseSchema>;
-
-export const MAX_SYNC_BATCH = 200;
-
-/** The longest sealed authorization text (sealed-authorization.ts keeps to it). */
-export const MAX_SEALED_CHARS = 2_000;
 
 export const syncOperationSchema = z.object({
 	/** Client-generated, unique per account: the server applies each id at most once. */

@@ -1,6 +1,6 @@
 // A license's history as its owner sees it (GET /api/v1/store/licenses/{number}/history): the audit
 // events of that license and its expansions in the owner's account, newest first. docs/API.md.
-import { z } from 'zod';
+import { z } from './zod.js';
 
 export const LICENSE_HISTORY_KINDS = [
 	'activation',

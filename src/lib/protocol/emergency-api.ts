@@ -2,7 +2,7 @@
 // license's owner fetches, and the queued report of an Emergency Activation with the server's
 // answer. Apart from the formats (emergency-code.ts, emergency-license.ts), which a license check
 // reads without zod.
-import { z } from 'zod';
+import { z } from './zod.js';
 import {
 	EMERGENCY_MAX_DAYS,
 	MAX_EMERGENCY_CODE_CHARS,

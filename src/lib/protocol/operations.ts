@@ -7,7 +7,7 @@
 // On the wire an operation's `type` stays a free string (api.ts): a server that does not know a
 // type answers that one operation `unknown_operation` instead of refusing the whole batch, so an
 // older server and a newer License Manager still exchange everything else.
-import { z } from 'zod';
+import { z } from './zod.js';
 import { activationResponseSchema, signedRequestBodySchema } from './api.js';
 import { emergencyReportPayloadSchema, emergencyReportResultSchema } from './emergency-api.js';
 import { isOperationType, type OperationType } from './operation-types.js';

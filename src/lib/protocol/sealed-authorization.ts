@@ -10,7 +10,7 @@
 // so every server node holding the signing key derives the same key, and no second secret is kept.
 // The public half is published with the signing keys, bound to them by a signature.
 import nacl from 'tweetnacl';
-import { MAX_SEALED_CHARS } from './api.js';
+import { MAX_SEALED_CHARS } from './api-limits.js';
 import { decodeBase64url, encodeBase64url } from './base64url.js';
 import { X25519_BYTES } from './seal-key.js';
 import { fromUtf8, toHex, utf8 } from './bytes.js';

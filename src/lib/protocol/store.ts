@@ -1,7 +1,7 @@
 // The store's license list and projects on the wire: the edits a License Manager queues (sync
 // operation `store-edit`), the state the server hands out (GET /api/v1/store/…), and the hybrid
 // logical clock that stamps every edit. store-merge.ts applies edits; docs/API.md has the rule.
-import { z } from 'zod';
+import { z } from './zod.js';
 
 /** A hybrid logical clock stamp: wall time, a counter for edits in the same millisecond, the device. */
 export const stampSchema = z.object({

@@ -3,7 +3,6 @@
 import type { TrustedKeys } from '$lib/protocol/vendor-keys.js';
 import type { Core } from './core.js';
 import { flushOutbox, type FlushOutcome } from './outbox/outbox.js';
-import { prepareResults } from './outbox/results/index.js';
 import { updateTrustedKeys } from './trusted-keys.js';
 
 export type { FlushOutcome } from './outbox/outbox.js';
@@ -22,11 +21,12 @@ export function flush(core: Core, force = false): Promise<FlushOutcome> {
 	// The trusted keys are brought up to date once per flush, not once per batch.
 	let keys: Promise<TrustedKeys> | undefined;
 	const trustedKeys = () => (keys ??= updateTrustedKeys(core.storage, core.api));
-	const run = () =>
-		flushOutbox(core.storage, core.api, (applied) => prepareResults(core, applied, trustedKeys), {
-			force,
-			now: () => core.clock.now()
-		});
+	// The result modules (and the zod schemas they parse results with) load with the first answer
+	// that applied something, as the answers' own schemas do (api/response-schemas.ts): a start with
+	// an empty queue needs neither.
+	const prepare: Parameters<typeof flushOutbox>[2] = async (applied) =>
+		(await import('./outbox/results/index.js')).prepareResults(core, applied, trustedKeys);
+	const run = () => flushOutbox(core.storage, core.api, prepare, { force, now: () => core.clock.now() });
 	const locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
 	return locks ? locks.request(`airlock-flush:${core.storage.description}`, run) : run();
 }

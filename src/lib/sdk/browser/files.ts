@@ -1,12 +1,13 @@
 // Files in browsers: the File System Access pickers where the browser has them, the file input and a
-// download otherwise (browser-fs-access chooses).
-import { fileOpen, fileSave } from 'browser-fs-access';
+// download otherwise (browser-fs-access chooses). It loads with the first file opened or saved, not
+// with the page: only a click needs it (the page's service worker has it precached).
 import type { FileAccess } from '../platform/files.js';
 
 export function browserFiles(): FileAccess {
 	return {
 		async open({ extensions, description, multiple }) {
 			try {
+				const { fileOpen } = await import('browser-fs-access');
 				const picked = await fileOpen({ multiple, extensions, description });
 				return Array.isArray(picked) ? picked : [picked];
 			} catch (error) {
@@ -17,6 +18,7 @@ export function browserFiles(): FileAccess {
 		},
 		async save(name, text, options = {}) {
 			try {
+				const { fileSave } = await import('browser-fs-access');
 				await fileSave(new Blob([text], { type: options.mimeType ?? 'text/plain' }), {
 					fileName: name,
 					extensions: options.extensions

@@ -5,7 +5,8 @@
 // Every item has a client id the server applies at most once, so sending an item again after a crash
 // or a lost answer is always safe. Items the server rejects for good are marked failed with its reason
 // and never retried by themselves; items that need a sign-in wait for one.
-import { MAX_SYNC_BATCH, type SyncResult } from '$lib/protocol/api.js';
+import type { SyncResult } from '$lib/protocol/api.js';
+import { MAX_SYNC_BATCH } from '$lib/protocol/api-limits.js';
 import type { OperationType } from '$lib/protocol/operation-types.js';
 import type { ServerApi } from '../api/server-api.js';
 import {

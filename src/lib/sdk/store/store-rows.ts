@@ -1,6 +1,6 @@
 // Row schemas of the store's offline copy (the License list and Projects pages), in zod like the
 // protocol schemas they are: only the store's pages read them, so zod loads with those pages.
-import { z } from 'zod';
+import { z } from '$lib/protocol/zod.js';
 import { projectStateSchema, storeConflictSchema, storeLicenseSchema } from '$lib/protocol/store.js';
 
 /** The store's rows are the server's answers as they came (parsed again when read back). */
