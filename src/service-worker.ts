@@ -12,9 +12,10 @@ import { dexieStorage, LicenseManagerDatabase } from '$lib/sdk/browser/dexie-sto
 import { flush } from '$lib/sdk/sync';
 // import() is not allowed in a service worker: this worker opens only the core (openCore, which
 // loads nothing lazily, unlike openLicenses), and what the core's modules load lazily is bundled
-// here instead (the answers' schemas, then resolved within the bundle) or given up front
+// here instead (the answers' schemas and the outbox's result modules, then resolved within the bundle) or given up front
 // (tweetnacl, for browsers without Ed25519).
 import '$lib/sdk/api/response-schemas';
+import '$lib/sdk/outbox/results/index';
 import { provideFallbackBackend } from '$lib/protocol/ed25519';
 import { tweetnaclBackend } from '$lib/protocol/ed25519-tweetnacl';
 

@@ -4,6 +4,7 @@
 // an old browser) it is a 64-byte secret key kept by the storage, which a file store writes readable
 // by its owner only. tweetnacl is loaded only where it is needed.
 import { decodeBase64url, encodeBase64url } from '$lib/protocol/base64url.js';
+import { bytesEqual } from '$lib/protocol/bytes.js';
 import { computeDeviceId } from '$lib/protocol/device-id.js';
 import { signerFromKeyPair, type Signer } from '$lib/protocol/ed25519.js';
 import type { LicenseStorage } from './platform/storage.js';
@@ -104,7 +105,7 @@ export async function identityRowFromSeed(
 	{ webCrypto, exportable }: { webCrypto: boolean; exportable: boolean }
 ): Promise<IdentityRow | null> {
 	const pair = (await import('$lib/protocol/ed25519-tweetnacl.js')).keyPairFromSeed(seed);
-	if (!equalBytes(pair.publicKey, publicKey)) return null;
+	if (!bytesEqual(pair.publicKey, publicKey)) return null;
 	const deviceId = await computeDeviceId(pair.publicKey);
 	if (webCrypto && globalThis.crypto?.subtle) {
 		try {
@@ -135,10 +136,6 @@ export async function identityRowFromSeed(
 		secretKey: pair.secretKey,
 		createdAt
 	};
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-	return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
 /** This device's identity, created on first use. Two tabs (or processes) starting at once get one. */

@@ -159,7 +159,7 @@ async function auditLockout(
 	if (!account) return;
 	await recordAuditEvent(
 		db,
-		{ kind: 'account.lockout', actor: 'customer', account, detail: lockout },
+		{ kind: 'account.lockout', actor: 'unauthenticated', account, detail: lockout },
 		now,
 		originOf(clientAddress)
 	);

@@ -35,8 +35,11 @@ export const AUDIT_KINDS = [
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
-/** Who did it: the signed-in customer, a device by its own signature, the vendor's admin CLI. */
-export type AuditActor = 'customer' | 'device' | 'admin';
+/**
+ * Who did it: the signed-in customer, a device by its own signature, the vendor's admin CLI, or
+ * someone not signed in (the sign-in attempts that lock an account: the owner or anyone else).
+ */
+export type AuditActor = 'customer' | 'device' | 'admin' | 'unauthenticated';
 
 /** Where a request came from and which node handled it. */
 export interface AuditOrigin {

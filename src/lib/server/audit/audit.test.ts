@@ -205,7 +205,7 @@ describeEachDatabase('audit log', (getDb, kind, getTestDatabase) => {
 		expect(events.map((e) => [e.kind, e.actor, e.clientAddress])).toEqual([
 			['account.creation', 'customer', '192.0.2.50'],
 			['account.password', 'customer', '192.0.2.50'],
-			['account.lockout', 'customer', '192.0.2.66'],
+			['account.lockout', 'unauthenticated', '192.0.2.66'],
 			['account.unlock', 'admin', null]
 		]);
 		expect(events[2]?.detail).toMatchObject({ scope: 'address' });
