@@ -1,9 +1,9 @@
 // `admin audit`: the audit log as text, JSON or CSV, streamed a page at a time (it can be large).
 import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../db/schema';
-import { auditEntries, type AuditEntry } from '../audit/audit.service';
+import { auditEntries, withExpansions, type AuditEntry } from '../audit/audit.service';
 import { findAccountByEmail } from '../accounts/accounts.repository';
-import { expansionsOf, findLicense } from '../catalogue/licenses.repository';
+import { findLicense } from '../catalogue/licenses.repository';
 import type { Command } from './cli-args';
 
 type AuditCommand = Extract<Command, { name: 'audit' }>;
@@ -52,11 +52,8 @@ export async function runAudit(
 		const license = await findLicense(db, command.license);
 		if (!license)
 			return { ok: false, code: 'unknown_license', message: `There is no license ${command.license}.` };
-		// A license's history includes its expansions', as the owner's License list shows it.
-		licenseNumbers = [
-			license.number,
-			...(await expansionsOf(db, license.number)).map((e) => e.license.number)
-		];
+		// As the owner's License list shows it.
+		licenseNumbers = await withExpansions(db, license.number);
 	}
 	if (command.account !== undefined && !(await findAccountByEmail(db, command.account)))
 		return { ok: false, code: 'unknown_account', message: `There is no account ${command.account}.` };

@@ -47,10 +47,7 @@ export interface AuditOrigin {
 	node: string;
 }
 
-/** This process, with no client: the admin CLI, and callers that have no request (tests). */
-export const LOCAL_ORIGIN: AuditOrigin = { clientAddress: null, node: NODE_NAME };
-
-/** A request's origin from its client address, on this node. */
+/** A request's origin from its client address (none for the admin CLI), on this node. */
 export function originOf(clientAddress: string | null): AuditOrigin {
 	return { clientAddress, node: NODE_NAME };
 }
@@ -83,7 +80,7 @@ export async function recordAuditEvent(
 	db: Db,
 	event: AuditEvent,
 	at: number,
-	origin: AuditOrigin = LOCAL_ORIGIN
+	origin: AuditOrigin = originOf(null)
 ): Promise<void> {
 	await insertAuditEvent(db, {
 		id: newEventId(),
@@ -145,6 +142,11 @@ export async function* auditEntries(
 	}
 }
 
+/** A license's number and its expansions': a license's history includes theirs. */
+export async function withExpansions(db: Db, licenseNumber: string): Promise<string[]> {
+	return [licenseNumber, ...(await expansionsOf(db, licenseNumber)).map((entry) => entry.license.number)];
+}
+
 /** How many events the owner's history view answers at most. */
 export const LICENSE_HISTORY_LIMIT = 200;
 
@@ -183,8 +185,12 @@ export async function licenseHistory(
 				licenseNumber: number
 			}
 		};
-	const numbers = [number, ...(await expansionsOf(db, number)).map((entry) => entry.license.number)];
-	const rows = await latestAuditEvents(db, numbers, account.id, LICENSE_HISTORY_LIMIT + 1);
+	const rows = await latestAuditEvents(
+		db,
+		await withExpansions(db, number),
+		account.id,
+		LICENSE_HISTORY_LIMIT + 1
+	);
 	return {
 		ok: true,
 		value: {

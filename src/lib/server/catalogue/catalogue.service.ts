@@ -195,7 +195,7 @@ export async function addExpansion(
 			{
 				kind: 'license.expansion',
 				actor: 'admin',
-				account: account ? { id: account.id, email: account.email } : null,
+				account: account ?? null,
 				licenseNumber: parent.number,
 				detail: { expansion: license.number, product: product.code }
 			},

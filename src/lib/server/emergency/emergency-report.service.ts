@@ -30,7 +30,7 @@ import {
 import { findLicense, findProduct } from '../catalogue/licenses.repository';
 import { hitRateLimit } from '../accounts/rate-limits.repository';
 import { findAccountById } from '../accounts/accounts.repository';
-import { LOCAL_ORIGIN, recordAuditEvent, type AuditOrigin } from '../audit/audit.service';
+import { originOf, recordAuditEvent } from '../audit/audit.service';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
@@ -57,8 +57,6 @@ export interface EmergencyReportContext {
 	acceptBareNumber: boolean;
 	/** Who sent the report (its network address): new uses are limited per address. */
 	clientAddress?: string;
-	/** For the audit log (default: the client address above, this node). */
-	origin?: AuditOrigin;
 }
 
 /** Refused for good, or (`later`) refused for now: the client sends the report again later. */
@@ -162,7 +160,7 @@ async function auditReport(
 		{
 			kind: revokedUse ? 'emergency.revocation' : 'emergency.use',
 			actor: 'device',
-			account: account ? { id: account.id, email: account.email } : null,
+			account: account ?? null,
 			licenseNumber: use.licenseNumber,
 			deviceId: use.deviceId,
 			detail: outcome.result.revoked
@@ -170,7 +168,7 @@ async function auditReport(
 				: { startedAt: use.startedAt, endsAt: outcome.result.endsAt, basis: use.basis }
 		},
 		ctx.now,
-		ctx.origin ?? { ...LOCAL_ORIGIN, clientAddress: ctx.clientAddress ?? null }
+		originOf(ctx.clientAddress ?? null)
 	);
 }
 

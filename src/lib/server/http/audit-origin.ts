@@ -1,8 +1,7 @@
 import type { RequestEvent } from '@sveltejs/kit';
-import type { AuditOrigin } from '../audit/audit.service';
-import { NODE_NAME } from '../observability/logger';
+import { originOf, type AuditOrigin } from '../audit/audit.service';
 
 /** Where a request came from (the address as ADDRESS_HEADER/XFF_DEPTH say) and this node. */
 export function auditOriginOf(event: RequestEvent): AuditOrigin {
-	return { clientAddress: event.getClientAddress(), node: NODE_NAME };
+	return originOf(event.getClientAddress());
 }

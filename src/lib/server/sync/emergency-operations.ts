@@ -19,8 +19,7 @@ export function emergencyReportOperation(
 						now: ctx.now,
 						trustedKeys: await serverTrustedKeys(ctx.db),
 						acceptBareNumber: acceptBareNumber(),
-						clientAddress: client.address,
-						origin: ctx.origin
+						clientAddress: client.address
 					},
 					payload.use
 				);
