@@ -25,6 +25,9 @@ export default defineConfig({
 	// Many tests first make accounts and licenses with the admin CLI (a Node process each, a few
 	// seconds apiece on a loaded 2-core machine), then drive one or two browsers.
 	timeout: 120_000,
+	// An Instant Activation signs in (argon2), signs a request and stores the verified files: on that
+	// loaded machine it has taken more than the default 5 s. A wait, not a speed check (see the bench).
+	expect: { timeout: 15_000 },
 	use: {
 		baseURL: e2eBaseURL,
 		trace: 'retain-on-failure',
