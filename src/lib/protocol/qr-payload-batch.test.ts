@@ -134,8 +134,7 @@ describe('license batch QR payload', () => {
 					// Structure may survive a change (in a length or a count it does not): each license then
 					// still has to verify, and a changed one does not.
 					const verified = await Promise.all(read.batch.licenseTexts.map((t) => verifyLicenseQr(t, options)));
-					for (const result of verified)
-						if (result.ok) expect(licenses).toContainEqual(result.license);
+					for (const result of verified) if (result.ok) expect(licenses).toContainEqual(result.license);
 				}
 			),
 			{ numRuns: 300 }
