@@ -16,7 +16,7 @@ import { testDevice, testTrustedKeys } from '../../../tests/fixtures/test-keys.j
 import {
 	BATCH_QR_TEXT_TARGET,
 	LICENSE_BATCH_QR_PREFIX,
-	licenseBatchQrTexts,
+	licenseBatchQrCodes,
 	licenseQrText,
 	MAX_QR_TEXT,
 	parseLicenseBatchQr,
@@ -61,7 +61,8 @@ const licenseBytes = (text: string) =>
 describe('license batch QR payload', () => {
 	it('holds several licenses in one code when they fit, each read back exactly and verified', async () => {
 		const licenses = await answer(2);
-		const texts = licenseBatchQrTexts(licenses);
+		const codes = licenseBatchQrCodes(licenses);
+		const texts = codes.map((code) => code.text);
 		expect(texts).toHaveLength(1);
 		expect(texts[0]!.startsWith(LICENSE_BATCH_QR_PREFIX)).toBe(true);
 		const read = parseLicenseBatchQr(texts[0]!);
@@ -75,7 +76,8 @@ describe('license batch QR payload', () => {
 	it('splits into numbered parts that each fit a readable code, every license once, in order', async () => {
 		for (const count of [5, 8]) {
 			const licenses = await answer(count);
-			const texts = licenseBatchQrTexts(licenses);
+			const codes = licenseBatchQrCodes(licenses);
+			const texts = codes.map((code) => code.text);
 			expect(texts.length).toBeGreaterThan(1);
 			const parts = texts.map((text) => {
 				expect(text.length).toBeLessThanOrEqual(BATCH_QR_TEXT_TARGET);
@@ -86,8 +88,9 @@ describe('license batch QR payload', () => {
 			});
 			expect(parts.map((p) => [p.part, p.parts])).toEqual(texts.map((_, i) => [i + 1, texts.length]));
 			expect(parts.flatMap((p) => p.licenseTexts)).toEqual(licenses.map(licenseQrText));
+			expect(codes.flatMap((code) => code.licenseNumbers)).toEqual(licenses.map((l) => l.licenseNumber));
 		}
-		expect(licenseBatchQrTexts([])).toEqual([]);
+		expect(licenseBatchQrCodes([])).toEqual([]);
 	});
 
 	it('refuses other codes, other versions, bad part numbers, truncation and trailing data', async () => {
@@ -115,7 +118,7 @@ describe('license batch QR payload', () => {
 
 	it('never throws on any text, and a changed character never yields a license that verifies as another', async () => {
 		const licenses = await answer(2);
-		const [text] = licenseBatchQrTexts(licenses);
+		const text = licenseBatchQrCodes(licenses)[0]!.text;
 		fc.assert(
 			fc.property(fc.string({ maxLength: 300 }), (noise) => {
 				expect(parseLicenseBatchQr(LICENSE_BATCH_QR_PREFIX + noise).ok).toBeTypeOf('boolean');
@@ -125,11 +128,11 @@ describe('license batch QR payload', () => {
 		);
 		await fc.assert(
 			fc.asyncProperty(
-				fc.integer({ min: LICENSE_BATCH_QR_PREFIX.length, max: text!.length - 1 }),
+				fc.integer({ min: LICENSE_BATCH_QR_PREFIX.length, max: text.length - 1 }),
 				fc.constantFrom(...'ABCabc012-_'),
 				async (position, char) => {
-					fc.pre(text![position] !== char);
-					const read = parseLicenseBatchQr(text!.slice(0, position) + char + text!.slice(position + 1));
+					fc.pre(text[position] !== char);
+					const read = parseLicenseBatchQr(text.slice(0, position) + char + text.slice(position + 1));
 					if (!read.ok) return;
 					// Structure may survive a change (in a length or a count it does not): each license then
 					// still has to verify, and a changed one does not.

@@ -257,27 +257,38 @@ function batchText(part: number, parts: number, answerId: Uint8Array, entries: U
 	return LICENSE_BATCH_QR_PREFIX + encodeBase64url(writer.toBytes());
 }
 
+/** One code of an answer: its text and the licenses in it, for the caption under it. */
+export interface LicenseBatchCode {
+	text: string;
+	licenseNumbers: string[];
+}
+
 /**
  * The codes the portal shows for the licenses of one answer (all issued for one request): as few
  * as fit BATCH_QR_TEXT_TARGET each, in the order given, numbered "part i of n".
  */
-export function licenseBatchQrTexts(licenses: readonly SignedLicense[]): string[] {
+export function licenseBatchQrCodes(licenses: readonly SignedLicense[]): LicenseBatchCode[] {
 	if (licenses.length === 0) return [];
 	const answerId = decodeBase64url(licenses[0]!.requestNonce)!;
-	const groups: Uint8Array[][] = [];
-	for (const entry of licenses.map(encodeLicenseBytes)) {
+	const groups: { entries: Uint8Array[]; licenseNumbers: string[] }[] = [];
+	for (const license of licenses) {
+		const entry = encodeLicenseBytes(license);
 		const last = groups.at(-1);
 		// The part number and count take the same room whatever they are: measured with placeholders.
 		if (
 			last &&
-			last.length < MAX_BATCH_LICENSES &&
-			batchText(1, 1, answerId, [...last, entry]).length <= BATCH_QR_TEXT_TARGET
-		)
-			last.push(entry);
-		else groups.push([entry]);
+			last.entries.length < MAX_BATCH_LICENSES &&
+			batchText(1, 1, answerId, [...last.entries, entry]).length <= BATCH_QR_TEXT_TARGET
+		) {
+			last.entries.push(entry);
+			last.licenseNumbers.push(license.licenseNumber);
+		} else groups.push({ entries: [entry], licenseNumbers: [license.licenseNumber] });
 	}
 	if (groups.length > MAX_BATCH_PARTS) throw new RangeError('too many licenses for one sequence of codes');
-	return groups.map((entries, i) => batchText(i + 1, groups.length, answerId, entries));
+	return groups.map((group, i) => ({
+		text: batchText(i + 1, groups.length, answerId, group.entries),
+		licenseNumbers: group.licenseNumbers
+	}));
 }
 
 function batchError(message: string): { ok: false; error: LicenseBatchError } {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeBase64url } from '$lib/protocol/base64url';
 import { ALPHABET, checkCharacterFor } from '$lib/protocol/check-character';
 import { formatLicenseNumber } from '$lib/protocol/license-number';
-import { licenseBatchQrTexts, licenseQrText, requestQrUrl } from '$lib/protocol/qr-payload';
+import { licenseBatchQrCodes, licenseQrText, requestQrUrl } from '$lib/protocol/qr-payload';
 import type { SignedLicense } from '$lib/protocol/license-file';
 import {
 	CLIENT_EXPANSION,
@@ -57,8 +57,8 @@ describe('a scanning session', () => {
 	it('finishes with one code holding every license of the request, expansions included', async () => {
 		const { core, answer } = await scanningDevice();
 		const session = createScanSession([SERVER_LICENSE, DEVELOPER_LICENSE]);
-		const [code] = licenseBatchQrTexts(answer);
-		const step = await readScannedCode(core, session, code!);
+		const code = licenseBatchQrCodes(answer)[0]!.text;
+		const step = await readScannedCode(core, session, code);
 		expect(step).toMatchObject({ kind: 'read', complete: true, missing: [] });
 		expect(numbersOf(step)).toEqual([SERVER_LICENSE, CLIENT_EXPANSION, DEVELOPER_LICENSE]);
 		const stored = await storeConfirmed(core, session.files);
@@ -69,7 +69,7 @@ describe('a scanning session', () => {
 	it('reads a sequence part by part, a part seen again adds nothing, and finishes with the last one', async () => {
 		const { core, answer, license } = await scanningDevice();
 		const more = await Promise.all(MORE.map((n) => license(n)));
-		const codes = licenseBatchQrTexts([...answer, ...more]);
+		const codes = licenseBatchQrCodes([...answer, ...more]).map((code) => code.text);
 		expect(codes.length).toBeGreaterThan(1);
 		// Nothing known of the request: the parts say when the sequence is whole.
 		const session = createScanSession([]);
@@ -98,7 +98,7 @@ describe('a scanning session', () => {
 	it('says which numbers of the request a whole sequence did not bring', async () => {
 		const { core, answer } = await scanningDevice();
 		const session = createScanSession([SERVER_LICENSE, DEVELOPER_LICENSE, MORE[1]!]);
-		const step = await readScannedCode(core, session, licenseBatchQrTexts(answer)[0]!);
+		const step = await readScannedCode(core, session, licenseBatchQrCodes(answer)[0]!.text);
 		expect(step).toMatchObject({ kind: 'read', complete: true, missing: [MORE[1]] });
 	});
 
