@@ -4,51 +4,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createTestAccount, createTestLicense, type TestAccount } from './support/admin';
 import { newTestDevice } from './support/device';
 import { launchWithFakeCamera, writeQrVideo } from './support/fake-camera';
+import { lastRequestQrUrl, offlineLaptop } from './support/offline-laptop';
 import { parseLicenseFile } from '../../src/lib/protocol/license-file';
 import { licenseQrText } from '../../src/lib/protocol/qr-payload';
-
-/** The laptop: the File System Access pickers removed before the app loads (the fallback path). */
-async function offlineLaptop(browser: Browser): Promise<Page> {
-	const context = await browser.newContext();
-	await context.addInitScript(() => {
-		delete (window as { showSaveFilePicker?: unknown }).showSaveFilePicker;
-		delete (window as { showOpenFilePicker?: unknown }).showOpenFilePicker;
-	});
-	const page = await context.newPage();
-	await page.goto('/');
-	// The one online visit of an installation: the shell is cached and the vendor keys are stored.
-	await page.evaluate(() => navigator.serviceWorker.ready);
-	await expect
-		.poll(() =>
-			page.evaluate(
-				() =>
-					new Promise<boolean>((resolve) => {
-						const open = indexedDB.open('airlock-license-manager');
-						open.onsuccess = () => {
-							const get = open.result.transaction('settings').objectStore('settings').get('trustedKeys');
-							get.onsuccess = () => resolve(get.result !== undefined);
-						};
-					})
-			)
-		)
-		.toBe(true);
-	await context.setOffline(true);
-	return page;
-}
-
-/** The portal URL in the QR code the laptop shows for its last request (kept in its settings). */
-function lastRequestQrUrl(laptop: Page): Promise<string> {
-	return laptop.evaluate(
-		() =>
-			new Promise<string>((resolve) => {
-				const open = indexedDB.open('airlock-license-manager');
-				open.onsuccess = () => {
-					const get = open.result.transaction('settings').objectStore('settings').get('lastDeferredRequest');
-					get.onsuccess = () => resolve((get.result.value as { qrUrl: string }).qrUrl);
-				};
-			})
-	);
-}
 
 async function portalActivates(
 	browser: Browser,
@@ -65,7 +23,10 @@ async function portalActivates(
 	await phone.getByRole('button', { name: 'Activate' }).click();
 	const links = phone.getByRole('link', { name: /^Download / });
 	await expect(links.first()).toBeVisible();
-	await expect(phone.getByRole('status').filter({ hasText: /^1 of / })).toBeVisible();
+	// Every license file in one code (or a sequence of them), for the laptop's camera.
+	await expect(
+		phone.getByRole('figure', { name: 'QR code of the license files' }).locator('svg')
+	).toBeVisible();
 	const paths: string[] = [];
 	for (let i = 0; i < (await links.count()); i++) {
 		const [download] = await Promise.all([phone.waitForEvent('download'), links.nth(i).click()]);
@@ -303,18 +264,25 @@ test('the license comes back by QR code: the laptop’s camera reads it, offline
 		if (!parsed.ok) throw new Error('the server issued an unreadable file');
 		writeQrVideo(video, licenseQrText(parsed.license));
 
+		// From the load step (after Next), as the reference's way with files: the scan needs no Next.
 		await laptop.getByRole('button', { name: 'Next' }).click();
 		await laptop.getByRole('button', { name: 'Scan a QR code' }).click();
-		await expect(laptop.getByRole('listitem').filter({ hasText: license.number })).toBeVisible({
-			timeout: 20_000
-		});
-		// The camera stops by itself once it has read a code.
+		const activated = laptop.getByRole('status').filter({ hasText: 'Activated on this device' });
+		await expect(activated).toContainText(license.number, { timeout: 20_000 });
+		await expect(activated).toBeFocused();
+		// The camera stops by itself once it has the whole answer.
 		await expect(laptop.getByRole('button', { name: 'Stop the camera' })).toHaveCount(0);
 		await expect(laptop.getByRole('button', { name: 'Scan a QR code' })).toBeVisible();
-		await laptop.getByRole('button', { name: 'Next' }).click();
-		await expect(laptop.getByRole('status').filter({ hasText: 'Activated on this device' })).toContainText(
-			license.number
-		);
+		// More license files for this computer: loading another is Add N°, as in the reference.
+		await expect(laptop.getByRole('button', { name: 'Add N°' })).toBeVisible();
+
+		// A code that is no license (the request's own) is said in an alert, and stores nothing more.
+		writeQrVideo(video, qrUrl);
+		await laptop.getByRole('button', { name: 'Scan a QR code' }).click();
+		await expect(laptop.getByRole('alert')).toContainText('registration request, not a license', {
+			timeout: 20_000
+		});
+		await expect(laptop.getByRole('button', { name: 'Stop the camera' })).toHaveCount(0);
 	} finally {
 		await browser.close();
 	}

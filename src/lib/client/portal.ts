@@ -5,7 +5,8 @@
 import QRCode from 'qrcode';
 import type { ApiError, IssuedLicense } from '$lib/protocol/api';
 import { parseLicenseFile } from '$lib/protocol/license-file';
-import { licenseQrText, parseRequestQr, REQUEST_FRAGMENT_PREFIX } from '$lib/protocol/qr-payload';
+import { licenseBatchQrCodes, parseRequestQr, REQUEST_FRAGMENT_PREFIX } from '$lib/protocol/qr-payload';
+import type { SignedLicense } from '$lib/protocol/license-file';
 import { parseRegFile, type RegistrationRequest } from '$lib/protocol/reg-file';
 import type { ServerApi } from '$lib/sdk/api/server-api';
 
@@ -51,31 +52,44 @@ export interface PortalLicense {
 	issued: IssuedLicense;
 	productName: string;
 	downloadUrl: string;
-	qrSvg: string;
 }
 
-/** Each license file as a download and as a QR code. */
-export async function presentLicenses(issued: IssuedLicense[]): Promise<PortalLicense[]> {
-	const out: PortalLicense[] = [];
+/** One code of the answer: every license file when they fit, else part i of n of a sequence. */
+export interface PortalCode {
+	svg: string;
+	licenseNumbers: string[];
+}
+
+export interface PortalAnswer {
+	licenses: PortalLicense[];
+	codes: PortalCode[];
+}
+
+/** Each license file as a download, and all of them as one QR code or a sequence of codes. */
+export async function presentLicenses(issued: IssuedLicense[]): Promise<PortalAnswer> {
+	const licenses: PortalLicense[] = [];
+	const signed: SignedLicense[] = [];
 	for (const file of issued) {
 		const parsed = parseLicenseFile(file.file);
 		if (!parsed.ok) continue; // the server's own files always parse; never show one that does not
-		out.push({
+		signed.push(parsed.license);
+		licenses.push({
 			issued: file,
 			productName: parsed.license.productName,
-			downloadUrl: URL.createObjectURL(new Blob([file.file], { type: 'application/octet-stream' })),
-			qrSvg: await QRCode.toString(licenseQrText(parsed.license), {
-				type: 'svg',
-				errorCorrectionLevel: 'M',
-				margin: 4
-			})
+			downloadUrl: URL.createObjectURL(new Blob([file.file], { type: 'application/octet-stream' }))
 		});
 	}
-	return out;
+	const codes: PortalCode[] = [];
+	for (const code of licenseBatchQrCodes(signed))
+		codes.push({
+			svg: await QRCode.toString(code.text, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 }),
+			licenseNumbers: code.licenseNumbers
+		});
+	return { licenses, codes };
 }
 
 export type PortalActivation =
-	{ kind: 'done'; licenses: PortalLicense[] } | { kind: 'refused'; error: ApiError } | { kind: 'offline' };
+	({ kind: 'done' } & PortalAnswer) | { kind: 'refused'; error: ApiError } | { kind: 'offline' };
 
 export async function activateOnPortal(api: ServerApi, text: string): Promise<PortalActivation> {
 	const answer = await api.deferred(text);
@@ -86,5 +100,5 @@ export async function activateOnPortal(api: ServerApi, text: string): Promise<Po
 	// Answered: no longer pending — unless another request is (a link opened meanwhile).
 	if (localStorage.getItem(PENDING_KEY) === text) localStorage.removeItem(PENDING_KEY);
 	if (answer.kind === 'refused') return { kind: 'refused', error: answer.error };
-	return { kind: 'done', licenses: await presentLicenses(answer.value.licenses) };
+	return { kind: 'done', ...(await presentLicenses(answer.value.licenses)) };
 }

@@ -138,8 +138,17 @@ export const en = {
 			'For a computer without internet access. Enter the license number(s) and your e-mail address, then click Generate file: take reg.txt to a computer or phone with internet access, or scan the QR code with your phone.',
 		stepsLabel: 'Steps of Deferred Activation',
 		steps: ['Generate the request', 'Take it to a phone or an online computer', 'Load the license files'],
-		thenNext:
-			'When the portal has given you the license files (.license4d, or their QR codes), click Next to load them here.',
+		thenScan:
+			'When the portal shows the license QR code, click Scan a QR code and hold the phone in front of the camera: it reads every license file of the request (several codes one after the other, if the portal shows a sequence), then stops and activates them by itself.',
+		thenNext: 'Brought back .license4d files instead? Click Next to load them.',
+		fromLicenseList:
+			'Filled in with the licenses of your License list that are not on this computer yet: remove any you do not want here.',
+		fromLastRequest: 'Filled in from your last request.',
+		scanProgress: (read: number, total: number) =>
+			`Read ${read} of ${total} license files. Keep the phone in front of the camera.`,
+		scanMissing: (numbers: string) =>
+			`The portal’s codes held no license file for ${numbers}. Check these numbers on the portal, then generate a request for them.`,
+		toManager: 'Back to the License Manager',
 		haveFiles: 'Already have the license files? Click Next.',
 		loadTitle: 'Load the license files',
 		addMore: 'More license files for this computer? Click Add N° to load the next one.',
@@ -169,7 +178,6 @@ export const en = {
 		back: 'Back to the request',
 		scan: 'Scan a QR code',
 		stopScan: 'Stop the camera',
-		scannedName: 'QR code',
 		cameraLabel: 'Camera view: show the license QR code from the portal',
 		cameraDenied:
 			'The camera may not be used by this page. Allow it in the browser’s site settings, or load the .license4d files instead.',
@@ -439,7 +447,7 @@ export const en = {
 		steps: ['Load the request', 'Sign in', 'Activate', 'Take the license files back'],
 		another: 'Use another request',
 		resultHelp:
-			'Download the files and take them back to the computer, or show each code to its camera (Deferred Activation › Next › Scan a QR code).',
+			'Show the code below to the computer’s camera (Deferred Activation › Scan a QR code): it reads every license file and stops by itself. Or download the files and take them back to the computer.',
 		intro:
 			'Open this page from the QR code shown by the License Manager, or choose the reg.txt file it made.',
 		request: 'Request',
@@ -461,10 +469,13 @@ export const en = {
 		offline: 'This phone is offline: the request is kept and will be sent when it is back online.',
 		result: 'License files',
 		download: (name: string) => `Download ${name}`,
-		showing: (index: number, count: number, product: string, number: string) =>
-			`${index} of ${count}: ${product} — ${number}. Scan it with the License Manager.`,
-		qrLabel: 'QR code of the license file',
+		codeAll: (numbers: string[]) =>
+			`${numbers.length === 1 ? 'The license file' : `All ${numbers.length} license files`} in one code: ${numbers.join(', ')}.`,
+		codePart: (index: number, count: number, numbers: string[]) =>
+			`Code ${index} of ${count} (${numbers.join(', ')}). The codes change by themselves: keep the phone in front of the camera until the License Manager says it has them all.`,
+		qrLabel: 'QR code of the license files',
 		previous: 'Previous',
+		pause: 'Pause',
 		scan: 'Scan the request QR code',
 		cameraLabel: 'Camera view: show the QR code of the License Manager',
 		notARequest: 'This QR code is not a registration request. Scan the code shown by Deferred Activation.',

@@ -8,6 +8,10 @@ export class ByteWriter {
 		return this;
 	}
 
+	u16(value: number): this {
+		return this.u8(value >>> 8).u8(value);
+	}
+
 	u32(value: number): this {
 		return this.u8(value >>> 24)
 			.u8(value >>> 16)
@@ -57,6 +61,10 @@ export class ByteReader {
 	u8(): number {
 		if (this.offset >= this.input.length) throw new TruncatedInputError('input ends early');
 		return this.input[this.offset++]!;
+	}
+
+	u16(): number {
+		return (this.u8() << 8) | this.u8();
 	}
 
 	u32(): number {

@@ -5,6 +5,9 @@
 // Request QR: a URL to the portal page, the request in the fragment (never sent to the server by
 // the browser, so never in its logs): `<portal URL>#r1=<base64url(request bytes)>`.
 // License QR: `AIRLOCK:L1:<base64url(license bytes)>`.
+// License batch QR: `AIRLOCK:LB1:<base64url(batch bytes)>`, several licenses of one answer in one
+// code, or "part i of n" of a sequence of codes when they do not fit one (the portal shows the parts
+// one after the other and the device's camera reads them without a click each).
 // The byte layouts are in docs/FORMATS.md.
 import { decodeBase64url, encodeBase64url } from './base64url.js';
 import { ByteReader, ByteWriter, TruncatedInputError } from './binary.js';
@@ -113,8 +116,8 @@ export async function parseRequestQr(text: string): Promise<RequestResult> {
 	}
 }
 
-/** The QR text of a license file. */
-export function licenseQrText(license: SignedLicense): string {
+/** A license's bytes, as the license QR form and each entry of a batch carry them. */
+function encodeLicenseBytes(license: SignedLicense): Uint8Array {
 	const writer = new ByteWriter()
 		.u8(LAYOUT_VERSION)
 		.u8(LICENSE_KINDS.indexOf(license.kind))
@@ -133,7 +136,12 @@ export function licenseQrText(license: SignedLicense): string {
 		.bytes(decodeBase64url(license.requestNonce)!)
 		.bytes(fromHex(license.kid))
 		.bytes(license.signature);
-	return LICENSE_QR_PREFIX + encodeBase64url(writer.toBytes());
+	return writer.toBytes();
+}
+
+/** The QR text of a license file. */
+export function licenseQrText(license: SignedLicense): string {
+	return LICENSE_QR_PREFIX + encodeBase64url(encodeLicenseBytes(license));
 }
 
 function licenseQrError(message: string): LicenseResult {
@@ -211,6 +219,128 @@ export async function verifyLicenseQr(text: string, options: VerifyOptions): Pro
 	} catch (error) {
 		if (error instanceof TruncatedInputError)
 			return licenseQrError('The license in this QR code is incomplete. Scan it again.');
+		throw error;
+	}
+}
+
+export const LICENSE_BATCH_QR_PREFIX = 'AIRLOCK:LB1:';
+/**
+ * The longest batch text the portal puts in one code: at most a QR version 24 at level M, which a
+ * phone's screen shows and a laptop's camera reads at arm's length. A license alone longer than this
+ * (hundreds of expansions) still gets a part of its own, up to MAX_QR_TEXT.
+ */
+export const BATCH_QR_TEXT_TARGET = 1000;
+/** At most this many parts in a sequence, and licenses in one part. */
+export const MAX_BATCH_PARTS = 32;
+export const MAX_BATCH_LICENSES = 32;
+/** One license's bytes are never this long (every field is bounded); a longer entry is damage. */
+const MAX_BATCH_ENTRY_BYTES = 4096;
+
+export interface LicenseBatchPart {
+	/** 1-based, at most `parts`. */
+	part: number;
+	parts: number;
+	/** The answer the parts belong to: the request nonce its licenses were issued for. */
+	answerId: string;
+	/** Each license of the part as its own license QR text (`AIRLOCK:L1:`), not verified yet. */
+	licenseTexts: string[];
+}
+
+export type LicenseBatchError = {
+	code: 'license_batch_too_large' | 'license_batch_malformed' | 'license_batch_unsupported_version';
+	message: string;
+};
+
+function batchText(part: number, parts: number, answerId: Uint8Array, entries: Uint8Array[]): string {
+	const writer = new ByteWriter().u8(LAYOUT_VERSION).u8(part).u8(parts).bytes(answerId).u8(entries.length);
+	for (const entry of entries) writer.u16(entry.length).bytes(entry);
+	return LICENSE_BATCH_QR_PREFIX + encodeBase64url(writer.toBytes());
+}
+
+/** One code of an answer: its text and the licenses in it, for the caption under it. */
+export interface LicenseBatchCode {
+	text: string;
+	licenseNumbers: string[];
+}
+
+/**
+ * The codes the portal shows for the licenses of one answer (all issued for one request): as few
+ * as fit BATCH_QR_TEXT_TARGET each, in the order given, numbered "part i of n".
+ */
+export function licenseBatchQrCodes(licenses: readonly SignedLicense[]): LicenseBatchCode[] {
+	if (licenses.length === 0) return [];
+	const answerId = decodeBase64url(licenses[0]!.requestNonce)!;
+	const groups: { entries: Uint8Array[]; licenseNumbers: string[] }[] = [];
+	for (const license of licenses) {
+		const entry = encodeLicenseBytes(license);
+		const last = groups.at(-1);
+		// The part number and count take the same room whatever they are: measured with placeholders.
+		if (
+			last &&
+			last.entries.length < MAX_BATCH_LICENSES &&
+			batchText(1, 1, answerId, [...last.entries, entry]).length <= BATCH_QR_TEXT_TARGET
+		) {
+			last.entries.push(entry);
+			last.licenseNumbers.push(license.licenseNumber);
+		} else groups.push({ entries: [entry], licenseNumbers: [license.licenseNumber] });
+	}
+	if (groups.length > MAX_BATCH_PARTS) throw new RangeError('too many licenses for one sequence of codes');
+	return groups.map((group, i) => ({
+		text: batchText(i + 1, groups.length, answerId, group.entries),
+		licenseNumbers: group.licenseNumbers
+	}));
+}
+
+function batchError(message: string): { ok: false; error: LicenseBatchError } {
+	return { ok: false, error: { code: 'license_batch_malformed', message } };
+}
+
+/**
+ * Reads one code of a batch into its parts, each license as its own license QR text for the usual
+ * verification (signature, this device, the clock). Checks the structure only. Never throws.
+ */
+export function parseLicenseBatchQr(
+	text: string
+): { ok: true; batch: LicenseBatchPart } | { ok: false; error: LicenseBatchError } {
+	if (text.length > MAX_QR_TEXT)
+		return {
+			ok: false,
+			error: { code: 'license_batch_too_large', message: 'This QR code is too large to hold license files.' }
+		};
+	if (!text.startsWith(LICENSE_BATCH_QR_PREFIX)) return batchError('This QR code is not an Airlock license.');
+	const bytes = decodeBase64url(text.slice(LICENSE_BATCH_QR_PREFIX.length));
+	if (!bytes) return batchError('The licenses in this QR code are damaged. Scan it again.');
+	const reader = new ByteReader(bytes);
+	try {
+		const version = reader.u8();
+		if (version !== LAYOUT_VERSION)
+			return {
+				ok: false,
+				error: {
+					code: 'license_batch_unsupported_version',
+					message: `This license QR code has an unknown version (${version}). Update the License Manager.`
+				}
+			};
+		const part = reader.u8();
+		const parts = reader.u8();
+		const answerId = toHex(reader.bytes(NONCE_BYTES));
+		const count = reader.u8();
+		if (parts < 1 || parts > MAX_BATCH_PARTS || part < 1 || part > parts)
+			return batchError('The part number of this QR code is damaged. Scan it again.');
+		if (count < 1 || count > MAX_BATCH_LICENSES)
+			return batchError('The licenses in this QR code are damaged. Scan it again.');
+		const licenseTexts: string[] = [];
+		for (let i = 0; i < count; i++) {
+			const length = reader.u16();
+			if (length === 0 || length > MAX_BATCH_ENTRY_BYTES)
+				return batchError('The licenses in this QR code are damaged. Scan it again.');
+			licenseTexts.push(LICENSE_QR_PREFIX + encodeBase64url(reader.bytes(length)));
+		}
+		if (reader.remaining !== 0) return batchError('This QR code has trailing data. Scan it again.');
+		return { ok: true, batch: { part, parts, answerId, licenseTexts } };
+	} catch (error) {
+		if (error instanceof TruncatedInputError)
+			return batchError('The licenses in this QR code are incomplete. Scan it again.');
 		throw error;
 	}
 }

@@ -96,7 +96,10 @@ export async function saveRegFile(files: FileAccess, generated: GeneratedRequest
 
 export interface LoadedFile {
 	name: string;
-	outcome: { ok: true; license: SignedLicense; text: string } | { ok: false; error: ImportError };
+	outcome:
+		| { ok: true; license: SignedLicense; text: string }
+		/** `licenseNumber`: a genuine license refused against what the device holds (already loaded…). */
+		| { ok: false; error: ImportError; licenseNumber?: string };
 }
 
 /** Reads and verifies license files; nothing is stored yet. */
@@ -133,7 +136,8 @@ export async function checkFiles(core: Core, files: PickedFile[]): Promise<Loade
 		if (!outcome.ok) return { name, outcome };
 		const { license } = outcome;
 		const refusal = decideAgainstStored(license, held.get(license.licenseNumber) ?? null);
-		if (refusal) return { name, outcome: { ok: false, error: refusal } };
+		if (refusal)
+			return { name, outcome: { ok: false, error: refusal, licenseNumber: license.licenseNumber } };
 		held.set(license.licenseNumber, {
 			licenseNumber: license.licenseNumber,
 			kind: license.kind,
