@@ -7,7 +7,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { FakeActivationServer } from '../../../tests/fixtures/fake-activation-server.js';
 import { otherTestDevice } from '../../../tests/fixtures/test-keys.js';
 import { exampleLicense } from '../../../tests/fixtures/protocol-builders.js';
-import { formatLicenseFile } from '$lib/protocol/license-file.js';
+import { formatLicenseFile, parseLicenseFile } from '$lib/protocol/license-file.js';
+import { licenseBatchQrCodes } from '$lib/protocol/qr-payload.js';
 import { generateLicenseNumber } from '$lib/protocol/license-number.js';
 import { parseRegFile } from '$lib/protocol/reg-file.js';
 import type { PublishedKeySet } from '$lib/protocol/vendor-keys.js';
@@ -327,6 +328,44 @@ describe.each(ADAPTERS)('over %s', (_name, makeStorage) => {
 			expect(await licenses.check({ product: 'DEV' })).toMatchObject({ ok: false, reason: 'not_activated' });
 			expect(await licenses.importLicenseFiles([file])).toMatchObject([{ ok: true, licenseNumber: DEV }]);
 			expect(await licenses.check({ product: 'DEV' })).toMatchObject({ ok: true });
+		});
+
+		it("imports the portal's code holding several licenses, one report each; a damaged code is refused", async () => {
+			const { licenses, server } = await setup();
+			const request = await licenses.createRequest([SRV, DEV], 'ada@example.com');
+			if (!request.ok) throw new Error('no request');
+			const phone = server.client();
+			await phone(`${SERVER}/api/v1/session`, {
+				method: 'POST',
+				body: JSON.stringify({ email: 'ada@example.com', password: 'correct horse' })
+			});
+			const response = await phone(`${SERVER}/api/v1/sync`, {
+				method: 'POST',
+				body: JSON.stringify({
+					operations: [{ id: 'portal-2', type: 'instant-activation', payload: { request: request.regFile } }]
+				})
+			});
+			const files = (
+				(await response.json()) as { results: { result: { licenses: { file: string }[] } }[] }
+			).results[0]!.result.licenses.map((license) => license.file);
+			const signed = files.map((file) => {
+				const parsed = parseLicenseFile(file);
+				if (!parsed.ok) throw new Error(parsed.error.message);
+				return parsed.license;
+			});
+			const [code] = licenseBatchQrCodes(signed);
+			server.online = false;
+			expect(
+				await licenses.importLicenseFiles([{ name: 'scanned', text: 'AIRLOCK:LB1:AQEB' }])
+			).toMatchObject([{ ok: false, name: 'scanned', error: { code: 'license_batch_malformed' } }]);
+			expect(await licenses.check({ product: 'DEV' })).toMatchObject({ ok: false, reason: 'not_activated' });
+			const reports = await licenses.importLicenseFiles([{ name: 'scanned', text: code!.text }]);
+			expect(reports.map((report) => (report.ok ? report.licenseNumber : report.error.code)).sort()).toEqual(
+				signed.map((license) => license.licenseNumber).sort()
+			);
+			expect(reports.every((report) => report.name.startsWith('scanned, license '))).toBe(true);
+			expect(await licenses.check({ product: 'DEV' })).toMatchObject({ ok: true });
+			expect(await licenses.check({ product: 'SRV' })).toMatchObject({ ok: true });
 		});
 
 		it('Refresh brings a new expansion and a released seat, and names what changed', async () => {

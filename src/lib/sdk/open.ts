@@ -43,7 +43,10 @@ export interface Licenses extends Omit<LicenseCheck, 'close'> {
 	activate(input: { email: string; password: string; licenseNumbers: string[] }): Promise<ActivationOutcome>;
 	/** Deferred Activation's request: reg.txt's text and the QR code's text, for licenses of an account. */
 	createRequest(licenseNumbers: string[], email: string): Promise<RequestOutcome>;
-	/** Verifies and stores license files (.license4d text or a license QR code's text). */
+	/**
+	 * Verifies and stores license files (.license4d text, a license QR code's text, or the portal's
+	 * code holding several licenses: one report for each license in it).
+	 */
 	importLicenseFiles(files: LicenseFileInput[]): Promise<ImportReport[]>;
 	/**
 	 * Load…: asks the `files` adapter for license files (a browser's picker; in Node, the paths the
@@ -95,6 +98,7 @@ const workflows = () => import('./workflows/activation.js');
 const deferred = () => import('./workflows/deferred.js');
 const requests = () => import('./workflows/requests.js');
 const importing = () => import('./licenses/license-store.js');
+const batches = () => import('./licenses/license-batch-input.js');
 
 /** Opens the client core over a platform's adapters. Rejects with an AirlockError only. */
 export async function openLicenses(options: OpenLicensesOptions): Promise<Licenses> {
@@ -135,18 +139,26 @@ export async function openLicenses(options: OpenLicensesOptions): Promise<Licens
 	};
 
 	async function importLicenseFiles(files: LicenseFileInput[]): Promise<ImportReport[]> {
-		const { importLicenses } = await importing();
-		const list = (Array.isArray(files) ? files : [files]).map((file, i) =>
-			typeof file === 'string'
-				? { text: file, source: `file ${i + 1}` }
-				: { text: String(file?.text ?? ''), source: String(file?.name ?? `file ${i + 1}`) }
+		const [{ importLicenses }, { expandLicenseBatches }] = await Promise.all([importing(), batches()]);
+		const inputs = expandLicenseBatches(
+			(Array.isArray(files) ? files : [files]).map((file, i) =>
+				typeof file === 'string'
+					? { text: file, source: `file ${i + 1}` }
+					: { text: String(file?.text ?? ''), source: String(file?.name ?? `file ${i + 1}`) }
+			)
 		);
-		const results = await importLicenses(storage, list, {
+		const readable = inputs.flatMap((input) => ('text' in input ? [input] : []));
+		const results = await importLicenses(storage, readable, {
 			trustedKeys: await loadTrustedKeys(storage),
 			devicePublicKey: core.identity.signer.publicKey,
 			now: clock.now()
 		});
-		return results.map((result, i) => reportOf(list[i]!.source, result));
+		// Reports in the order given: a damaged batch code where it was.
+		let next = 0;
+		return inputs.map((input): ImportReport => {
+			if (!('text' in input)) return { ok: false, name: input.source, error: input.error };
+			return reportOf(input.source, results[next++]!);
+		});
 	}
 
 	const backups = () => import('./backup/device-backup.js');

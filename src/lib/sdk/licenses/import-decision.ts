@@ -7,7 +7,7 @@ import {
 	type SignedLicense,
 	type VerifyOptions
 } from '$lib/protocol/license-file.js';
-import { LICENSE_QR_PREFIX, verifyLicenseQr } from '$lib/protocol/qr-payload.js';
+import { LICENSE_QR_PREFIX, verifyLicenseQr, type LicenseBatchError } from '$lib/protocol/qr-payload.js';
 
 /** What the device already holds for a license number. */
 export interface StoredLicenseSummary {
@@ -18,6 +18,7 @@ export interface StoredLicenseSummary {
 
 export type ImportErrorCode =
 	| LicenseError['code']
+	| LicenseBatchError['code']
 	| 'license_already_loaded'
 	| 'license_older_than_stored'
 	| 'file_too_large'
