@@ -73,6 +73,7 @@ export type ApiErrorCode =
 	| 'deactivation_not_held'
 	| 'deactivation_replayed'
 	| 'seat_already_released'
+	| 'deactivation_superseded'
 	| 'method_not_allowed'
 	| 'malformed_path'
 	// transport limits and faults

@@ -15,6 +15,7 @@ import { newAccount, newLicense, NOW, vendor } from '../emergency/testing';
 import { readLicenses, releaseSeat } from '../store/store.service';
 import { findAuditEvents } from '../audit/audit.repository';
 import type { Db } from '../db/schema';
+import { applySyncBatch } from '../sync/sync.service';
 import { activate } from './activation.service';
 import { applyDeactivation, submitDeactivation } from './deactivation.service';
 
@@ -161,6 +162,47 @@ describeEachDatabase('offline deactivation', (getDb) => {
 			const outcome = await applyDeactivation({ db, now: NOW + 120_000 }, statement);
 			expect(outcome).toMatchObject({ ok: false, error: { code: 'deactivation_not_held' } });
 		}
+		expect(await snapshot(db, account)).toEqual(before);
+	});
+
+	it('refuses a statement once the device was given a newer file on the same seat', async () => {
+		const { db, account, number, laptopA, issuedAt } = await setUp();
+		const statement = await statementOf(laptopA, number, issuedAt);
+		// The device asks again (the same seat is renewed) after it made the statement.
+		await activateOn(db, laptopA, account, number, NOW + 180_000);
+		const before = await snapshot(db, account);
+		const outcome = await applyDeactivation({ db, now: NOW + 240_000 }, statement);
+		expect(outcome).toMatchObject({ ok: false, error: { code: 'deactivation_superseded' } });
+		expect(await snapshot(db, account)).toEqual(before);
+	});
+
+	it('is sent by the outbox without a session: freed once, then answered as already had, and altered refused', async () => {
+		const { db, account, number, laptopA, issuedAt } = await setUp();
+		const text = formatDeactivationFile(await statementOf(laptopA, number, issuedAt), PORTAL);
+		const ctx = { db, signer: vendor, now: NOW + 120_000 };
+		const op = (id: string, statement: string) => ({
+			id,
+			type: 'deactivation-report',
+			payload: { statement }
+		});
+		expect(await applySyncBatch(ctx, [op('op-deact-0001', text)], null)).toMatchObject([
+			{ status: 'applied', result: { licenseNumber: number, outcome: 'freed' } }
+		]);
+		const before = await snapshot(db, account);
+		expect(before.licenses[0]!.devices).toEqual([]);
+		expect(
+			await applySyncBatch(
+				ctx,
+				[
+					op('op-deact-0002', text),
+					op(
+						'op-deact-0003',
+						text.replace(/Signature: (.)/, (_all, c: string) => `Signature: ${c === 'A' ? 'B' : 'A'}`)
+					)
+				],
+				null
+			)
+		).toMatchObject([{ status: 'applied', result: { outcome: 'already' } }, { status: 'rejected' }]);
 		expect(await snapshot(db, account)).toEqual(before);
 	});
 

@@ -80,6 +80,18 @@ export async function applyDeactivation(
 				}
 			};
 		}
+		if (wholeSecond(activation.last_issued_at) > statement.licenseIssuedAt) {
+			// A newer file was issued on this seat than the one the device gave up: it was activated
+			// again (or refreshed) after the statement, so the statement no longer speaks for the seat.
+			return {
+				ok: false,
+				error: {
+					code: 'deactivation_superseded',
+					message: `License ${statement.licenseNumber} was given to device ${statement.deviceId} again after this statement was made, so the statement no longer applies. Nothing was changed; to free the seat, deactivate the license on that device again.`,
+					licenseNumber: statement.licenseNumber
+				}
+			};
+		}
 		if (!(await releaseActivation(trx, activation.id, ctx.now, DEVICE_RELEASE_REASON)))
 			return { ok: false, error: notHeld(statement) };
 		const account = await findAccountById(trx, license.account_id);

@@ -76,6 +76,7 @@ const STATUS_BY_CODE = {
 	deactivation_not_held: 404,
 	deactivation_replayed: 409,
 	seat_already_released: 409,
+	deactivation_superseded: 409,
 	method_not_allowed: 405,
 	// answered by the server entry (scripts/server.js) before the app
 	malformed_path: 400,
