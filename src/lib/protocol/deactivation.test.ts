@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EXAMPLE_NONCE, EXAMPLE_TIME, SERVER_LICENSE } from '../../../tests/fixtures/protocol-builders.js';
 import { otherTestDevice, testDevice } from '../../../tests/fixtures/test-keys.js';
@@ -30,7 +31,13 @@ function example(overrides: Partial<Parameters<typeof createDeactivationStatemen
 	});
 }
 
+const golden = readFileSync(new URL('../../../tests/fixtures/golden/deactivation.txt', import.meta.url), 'utf8');
+
 describe('deactivation statement (file)', () => {
+	it('writes the worked example of docs/FORMATS.md §11.5 byte for byte', async () => {
+		expect(formatDeactivationFile(await example(), PORTAL)).toBe(golden);
+	});
+
 	it('reads back what it writes, with a readable summary above the signed block', async () => {
 		const statement = await example();
 		const text = formatDeactivationFile(statement, PORTAL);
