@@ -56,6 +56,8 @@ async function signIn(phone: Page, account: TestAccount) {
 test('a license moves from laptop A to laptop B in one portal visit, with no seat free until A’s is freed', async ({
 	browser
 }) => {
+	// Three browsers, two activations (argon2 sign-ins) and signatures: long on a busy 2-core machine.
+	test.setTimeout(360_000);
 	const account = createTestAccount();
 	const license = createTestLicense(account.email, { seats: 1 });
 

@@ -5,6 +5,7 @@ import { FakeActivationServer } from '../../../../tests/fixtures/fake-activation
 import { parseDeactivationFile, parseDeactivationQr } from '$lib/protocol/deactivation.js';
 import type { PublishedKeySet } from '$lib/protocol/vendor-keys.js';
 import { openLicenses } from '../index.js';
+import { removeLicense } from '../licenses/license-rows.js';
 import { licenseRowSchema } from '../rows.js';
 import { manualClock, memoryStorage } from '../testing/index.js';
 
@@ -31,12 +32,13 @@ async function setup() {
 		storage.transaction('r', ['licenses'], async (tx) =>
 			licenseRowSchema.parse(await tx.get('licenses', number))
 		);
-	return { licenses, server, clock, row };
+	return { licenses, server, clock, row, storage };
 }
 
-describe('offline deactivation', () => {
+// Each test signs several times (activation, statement, checks): slow on a busy machine.
+describe('offline deactivation', { timeout: 30_000 }, () => {
 	it('stops the license at once; check refuses it as not yet reported; the statement is signed by this device', async () => {
-		const { licenses, server, clock, row } = await setup();
+		const { licenses, server, clock, row, storage } = await setup();
 		server.online = false;
 		expect(await licenses.check({ product: 'SRV' })).toMatchObject({ ok: true });
 		clock.advance(60_000);
@@ -72,6 +74,9 @@ describe('offline deactivation', () => {
 			error: { code: 'license_not_deactivatable' }
 		});
 		expect((await row(SRV)).deactivation).toEqual(outcome.record);
+		// Kept as the record of it: removing it (to load its old file again) is refused.
+		expect(await removeLicense(storage, SRV)).toBe(false);
+		expect((await row(SRV)).status).toBe('deactivated');
 	});
 
 	it('sends the statement through the outbox when online; the license is then reported', async () => {
