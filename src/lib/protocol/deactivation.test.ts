@@ -31,7 +31,10 @@ function example(overrides: Partial<Parameters<typeof createDeactivationStatemen
 	});
 }
 
-const golden = readFileSync(new URL('../../../tests/fixtures/golden/deactivation.txt', import.meta.url), 'utf8');
+const golden = readFileSync(
+	new URL('../../../tests/fixtures/golden/deactivation.txt', import.meta.url),
+	'utf8'
+);
 
 describe('deactivation statement (file)', () => {
 	it('writes the worked example of docs/FORMATS.md §11.5 byte for byte', async () => {
