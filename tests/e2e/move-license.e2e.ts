@@ -1,10 +1,16 @@
 // Moving a license to a new computer across the air gap, in one visit to the portal: laptop A gives
 // the license up offline (a signed deactivation statement), laptop B (offline) asks for it with
 // reg.txt, and the phone brings both to the portal — with no seat free until A's is freed.
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { createTestAccount, createTestLicense, type TestAccount } from './support/admin';
+import { apiClient, baseURL } from './support/api-client';
 import { activate, waitForOfflineReady } from './support/license-manager-page';
+import { createDeactivationStatement, deactivationQrUrl } from '../../src/lib/protocol/deactivation';
+import { signerFromKeyPair } from '../../src/lib/protocol/ed25519';
+import { generateKeyPair } from '../../src/lib/protocol/ed25519-tweetnacl';
+import { parseLicenseFile } from '../../src/lib/protocol/license-file';
+import { createRegistrationRequest, formatRegFile } from '../../src/lib/protocol/reg-file';
 
 /** A laptop whose browser has no File System Access pickers (files come and go as downloads). */
 async function laptop(browser: Browser): Promise<Page> {
@@ -36,8 +42,12 @@ async function keysStored(page: Page): Promise<void> {
 		.toBe(true);
 }
 
-async function seatsOf(phone: Page, number: string): Promise<{ seatsUsed: number; devices: string[] }> {
-	const answer = await phone.request.get('/api/v1/store/licenses');
+async function seatsOf(
+	phone: Page,
+	number: string,
+	api: Pick<APIRequestContext, 'get'> = phone.request
+): Promise<{ seatsUsed: number; devices: string[] }> {
+	const answer = await api.get('/api/v1/store/licenses');
 	expect(answer.ok()).toBe(true);
 	const { licenses } = (await answer.json()) as {
 		licenses: { number: string; seatsUsed: number; devices: { deviceId: string }[] }[];
@@ -148,4 +158,58 @@ test('a license moves from laptop A to laptop B in one portal visit, with no sea
 	const rowA = laptopA.locator(`tr[data-license="${license.number}"]`);
 	await expect(rowA.locator('[data-deactivated]')).toHaveText('Deactivated, not yet reported');
 	await expect(rowA).not.toHaveClass(/current/);
+});
+
+test('the portal opened from a deactivation QR code frees the seat once; the same statement again is refused', async ({
+	browser
+}) => {
+	const account = createTestAccount();
+	const license = createTestLicense(account.email, { seats: 1 });
+	// A device that holds the seat (its requests signed here, sent over the API).
+	const keyPair = generateKeyPair();
+	const signer = signerFromKeyPair(keyPair);
+	const api = await apiClient(account);
+	const request = await createRegistrationRequest({
+		purpose: 'activate',
+		licenseNumbers: [license.number],
+		email: account.email,
+		signer,
+		now: Date.now()
+	});
+	const activated = await api.post('/api/v1/activations', {
+		data: { request: formatRegFile(request, `${baseURL}/portal`) }
+	});
+	expect(activated.status()).toBe(200);
+	const { licenses } = (await activated.json()) as { licenses: { file: string }[] };
+	const file = parseLicenseFile(licenses[0]!.file);
+	if (!file.ok) throw new Error('unreadable license file');
+	const statement = await createDeactivationStatement({
+		licenseNumber: license.number,
+		licenseIssuedAt: file.license.issuedAt,
+		signer,
+		now: Date.now()
+	});
+	const url = deactivationQrUrl(statement, `${baseURL}/portal`);
+
+	// What the phone's camera app opens: the portal with the statement in the link. No sign-in needed.
+	const phone = await (
+		await browser.newContext({ viewport: { width: 390, height: 800 }, isMobile: true })
+	).newPage();
+	await phone.goto(url);
+	await expect(
+		phone.getByText(`License ${license.number}, given up by device ${statement.deviceId}.`)
+	).toBeVisible();
+	await phone.getByRole('button', { name: 'Free the seat' }).click();
+	await expect(
+		phone.getByRole('status').filter({ hasText: `device ${statement.deviceId} is free` })
+	).toBeVisible({ timeout: 30_000 });
+	expect(await seatsOf(phone, license.number, api)).toEqual({ seatsUsed: 0, devices: [] });
+
+	// The same statement again (a replay): refused, with what happened, and nothing changes.
+	const again = await phone.context().newPage();
+	await again.goto(url);
+	await again.getByRole('button', { name: 'Free the seat' }).click();
+	await expect(again.getByRole('alert')).toContainText('already received', { timeout: 30_000 });
+	expect(await seatsOf(phone, license.number, api)).toEqual({ seatsUsed: 0, devices: [] });
+	await api.dispose();
 });
