@@ -73,7 +73,8 @@ export const enShell = {
 			'instant-activation': 'Instant Activation',
 			refresh: 'Refresh',
 			'emergency-report': 'Emergency Activation report',
-			'store-edit': 'License list change'
+			'store-edit': 'License list change',
+			'deactivation-report': 'Deactivation statement'
 		},
 		storagePersistent: 'Storage: kept by the browser',
 		storageBestEffort: 'Storage: may be cleared by the browser when space runs low — back up this device'
@@ -128,6 +129,7 @@ export const enShell = {
 			`Not usable before ${date}: this computer’s date and time are behind. Set them right, then Refresh.`,
 		expired: 'Expired',
 		deactivated: 'Deactivated: its seat was released',
+		deactivatedNotReported: 'Deactivated, not yet reported',
 		revoked: 'No longer valid for this device',
 		otherDevice: (id: string) =>
 			`Not usable: made for another device (id ${id}), not this one. Activate it on this device.`,

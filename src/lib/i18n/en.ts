@@ -552,6 +552,38 @@ export const en = {
 			invalid_credentials: 'Check your user ID and password and try again.',
 			default: 'If this keeps happening, see Troubleshooting.'
 		}
+	},
+	/** Offline deactivation: giving a license up on this device, and the statement on the portal. */
+	deactivation: {
+		deactivate: 'Deactivate…',
+		help: 'Gives this license up on this device, so that its seat can be used on another computer. It stops working here at once; the seat is freed when the deactivation statement reaches the server (through the activation portal, or by itself when this device is online).',
+		confirm: (number: string) =>
+			`Deactivate license ${number} on this device? It stops working here at once, and cannot be used here again without a new activation.`,
+		failed:
+			'The license could not be deactivated because of an unexpected problem on this device. Nothing was changed; try again.',
+		title: 'Deactivation statement',
+		notReported:
+			'Deactivated, not yet reported: take this statement to the activation portal (scan the QR code with a phone, or bring deactivation.txt) to free the seat.',
+		reported: 'Deactivated: the server has the statement and the seat is free.',
+		qrLabel: 'QR code of the deactivation statement',
+		portalHint: 'Or open the activation portal on a computer with internet access:',
+		save: 'Save deactivation.txt',
+		print: 'Print',
+		// On the portal
+		portalTitle: 'Deactivation statement (from the old computer)',
+		portalIntro:
+			'Moving a license to another computer? Load the old computer’s deactivation statement here: its seat is freed before the new computer’s request is activated.',
+		chooseFile: 'Choose File… (deactivation.txt)',
+		scan: 'Scan the deactivation QR code',
+		cameraLabel: 'Camera view: show the QR code of the deactivation statement',
+		notAStatement:
+			'This QR code is not a deactivation statement. Scan the code shown under “Deactivation statement” in the License Manager.',
+		fileTooLarge:
+			'This file is too large to be a deactivation statement. Choose the deactivation.txt made by the License Manager.',
+		loaded: (number: string, device: string) => `License ${number}, given up by device ${device}.`,
+		submit: 'Free the seat',
+		freed: (number: string, device: string) => `The seat of license ${number} on device ${device} is free.`,
+		offline: 'This phone is offline: connect it to the internet, then free the seat again.'
 	}
 } as const;
 

@@ -1,5 +1,6 @@
 // Every error body of the activation server's API: a stable code for programs and a sentence for
 // people (docs/API.md). Checked without zod (shape.ts): any answer the License Manager gets may be one.
+import type { DeactivationErrorCode } from './deactivation.js';
 import type { EmergencyCodeErrorCode } from './emergency-code.js';
 import type { EmergencyUseErrorCode } from './emergency-license.js';
 import type { RequestErrorCode } from './reg-file.js';
@@ -24,6 +25,7 @@ export type ApiError = Output<typeof apiErrorBody>['error'];
 export type ApiErrorCode =
 	// the request itself is wrong
 	| RequestErrorCode
+	| DeactivationErrorCode
 	| EmergencyCodeErrorCode
 	| EmergencyUseErrorCode
 	| 'invalid_body'
@@ -68,6 +70,10 @@ export type ApiErrorCode =
 	| 'not_found'
 	| 'project_not_found'
 	| 'seat_not_found'
+	| 'deactivation_not_held'
+	| 'deactivation_replayed'
+	| 'seat_already_released'
+	| 'deactivation_superseded'
 	| 'method_not_allowed'
 	| 'malformed_path'
 	// transport limits and faults

@@ -14,7 +14,8 @@ describe('queued operations', () => {
 					stamp: { wall: 1, counter: 0, device: 'D' },
 					base: null
 				}
-			}
+			},
+			'deactivation-report': { statement: 'deactivation.txt text' }
 		};
 		for (const type of OPERATION_TYPES) {
 			const read = readOperation({ id: 'op-00001', type, payload: payloads[type] });

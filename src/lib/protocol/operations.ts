@@ -9,6 +9,7 @@
 // older server and a newer License Manager still exchange everything else.
 import { z } from './zod.js';
 import { activationResponseSchema, signedRequestBodySchema } from './api.js';
+import { deactivationBodySchema, deactivationReportResultSchema } from './deactivation-api.js';
 import { emergencyReportPayloadSchema, emergencyReportResultSchema } from './emergency-api.js';
 import { isOperationType, type OperationType } from './operation-types.js';
 import { storeEditPayloadSchema, storeEditResultSchema } from './store.js';
@@ -23,7 +24,9 @@ export const operationSchemas = {
 	/** An Emergency Activation made offline, signed by the device. */
 	'emergency-report': { payload: emergencyReportPayloadSchema, result: emergencyReportResultSchema },
 	/** An edit of the account's projects or license links. */
-	'store-edit': { payload: storeEditPayloadSchema, result: storeEditResultSchema }
+	'store-edit': { payload: storeEditPayloadSchema, result: storeEditResultSchema },
+	/** A deactivation statement made offline, signed by the device: frees the seat it gave up. */
+	'deactivation-report': { payload: deactivationBodySchema, result: deactivationReportResultSchema }
 } as const satisfies Record<OperationType, { payload: z.ZodType; result: z.ZodType }>;
 
 export type OperationPayload<T extends OperationType> = z.infer<(typeof operationSchemas)[T]['payload']>;

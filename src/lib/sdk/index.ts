@@ -18,9 +18,10 @@ export { AirlockError, type AirlockErrorCode, type Refusal } from './errors.js';
 export type { ActivationOutcome, NotStored, RefreshOutcome } from './workflows/activation.js';
 export type { LicenseChanges } from './workflows/license-changes.js';
 export type { GeneratedRequest } from './workflows/deferred.js';
+export type { DeactivateOutcome } from './workflows/deactivation.js';
 export type { FlushOutcome } from './outbox/outbox.js';
 export type { ImportError, ImportErrorCode } from './licenses/import-decision.js';
-export type { LicenseRow } from './rows.js';
+export type { DeactivationRecord, LicenseRow } from './rows.js';
 export type {
 	BackupOutcome,
 	DeviceBackup,

@@ -19,6 +19,8 @@ import { readClock } from './time/clock-store.js';
 import { loadTrustedKeys } from './trusted-keys.js';
 import type { ActivationOutcome, RefreshOutcome } from './workflows/activation.js';
 import type { GeneratedRequest } from './workflows/deferred.js';
+import type { DeactivateOutcome } from './workflows/deactivation.js';
+import type { DeactivationRecord } from './rows.js';
 import type { FlushOutcome } from './sync.js';
 import type { BackupOutcome, DeviceBackup, RestoreOutcome } from './backup/device-backup.js';
 
@@ -55,6 +57,14 @@ export interface Licenses extends Omit<LicenseCheck, 'close'> {
 	loadLicenseFiles(): Promise<ImportReport[]>;
 	/** Saves a request's reg.txt through the `files` adapter (the save picker, or a path in Node). */
 	saveRequest(request: GeneratedRequest): Promise<void>;
+	/**
+	 * Offline deactivation: the license stops working here at once, and the signed statement that
+	 * frees its seat is returned (deactivation.txt and its QR code's text) and queued for the server.
+	 * Until the server has it, checks refuse the license with `deactivated_not_reported`.
+	 */
+	deactivate(licenseNumber: string): Promise<DeactivateOutcome>;
+	/** Saves a deactivation statement (deactivation.txt) through the `files` adapter. */
+	saveDeactivation(record: DeactivationRecord): Promise<void>;
 	/** New and updated licenses, expansions and revocations, from the server. */
 	refresh(): Promise<RefreshOutcome>;
 	/** Sends what waits for the server now. */
@@ -96,6 +106,7 @@ function reportOf(name: string, result: ImportResult): ImportReport {
 
 const workflows = () => import('./workflows/activation.js');
 const deferred = () => import('./workflows/deferred.js');
+const deactivation = () => import('./workflows/deactivation.js');
 const requests = () => import('./workflows/requests.js');
 const importing = () => import('./licenses/license-store.js');
 const batches = () => import('./licenses/license-batch-input.js');
@@ -229,6 +240,12 @@ export async function openLicenses(options: OpenLicensesOptions): Promise<Licens
 		async saveRequest(request) {
 			const { saveRegFile } = await deferred();
 			await saveRegFile(filesAdapter(), request);
+		},
+		async deactivate(licenseNumber) {
+			return (await deactivation()).deactivateLicense(core, String(licenseNumber ?? ''));
+		},
+		async saveDeactivation(record) {
+			await (await deactivation()).saveDeactivationFile(filesAdapter(), record);
 		},
 		async refresh() {
 			const { refreshLicenses } = await workflows();

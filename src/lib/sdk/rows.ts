@@ -67,6 +67,16 @@ export const identityRowSchema = parser<IdentityRow>(
 export const licenseKinds = ['standard', 'temporary', 'emergency'] as const;
 export const licenseStatuses = ['active', 'expired', 'revoked', 'deactivated'] as const;
 
+const deactivationRecord = object({
+	/** deactivation.txt's text. */
+	statement: string(),
+	/** The statement as a QR code's text: the portal's address with the statement in its fragment. */
+	qrUrl: string(),
+	deactivatedAt: epochMs,
+	reportedAt: nullable(epochMs)
+});
+export type DeactivationRecord = Output<typeof deactivationRecord>;
+
 const licenseRow = object({
 	licenseNumber: string(),
 	/** The signed license file exactly as received, so it can be re-verified or exported later. */
@@ -86,7 +96,12 @@ const licenseRow = object({
 	storedAt: epochMs,
 	status: oneOf(licenseStatuses),
 	/** Why the license may no longer be used, in the server's words (revoked or deactivated). */
-	statusReason: optional(string())
+	statusReason: optional(string()),
+	/**
+	 * This device gave the license up (workflows/deactivation.ts): the signed statement, kept so it
+	 * can be shown again, and when the server was known to have it (null: not yet reported).
+	 */
+	deactivation: optional(deactivationRecord)
 });
 export const licenseRowSchema = parser('license row', licenseRow);
 export type LicenseRow = Output<typeof licenseRow>;

@@ -8,3 +8,4 @@ export {
 	storeLicensesResponseSchema,
 	storeProjectsResponseSchema
 } from '$lib/protocol/store.js';
+export { deactivationReceiptSchema } from '$lib/protocol/deactivation-api.js';

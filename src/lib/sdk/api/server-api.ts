@@ -25,6 +25,9 @@ export function serverApi(client: ApiClient) {
 		/** Deferred Activation on the portal: a reg.txt or the request QR URL brought from an offline device. */
 		deferred: (request: string) =>
 			client.post('/api/v1/deferred', { request }, schema('activationResponseSchema')),
+		/** A deactivation statement (deactivation.txt or its QR code's URL): frees the seat it gives up. */
+		deactivate: (statement: string) =>
+			client.post('/api/v1/deactivations', { statement }, schema('deactivationReceiptSchema')),
 		refresh: (request: string) =>
 			client.post('/api/v1/refresh', { request }, schema('activationResponseSchema')),
 		/** `timeNonce` (time-nonce.ts): the answer's signed time is then bound to this request. */

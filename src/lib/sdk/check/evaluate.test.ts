@@ -33,6 +33,9 @@ function facts(overrides: Partial<LicenseFacts> = {}): LicenseFacts {
 	};
 }
 
+/** A deactivation made on this device (workflows/deactivation.ts). */
+const GIVEN_UP = { statement: 'deactivation.txt', qrUrl: 'https://x/portal#d1=AA', deactivatedAt: NOW - DAY };
+
 function candidate(
 	given: Partial<LicenseFacts> = {},
 	row: Partial<Candidate['row']> = {},
@@ -70,6 +73,16 @@ describe('judging one license', () => {
 				'tampered'
 			],
 			[candidate({}, { status: 'deactivated' }), at(NOW), 'deactivated'],
+			[
+				candidate({}, { status: 'deactivated', deactivation: { ...GIVEN_UP, reportedAt: null } }),
+				at(NOW),
+				'deactivated_not_reported'
+			],
+			[
+				candidate({}, { status: 'deactivated', deactivation: { ...GIVEN_UP, reportedAt: NOW } }),
+				at(NOW),
+				'deactivated'
+			],
 			[candidate({}, { status: 'revoked' }), at(NOW), 'revoked'],
 			[candidate({ expiresAt: NOW + DAY }), at(NOW, 'clock_set_back'), 'clock_set_back'],
 			[candidate({ expiresAt: NOW }), at(NOW), 'expired'],

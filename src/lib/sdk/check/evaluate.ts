@@ -19,7 +19,7 @@ export interface TrustedTime {
 /** A stored license with the verdict on its signed text. */
 export interface Candidate {
 	row: Pick<LicenseRow, 'licenseNumber' | 'product' | 'parent' | 'status' | 'storedAt'> &
-		Partial<Pick<LicenseRow, 'deviceId'>>;
+		Partial<Pick<LicenseRow, 'deviceId' | 'deactivation'>>;
 	verified: Verified;
 }
 
@@ -80,7 +80,12 @@ export function judge(candidate: Candidate, time: TrustedTime, deviceId: string 
 	if (facts.licenseNumber !== row.licenseNumber) return { usable: false, reason: 'tampered' };
 	if (deviceId !== null && row.deviceId !== undefined && row.deviceId !== deviceId)
 		return { usable: false, reason: 'other_device' };
-	if (row.status === 'deactivated') return { usable: false, reason: 'deactivated' };
+	if (row.status === 'deactivated')
+		return {
+			usable: false,
+			reason:
+				row.deactivation && row.deactivation.reportedAt === null ? 'deactivated_not_reported' : 'deactivated'
+		};
 	if (row.status === 'revoked') return { usable: false, reason: 'revoked' };
 	if (facts.expiresAt !== null || row.status === 'expired') {
 		if (time.problem) return { usable: false, reason: 'clock_set_back' };

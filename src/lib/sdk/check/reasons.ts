@@ -16,6 +16,8 @@ export const CHECK_REASONS = {
 		'The license file was signed by a key this computer does not trust (unknown, or withdrawn by the vendor). Click Refresh, or activate again.',
 	tampered: 'The license file was changed after it was issued, so it cannot be used. Activate again.',
 	deactivated: 'The license was deactivated on this computer (its seat was released).',
+	deactivated_not_reported:
+		'The license was deactivated on this computer; its seat is freed once the server has the deactivation statement. Show the statement in the License Manager and take it to the activation portal.',
 	revoked: 'The vendor has revoked this license on this computer.',
 	invalid_query: 'The product or expansion code is not valid: it is three characters, such as SRV.',
 	storage_closed:

@@ -12,6 +12,15 @@ export async function readLicenses(storage: LicenseStorage): Promise<LicenseRow[
 	});
 }
 
-export async function removeLicense(storage: LicenseStorage, licenseNumber: string): Promise<void> {
-	await storage.transaction('rw', ['licenses'], (tx) => tx.delete('licenses', licenseNumber));
+/**
+ * Removes a stored license; false when it is kept: a license this device gave up (a deactivation
+ * statement) stays as the record of it — without it, its old file could be loaded again.
+ */
+export async function removeLicense(storage: LicenseStorage, licenseNumber: string): Promise<boolean> {
+	return storage.transaction('rw', ['licenses'], async (tx) => {
+		const row = licenseRowSchema.safeParse(await tx.get('licenses', licenseNumber));
+		if (row.success && row.data.deactivation) return false;
+		await tx.delete('licenses', licenseNumber);
+		return true;
+	});
 }

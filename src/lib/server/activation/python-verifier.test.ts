@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBase64url, encodeBase64url } from '$lib/protocol/base64url';
+import { createDeactivationStatement, formatDeactivationFile } from '$lib/protocol/deactivation';
 import { toHex } from '$lib/protocol/bytes';
 import { signerFromKeyPair } from '$lib/protocol/ed25519';
 import { formatTimestamp } from '$lib/protocol/fields';
@@ -337,5 +338,55 @@ describe('the Python verifier and the TypeScript verifier', () => {
 			'license_unsupported_version',
 			'valid'
 		]);
+	});
+});
+
+/**
+ * A deactivation statement's signature, checked in Python from docs/FORMATS.md §11 and §2 alone: the
+ * signed bytes are the domain line and every field line before Signature; the key is Device-Key.
+ */
+const DEACTIVATION_CHECK = String.raw`
+import base64, sys
+from nacl.signing import VerifyKey
+from nacl.exceptions import BadSignatureError
+text = sys.stdin.read().replace('\r\n', '\n')
+lines = text.split('\n')
+begin = lines.index('-----BEGIN AIRLOCK DEACTIVATION-----')
+end = lines.index('-----END AIRLOCK DEACTIVATION-----', begin)
+fields = lines[begin + 1:end]
+assert fields[0] == 'Format: airlock-deactivation/1', 'deactivation_unsupported_version'
+names = [line.split(': ', 1)[0] for line in fields]
+assert names == ['Format', 'License', 'Device-Id', 'Device-Key', 'License-Issued-At', 'Deactivated-At', 'Nonce', 'Algorithm', 'Signature'], 'deactivation_malformed'
+value = dict(line.split(': ', 1) for line in fields)
+b64 = lambda s: base64.urlsafe_b64decode(s + '=' * (-len(s) % 4))
+signed = ('airlock/deactivation/v1\n' + ''.join(line + '\n' for line in fields[:-1])).encode('utf-8')
+try:
+    VerifyKey(b64(value['Device-Key'])).verify(signed, b64(value['Signature']))
+    print('valid')
+except BadSignatureError:
+    print('deactivation_bad_signature')
+`;
+
+describe('a deactivation statement checked in Python (docs/FORMATS.md §11)', () => {
+	it('verifies the statement the License Manager writes, and refuses it altered', async () => {
+		const statement = await createDeactivationStatement({
+			licenseNumber: SERVER_LICENSE,
+			licenseIssuedAt: NOW - DAY,
+			signer: signerFromKeyPair(testDevice),
+			now: NOW
+		});
+		const text = formatDeactivationFile(statement, 'https://activation.example.com/portal');
+		const verdict = (input: string) => {
+			const result = spawnSync(PYTHON, ['-B', '-c', DEACTIVATION_CHECK], { input, encoding: 'utf8' });
+			if (result.error) throw result.error;
+			return result.stdout.trim();
+		};
+		expect(verdict(text)).toBe('valid');
+		expect(verdict(text.replace(`License: ${SERVER_LICENSE}`, `License: ${CLIENT_EXPANSION}`))).toBe(
+			'deactivation_bad_signature'
+		);
+		expect(verdict(text.replace(/Deactivated-At: 2026/, 'Deactivated-At: 2027'))).toBe(
+			'deactivation_bad_signature'
+		);
 	});
 });

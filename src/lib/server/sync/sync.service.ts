@@ -40,7 +40,9 @@ const DAMAGED: Record<OperationType, string> = {
 	'instant-activation': 'The queued activation is damaged and cannot be sent.',
 	refresh: 'The queued Refresh is damaged and cannot be sent.',
 	'emergency-report': 'The queued emergency activation report is damaged and cannot be sent.',
-	'store-edit': 'The queued License list change is damaged and cannot be sent.'
+	'store-edit': 'The queued License list change is damaged and cannot be sent.',
+	'deactivation-report':
+		'The queued deactivation statement is damaged and cannot be sent. Show the statement and take it to the portal instead.'
 };
 
 /** An operation holding text no database can store: kept by its id only, to be answered `rejected`. */

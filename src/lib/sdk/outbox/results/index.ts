@@ -6,6 +6,7 @@ import { readOperationResult, type OperationType } from '$lib/protocol/operation
 import type { TrustedKeys } from '$lib/protocol/vendor-keys.js';
 import type { Core } from '../../core.js';
 import type { AppliedItem, ResultWriter } from '../outbox.js';
+import { deactivationReport } from './deactivation-report.js';
 import { emergencyReport } from './emergency-report.js';
 import { licenseFiles } from './license-files.js';
 import type { ResultModule, TypedApplied } from './result-module.js';
@@ -15,7 +16,8 @@ const RESULT_MODULES: { readonly [T in OperationType]: ResultModule<T> } = {
 	'instant-activation': licenseFiles,
 	refresh: licenseFiles,
 	'emergency-report': emergencyReport,
-	'store-edit': storeEdit
+	'store-edit': storeEdit,
+	'deactivation-report': deactivationReport
 };
 
 /**

@@ -6,6 +6,7 @@ import type { IssuedLicense, RevokedLicense } from '$lib/protocol/api.js';
 import type { Core } from '../../core.js';
 import { applyRevocationsIn, prepareIssued } from '../../licenses/license-store.js';
 import type { TrustedKeys } from '$lib/protocol/vendor-keys.js';
+import { markReportedIn } from '../../workflows/deactivation.js';
 import type { ResultModule } from './result-module.js';
 
 export const licenseFiles: ResultModule<'instant-activation' | 'refresh'> = {
@@ -29,7 +30,16 @@ export const licenseFiles: ResultModule<'instant-activation' | 'refresh'> = {
 				: null;
 		return async (tx) => {
 			if (issued) await issued.store(tx);
-			if (revocations.size > 0) await applyRevocationsIn(tx, [...revocations.values()]);
+			if (revocations.size === 0) return;
+			await applyRevocationsIn(tx, [...revocations.values()]);
+			// A seat released on the server: a deactivation this device made is reported, whichever way
+			// its statement got there.
+			const released = [...revocations.values()].filter((entry) => entry.reason === 'seat_released');
+			await markReportedIn(
+				tx,
+				released.map((entry) => ({ licenseNumber: entry.licenseNumber, outcome: 'already' as const })),
+				core.clock.now()
+			);
 		};
 	}
 };
