@@ -1,0 +1,145 @@
+// The home page's snapshot (src/app.html paints it before the app starts; first-view-snapshot.ts
+// keeps it): it shows the stored licenses exactly as the app then draws them, never a list that is
+// no longer true (after an activation, a removal, a clear of the site's data), and the app takes
+// over without showing anything else in between.
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { createTestAccount, createTestLicense } from './support/admin';
+import { activate } from './support/license-manager-page';
+
+// Without the service worker, page.route sees every request: the app can be held back to look at
+// the snapshot alone. The snapshot does not depend on the worker (localStorage and the page's HTML).
+test.use({ serviceWorkers: 'block' });
+
+const SNAPSHOT_KEY = 'airlock-first-view';
+
+/** What a list on screen says: its rows' text, or the sentence for none. */
+async function listText(scope: ReturnType<Page['locator']>): Promise<string[]> {
+	const rows = scope.locator('table.licenses tbody tr');
+	if ((await rows.count()) > 0) return rows.allInnerTexts();
+	return [await scope.getByText('No license is active on this device yet.').innerText()];
+}
+
+/** The home page as the snapshot alone paints it (the app's scripts never load); null if none. */
+async function paintedSnapshot(context: BrowserContext): Promise<string[] | null> {
+	const page = await context.newPage();
+	try {
+		await page.route('**/_app/immutable/entry/**', (route) => route.abort());
+		await page.goto('/');
+		const snapshot = page.locator('#first-view-snapshot');
+		if ((await snapshot.count()) === 0) return null;
+		// What the bench waits for, on the snapshot: the heading and the list no longer busy.
+		await expect(snapshot.getByRole('heading', { name: 'Active Licenses' })).toBeVisible();
+		await expect(snapshot.locator('section[aria-labelledby="active-licenses"]')).toHaveAttribute(
+			'aria-busy',
+			'false'
+		);
+		return await listText(snapshot);
+	} finally {
+		await page.close();
+	}
+}
+
+/** Opens the home page and waits until the app has drawn the stored list and kept its snapshot. */
+async function openHome(page: Page): Promise<string[]> {
+	await page.goto('/');
+	const section = page.locator('section[aria-labelledby="active-licenses"][data-licenses-read="true"]');
+	await expect(section).toBeVisible();
+	await expect.poll(() => page.evaluate((key) => localStorage.getItem(key), SNAPSHOT_KEY)).not.toBeNull();
+	await expect(page.locator('#first-view-snapshot')).toHaveCount(0);
+	return listText(page.locator('main'));
+}
+
+test('the snapshot shows what is stored, and goes when what is stored changes elsewhere', async ({
+	context,
+	page
+}) => {
+	const account = createTestAccount();
+	const license = createTestLicense(account.email);
+
+	// Nothing stored: the snapshot says so.
+	const empty = await openHome(page);
+	expect(empty).toEqual(['No license is active on this device yet.']);
+	expect(await paintedSnapshot(context)).toEqual(empty);
+
+	// Activated on another page: no home page redrew the snapshot, so there is none.
+	await activate(page, account.email, account.password, license.number);
+	await expect(page.getByRole('status').filter({ hasText: 'Activated' })).toContainText(license.number);
+	expect(await page.evaluate((key) => localStorage.getItem(key), SNAPSHOT_KEY)).toBeNull();
+	expect(await paintedSnapshot(context)).toBeNull();
+
+	// The home page keeps it again, with the license, exactly as the app draws the list.
+	const withLicense = await openHome(page);
+	expect(withLicense.join(' ')).toContain(license.number);
+	expect(await paintedSnapshot(context)).toEqual(withLicense);
+
+	// Removed here: the snapshot follows.
+	page.on('dialog', (dialog) => void dialog.accept());
+	await page.getByRole('button', { name: `Details of ${license.number}` }).click();
+	await page.getByRole('button', { name: 'Remove from this device' }).click();
+	await expect(page.getByText('No license is active on this device yet.')).toBeVisible();
+	await expect.poll(() => paintedSnapshot(context)).toEqual(empty);
+
+	// The site's data cleared (as the browser's "Clear site data" does): no snapshot is painted.
+	const cdp = await context.newCDPSession(page);
+	await cdp.send('Storage.clearDataForOrigin', {
+		origin: new URL(page.url()).origin,
+		storageTypes: 'all'
+	});
+	expect(await paintedSnapshot(context)).toBeNull();
+});
+
+test('a license activated in another tab reaches the snapshot of the home page open here', async ({
+	context,
+	page
+}) => {
+	const account = createTestAccount();
+	const license = createTestLicense(account.email);
+	await openHome(page);
+	const other = await context.newPage();
+	await activate(other, account.email, account.password, license.number);
+	await expect(other.getByRole('status').filter({ hasText: 'Activated' })).toContainText(license.number);
+	await expect(page.locator(`main tr[data-license="${license.number}"]`)).toBeVisible();
+	await expect.poll(async () => (await paintedSnapshot(context))?.join(' ') ?? '').toContain(license.number);
+	expect(await paintedSnapshot(context)).toEqual(await listText(page.locator('main')));
+	await other.close();
+});
+
+test('the app takes over from the snapshot without a moment of other content', async ({ page }) => {
+	const account = createTestAccount();
+	const license = createTestLicense(account.email);
+	await activate(page, account.email, account.password, license.number);
+	await expect(page.getByRole('status').filter({ hasText: 'Activated' })).toContainText(license.number);
+	const final = await openHome(page);
+
+	// Every change of the page, recorded as what a user would see of the list at that moment.
+	await page.addInitScript(() => {
+		const seen: string[] = [];
+		(window as unknown as { listsSeen: string[] }).listsSeen = seen;
+		const record = () => {
+			const visible = [...document.querySelectorAll('table.licenses tbody tr')]
+				.filter((element) => element.checkVisibility())
+				.map((element) => (element as HTMLElement).innerText);
+			const state = JSON.stringify(visible);
+			if (seen.at(-1) !== state) seen.push(state);
+		};
+		new MutationObserver(record).observe(document, {
+			subtree: true,
+			childList: true,
+			attributes: true,
+			characterData: true
+		});
+	});
+	await page.reload();
+	await expect(page.locator('section[data-licenses-read="true"]')).toBeVisible();
+	await expect(page.locator('#first-view-snapshot')).toHaveCount(0);
+	expect(await listText(page.locator('main'))).toEqual(final);
+	const seen = await page.evaluate(() => (window as unknown as { listsSeen: string[] }).listsSeen);
+	// From the first moment with a list (the snapshot's) to the app's own: only ever the same rows,
+	// never none in between (the app's empty frame) and never others.
+	const states = seen.map((state) => JSON.parse(state) as string[]);
+	const first = states.findIndex((rows) => rows.length > 0);
+	expect(first).toBeGreaterThanOrEqual(0);
+	const fromFirst = states.slice(first);
+	expect(fromFirst.every((rows) => rows.join('|') === fromFirst[0]!.join('|'))).toBe(true);
+	expect(fromFirst[0]!.join(' ')).toContain(license.number);
+});
