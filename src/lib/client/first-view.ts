@@ -22,8 +22,8 @@ export interface FirstView {
  * applying a signed server time still waiting (that needs the vendor keys and a signature check; the
  * app applies it as soon as it opens, a moment later).
  */
-export async function readFirstView(deviceNow: number): Promise<FirstView> {
-	const storage = await indexedDbReader();
+export async function readFirstView(deviceNow: number, database?: string): Promise<FirstView> {
+	const storage = await indexedDbReader(database);
 	try {
 		const [licenses, [clockRow, identity]] = await Promise.all([
 			readLicenses(storage),
