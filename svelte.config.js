@@ -1,10 +1,19 @@
 import adapter from '@sveltejs/adapter-node';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 const { version: packageVersion } = JSON.parse(
 	readFileSync(new URL('./package.json', import.meta.url), 'utf8')
 );
+// The inline script of src/app.html (it paints the home page's snapshot before the app starts), allowed
+// by its hash: hashed here from the file itself, so an edit there can never be blocked by a stale hash.
+const appHtml = readFileSync(new URL('./src/app.html', import.meta.url), 'utf8');
+const inlineScripts = [...appHtml.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(
+	([, source]) =>
+		/** @type {`sha256-${string}`} */ (`sha256-${createHash('sha256').update(source).digest('base64')}`)
+);
+
 // The build loads this file more than once (client, server, prerendering): one build time for all.
 process.env.AIRLOCK_BUILD_TIME ??= String(Date.now());
 
@@ -26,7 +35,7 @@ const config = {
 			directives: {
 				'default-src': ['self'],
 				// The QR scanner's decoder is WebAssembly, served from here (static/).
-				'script-src': ['self', 'wasm-unsafe-eval'],
+				'script-src': ['self', 'wasm-unsafe-eval', ...inlineScripts],
 				// Svelte's transitions and a few computed sizes are inline styles.
 				'style-src': ['self', 'unsafe-inline'],
 				// QR codes are drawn as data: URLs; saved files are blob: URLs.

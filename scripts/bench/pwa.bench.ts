@@ -25,16 +25,42 @@ export async function pwaBenchmarks(options: { quick?: boolean } = {}): Promise<
 		baseURL: server.url
 	});
 	try {
-		// First view, online and uncached: every script it loads, gzip-compressed as served.
+		// First view, online and uncached: every script requested before the first view is painted
+		// (the list read from the device, on screen), gzip-compressed as served; and apart, what the
+		// app loads after it (Dexie, the core: loaded once the list shows, app-state.svelte.ts).
 		const page = await context.newPage();
 		const scripts = new Map<string, Buffer>();
 		page.on('response', async (response) => {
 			if (response.request().resourceType() === 'script')
 				scripts.set(response.url(), await response.body().catch(() => Buffer.alloc(0)));
 		});
+		await page.addInitScript(() => {
+			// The frame in which the app's own list (not a snapshot: there is none on a first visit)
+			// is first drawn; a script requested after it is not the first view's.
+			const marked = window as unknown as { firstViewPaintedAt?: number };
+			new MutationObserver((_, observer) => {
+				const list = 'section[aria-labelledby="active-licenses"][data-licenses-read="true"]';
+				if (!document.querySelector(list)) return;
+				observer.disconnect();
+				requestAnimationFrame(() => (marked.firstViewPaintedAt = performance.now()));
+			}).observe(document, { subtree: true, childList: true, attributes: true });
+		});
 		await page.goto('/', { waitUntil: 'networkidle' });
 		await page.evaluate(() => navigator.serviceWorker.ready);
-		const jsGzip = [...scripts.values()].reduce((sum, body) => sum + gzipSync(body, { level: 9 }).length, 0);
+		const firstViewUrls = new Set(
+			await page.evaluate(() => {
+				const at = (window as unknown as { firstViewPaintedAt?: number }).firstViewPaintedAt;
+				if (at === undefined) throw new Error('the home page never showed its list');
+				return performance
+					.getEntriesByType('resource')
+					.filter((entry) => entry.startTime <= at)
+					.map((entry) => entry.name);
+			})
+		);
+		const gzipped = (urls: string[]) =>
+			urls.reduce((sum, url) => sum + gzipSync(scripts.get(url)!, { level: 9 }).length, 0);
+		const jsGzip = gzipped([...scripts.keys()].filter((url) => firstViewUrls.has(url)));
+		const jsAfterGzip = gzipped([...scripts.keys()].filter((url) => !firstViewUrls.has(url)));
 		await page.close();
 
 		await context.setOffline(true);
@@ -73,6 +99,14 @@ export async function pwaBenchmarks(options: { quick?: boolean } = {}): Promise<
 				ratio: '–',
 				target: '≤ 80 KB',
 				met: jsGzip <= 80 * 1024
+			},
+			{
+				what: 'JavaScript the home page loads after its first view (gzip)',
+				value: `${formatNumber(jsAfterGzip / 1024, 1)} KB`,
+				baseline: '–',
+				ratio: '–',
+				target: '–',
+				met: null
 			}
 		];
 	} finally {

@@ -2,32 +2,40 @@
 // the connection, read again whenever the storage changes — here, in another tab or in the service
 // worker — so every change shows at once. Every page starts here, so it imports nothing it does not
 // need at start: the workflows (and zod, and the formats) load when there is work for them.
-// From its module, not the SDK's index: the index also exports the check, which loads at the first check.
-import { openLicenses, type Licenses } from '$lib/sdk/open';
-import { dexieStorage, LicenseManagerDatabase } from '$lib/sdk/browser/dexie-storage';
-import { requestBackgroundSync } from '$lib/sdk/browser/background-sync';
-import { browserFiles } from '$lib/sdk/browser/files';
-import { browserDurability } from '$lib/sdk/browser/durability';
+// The first view (the home page's list) is read without Dexie (first-view.ts); Dexie, the core and
+// everything that writes or talks to the server load after it is on screen (app-core.ts).
+import type { Licenses } from '$lib/sdk/open';
 import type { DurabilityState } from '$lib/sdk/platform/durability';
 import type { Core } from '$lib/sdk/core';
 import type { LicenseClock } from '$lib/sdk/licenses/license-view';
 import { readLicenses } from '$lib/sdk/licenses/license-rows';
-import { countDue, readLastContact, readOutbox } from '$lib/sdk/outbox/outbox';
 import type { LicenseStorage, StorageClosed, TableName } from '$lib/sdk/platform/storage';
 import { isStorageClosed, isStorageFull } from '$lib/sdk/platform/storage';
 import type { LicenseRow, OutboxItem } from '$lib/sdk/rows';
-import { checkServer } from '$lib/sdk/server-status';
-import { readClock } from '$lib/sdk/time/clock-store';
+import { readFirstView } from './first-view';
+import { dropSnapshot } from './first-view-snapshot';
 import { onActionFault } from './actions';
 import { problemAtStart, problemOfClosed, type StorageProblem } from './storage-problem';
 
+type AppCore = typeof import('./app-core');
+
 const PROBE_INTERVAL_MS = 15_000;
+
+/** Resolves once what was just rendered has been painted (or soon, in a tab that is not drawn). */
+function afterPaint(): Promise<void> {
+	return new Promise((resolve) => {
+		requestAnimationFrame(() => setTimeout(resolve, 0));
+		setTimeout(resolve, 100);
+	});
+}
 const CLOCK_INTERVAL_MS = 60_000;
 
 class AppState {
 	/** The client core, once open. */
 	sdk = $state.raw<Licenses | null>(null);
 	core = $derived(this.sdk?.core ?? null);
+	/** This device's id: from the first view's read, before the core is open (null: none yet). */
+	deviceId = $state<string | null>(null);
 	/**
 	 * Why the storage cannot be used: it could not be opened, or it went away while the page was
 	 * open. Every page says so, and nothing is shown as kept or waiting.
@@ -36,6 +44,8 @@ class AppState {
 	licenses = $state<LicenseRow[]>([]);
 	/** Whether `licenses` and `clock` hold what is stored (not the empty start values). */
 	licensesRead = $state(false);
+	/** Whether the storage is open and its licenses, outbox and last contact read through it. */
+	opened = $state(false);
 	outbox = $state<OutboxItem[]>([]);
 	/** The last answer of the server, whatever the request (a sync, an activation, a health check). */
 	lastSyncAt = $state<number | null>(null);
@@ -57,6 +67,8 @@ class AppState {
 	 */
 	durability = $state<DurabilityState | null>(null);
 	private starting: Promise<void> | null = null;
+	/** The modules loaded after the first view (app-core.ts), once loaded. */
+	private lib: AppCore | null = null;
 
 	/** Opens the License Manager once; every caller waits for the same start (pages and layout). */
 	start(): Promise<void> {
@@ -79,6 +91,7 @@ class AppState {
 	private stop(closed: StorageClosed): void {
 		if (this.storageProblem) return;
 		this.storageProblem = problemOfClosed(closed);
+		dropSnapshot();
 		// Deleted or taken away: what is on screen is no longer on this device, and must not look
 		// usable (a newer version elsewhere only closed it: the licenses are still there).
 		if (closed.reason !== 'upgraded-elsewhere') {
@@ -102,20 +115,44 @@ class AppState {
 				readLicenses(storage).then((rows) => {
 					const first = this.licenses.length === 0 && rows.length > 0;
 					this.licenses = rows;
+					// Changed, maybe where no home page redraws the snapshot: it goes (a home page
+					// open takes it again from what it now shows).
+					dropSnapshot();
 					// The first license here (whichever way it came): ask the browser to keep it.
 					if (first && this.durability === 'best-effort') void this.keepStorage();
 				})
 			);
-		if (tables.has('outbox')) reads.push(readOutbox(storage).then((items) => void (this.outbox = items)));
-		if (tables.has('syncState'))
-			reads.push(readLastContact(storage).then((at) => void (this.lastSyncAt = at)));
+		const lib = this.lib;
+		if (lib && tables.has('outbox'))
+			reads.push(
+				lib.readOutbox(storage).then((items) => {
+					this.outbox = items;
+					dropSnapshot();
+				})
+			);
+		if (lib && tables.has('syncState'))
+			reads.push(lib.readLastContact(storage).then((at) => void (this.lastSyncAt = at)));
 		await Promise.all(reads);
 	}
 
 	private async open(): Promise<void> {
 		this.online = navigator.onLine;
-		// The list is what the first view is for: its rows and the clock they are judged by are read
-		// while the identity opens, not after.
+		// The first view first, read without Dexie: the list is what the home page is for. A
+		// browser whose database cannot be read at all is told so by the full start below.
+		const first = await readFirstView(Date.now()).catch((error: unknown) => {
+			console.warn('The first view could not be read; the License Manager opens without it:', error);
+			return null;
+		});
+		if (first) {
+			this.licenses = first.licenses;
+			this.clock = first.clock;
+			this.deviceId = first.deviceId;
+			this.licensesRead = true;
+			await afterPaint();
+		}
+		const lib = (this.lib = await import('./app-core'));
+		const { dexieStorage, LicenseManagerDatabase, openLicenses } = lib;
+		// The rows and the clock they are judged by are read again while the identity opens, not after.
 		const storage = dexieStorage(new LicenseManagerDatabase());
 		// Heard first, so that a deletion during the start is not missed.
 		storage.onClosed((closed) => this.stop(closed));
@@ -131,16 +168,20 @@ class AppState {
 		try {
 			this.sdk = await openLicenses({
 				storage,
-				files: browserFiles(),
-				durability: browserDurability(),
+				files: lib.browserFiles(),
+				durability: lib.browserDurability(),
 				// So that "Back up this device" with a passphrase can carry the identity (docs/SDK.md).
 				exportableIdentity: true,
-				afterQueue: requestBackgroundSync,
+				afterQueue: lib.requestBackgroundSync,
 				onReachability: (reachable) => (this.online = reachable)
 			});
 		} catch (error) {
 			console.error('The License Manager could not open its storage:', error);
 			this.storageProblem = problemAtStart(error);
+			dropSnapshot();
+			// Nothing read through a storage that cannot be used is shown as kept.
+			this.licenses = [];
+			this.licensesRead = false;
 			return;
 		}
 		let rows: LicenseRow[];
@@ -151,6 +192,7 @@ class AppState {
 			throw error;
 		}
 		this.licenses = rows;
+		this.deviceId = this.sdk?.core.identity.deviceId ?? null;
 		this.licensesRead = true;
 		void this.followDurability();
 		// Installed: the moment Chromium most readily grants durable storage.
@@ -163,6 +205,7 @@ class AppState {
 				void this.readRows(storage, everything);
 		});
 		await this.readRows(storage, new Set<TableName>(['outbox', 'syncState']));
+		this.opened = true;
 		setInterval(() => void this.readClock(), CLOCK_INTERVAL_MS);
 		window.addEventListener('online', () => void this.sync(true));
 		window.addEventListener('offline', () => (this.online = false));
@@ -193,7 +236,8 @@ class AppState {
 
 	private async readClockOf(storage: LicenseStorage): Promise<void> {
 		try {
-			this.clock = (await readClock(storage, Date.now())).verdict;
+			const lib = this.lib ?? (await import('./app-core'));
+			this.clock = (await lib.readClock(storage, Date.now())).verdict;
 		} catch (error) {
 			if (this.stopIfClosed(error)) return;
 			// Storage refused (full, or closing): keep the last verdict, try again at the next reading.
@@ -215,12 +259,13 @@ class AppState {
 
 	private async syncOnce(force: boolean): Promise<void> {
 		const core: Core | null = this.core;
-		if (!core || this.storageProblem) return;
+		const lib = this.lib;
+		if (!core || !lib || this.storageProblem) return;
 		// Asked of the storage, not of this.outbox: at start-up the first read may not be done yet.
-		if ((await countDue(core.storage)) === 0) {
+		if ((await lib.countDue(core.storage)) === 0) {
 			// Nothing to send: a light request still tells whether the server is there, confirms the
 			// time, and keeps the trusted keys current for verifying license files offline.
-			await checkServer(core);
+			await lib.checkServer(core);
 		} else {
 			const { flush } = await import('$lib/sdk/sync');
 			const outcome = await flush(core, force);
@@ -229,7 +274,7 @@ class AppState {
 			if (outcome.sent === 0) {
 				// Nothing was due (items waiting out a delay): a sync asked for still hears from the
 				// server — its time and a contact — as when nothing is queued.
-				if (force && !outcome.unreachable) await checkServer(core);
+				if (force && !outcome.unreachable) await lib.checkServer(core);
 				await this.readRows(core.storage, new Set(['licenses', 'outbox', 'syncState']));
 			}
 		}

@@ -19,6 +19,9 @@ async function openExisting(name: string): Promise<IDBPDatabase | null> {
 		upgrade(_db, _old, _new, transaction) {
 			// Only a database that does not exist yet is upgraded by a versionless open: leave it so.
 			created = true;
+			// Its `done` promise rejects with the abort: handled here, or the page reports an
+			// unhandled AbortError on every browser that has no database yet.
+			transaction.done.catch(() => undefined);
 			transaction.abort();
 		}
 	}).catch((error: unknown) => {

@@ -7,6 +7,7 @@ import {
 	expiringSoon,
 	isUsable,
 	madeForAnotherDevice,
+	nextTimeStatusChange,
 	orderForDisplay,
 	timeStatus,
 	type LicenseClock
@@ -142,5 +143,53 @@ describe('license time status', () => {
 		expect(expiringSoon([other], honest(NOW), here)).toEqual([]);
 		// Before the identity is read nothing can be compared: the columns alone decide.
 		expect(isUsable(other, honest(NOW), null)).toBe(true);
+	});
+});
+
+describe('nextTimeStatusChange', () => {
+	// The status just before the change and at it must differ, and nothing shown changes in between
+	// (the hours left are shown only in the last day).
+	const statusAt = (license: LicenseRow, at: number) => {
+		const status = timeStatus(license, honest(at));
+		if (status.kind !== 'running') return status;
+		const { hoursLeft, ...shown } = status;
+		return status.daysLeft > 1 ? shown : { ...shown, hoursLeft };
+	};
+
+	it('is the moment a day less is left, while days are shown', () => {
+		const license = row({ expiresAt: NOW + 10 * DAY - 5 * HOUR });
+		const change = nextTimeStatusChange(license, honest(NOW))!;
+		expect(change).toBe(NOW + DAY - 5 * HOUR);
+		expect(statusAt(license, change - 1)).toEqual(statusAt(license, NOW));
+		expect(statusAt(license, change)).not.toEqual(statusAt(license, change - 1));
+	});
+
+	it('is the moment an hour less is left, in the last day, then the expiry itself', () => {
+		const lastDay = row({ expiresAt: NOW + 5 * HOUR - 60_000 });
+		expect(nextTimeStatusChange(lastDay, honest(NOW))).toBe(NOW + HOUR - 60_000);
+		const lastHour = row({ expiresAt: NOW + 30 * 60_000 });
+		expect(nextTimeStatusChange(lastHour, honest(NOW))).toBe(NOW + 30 * 60_000);
+		expect(statusAt(lastHour, NOW + 30 * 60_000).kind).toBe('expired');
+	});
+
+	it('covers the expiry warning, which starts on a day boundary', () => {
+		const license = row({ expiresAt: NOW + EXPIRY_WARNING_DAYS * DAY + HOUR });
+		const change = nextTimeStatusChange(license, honest(NOW))!;
+		expect(statusAt(license, change - 1)).toMatchObject({ warning: false });
+		expect(statusAt(license, change)).toMatchObject({ warning: true });
+	});
+
+	it('is when a license issued ahead of the clock becomes valid', () => {
+		const license = row({ issuedAt: NOW + 2 * DAY, expiresAt: NOW + 30 * DAY });
+		const change = nextTimeStatusChange(license, honest(NOW))!;
+		expect(statusAt(license, change - 1).kind).toBe('not-yet-valid');
+		expect(statusAt(license, change).kind).toBe('running');
+	});
+
+	it('is null when time alone changes nothing', () => {
+		expect(nextTimeStatusChange(row({ expiresAt: null }), honest(NOW))).toBeNull();
+		expect(nextTimeStatusChange(row({ expiresAt: NOW - DAY }), honest(NOW))).toBeNull();
+		const doubted: LicenseClock = { effectiveNow: NOW, problem: 'clock_set_back' };
+		expect(nextTimeStatusChange(row({ expiresAt: NOW + DAY }), doubted)).toBeNull();
 	});
 });

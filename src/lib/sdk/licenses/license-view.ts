@@ -49,6 +49,23 @@ export function timeStatus(license: LicenseRow, clock: LicenseClock): TimeStatus
 }
 
 /**
+ * When timeStatus(license, …) next changes as the effective time runs on (its kind, its days or
+ * hours left, or its warning), as an effective time; null if it never does (unlimited, expired, or
+ * judged with a clock problem, which time alone does not end). Lets a view drawn now say until when
+ * it stays true (the home page's snapshot: client/first-view-snapshot.ts).
+ */
+export function nextTimeStatusChange(license: LicenseRow, clock: LicenseClock): number | null {
+	const status = timeStatus(license, clock);
+	if (status.kind === 'not-yet-valid') return license.issuedAt - ISSUED_AT_TOLERANCE_MS;
+	if (status.kind !== 'running') return null;
+	// Days left are counted up (ceil): the count drops when a whole day less is left; in the last
+	// day the hours are shown, and they drop the same way, down to the expiry itself.
+	return status.daysLeft > 1
+		? status.expiresAt - (status.daysLeft - 1) * DAY_MS
+		: status.expiresAt - (status.hoursLeft - 1) * HOUR_MS;
+}
+
+/**
  * What a stored license's columns say, for showing it. Only a check (check/) reads the signed text;
  * both judge by the same rule.
  */
