@@ -19,21 +19,16 @@ import { atomically } from '../db/group-commit';
 import type { AuditEventRow, Db } from '../db/schema';
 import {
 	deviceActivationsForAccount,
-	heldSeat,
 	insertActivation,
 	markReissued,
 	recordActivation,
 	seatsReleasedSince,
 	touchActivation
 } from './activations.repository';
-import { storeAnswer, storedAnswer } from './requests.repository';
+import { storeAnswer, storedAnswer, type StoredAnswer } from './requests.repository';
+import { readActivationFacts, readSeatFacts, type SeatFacts } from './activation-facts.repository';
 import { findAccountByEmail } from '../accounts/accounts.repository';
-import {
-	expansionsOf,
-	findLicenseEntry,
-	getLicenseWithExpansions,
-	type LicenseWithExpansions
-} from '../catalogue/licenses.repository';
+import { getLicenseWithExpansions } from '../catalogue/licenses.repository';
 import { isExpired, issueLicenseFiles, type LicenseSigner } from './license-issuer';
 import { auditRowOf, type AuditOrigin } from '../audit/audit.service';
 import { insertAuditEvent } from '../audit/audit.repository';
@@ -98,7 +93,23 @@ async function previousAnswer(
 	digest: string,
 	accountId: string | null
 ): Promise<ActivationResponse | null> {
-	const record = await storedAnswer(db, request.deviceId, request.nonce);
+	return answerFromRecord(
+		db,
+		await storedAnswer(db, request.deviceId, request.nonce),
+		request,
+		digest,
+		accountId
+	);
+}
+
+/** previousAnswer, from the record already read for (device, nonce). */
+async function answerFromRecord(
+	db: Db,
+	record: StoredAnswer | undefined,
+	request: RegistrationRequest,
+	digest: string,
+	accountId: string | null
+): Promise<ActivationResponse | null> {
 	if (!record) return null;
 	if (record.digest !== digest || record.account_id !== accountId || record.response === '') {
 		refuse(
@@ -175,33 +186,28 @@ async function outcomeOf(
 	return outcome;
 }
 
-/** What an activation decided for one license: the license as read, and the seat to take or renew. */
-interface SeatDecision {
-	entry: LicenseWithExpansions;
-	/** The live activation this device already holds on the license (renewed), or null (taken). */
-	held: string | null;
-}
-
 /**
- * Reads one license and this device's seat on it, and applies the rules: the seat this device may
- * take or renew, or a refusal. Writes nothing (activationWrites does).
+ * What an activation decided for one license: the license as read, and the seat to take or renew
+ * (held: the live activation this device already holds on it; null: a seat to take).
  */
-async function decideSeat(
-	db: Db,
+type SeatDecision = SeatFacts;
+
+/** Applies the rules to what was read of one license: the seat this device may take or renew, or a refusal. */
+function decideSeat(
+	facts: SeatFacts | undefined,
 	number: string,
 	account: { id: string; email: string },
-	request: RegistrationRequest,
 	path: ActivationPath,
 	now: number
-): Promise<SeatDecision> {
-	const entry = await findLicenseEntry(db, number);
-	if (!entry || entry.license.account_id !== account.id) {
+): SeatDecision {
+	if (!facts || facts.entry.license.account_id !== account.id) {
 		refuse(
 			'license_not_found',
 			`License ${number} was not found in your account. Check the number, and that you are signed in with the account it was sold to.`,
 			number
 		);
 	}
+	const { entry, held } = facts;
 	const { license } = entry;
 	if (license.parent_number) {
 		refuse(
@@ -221,7 +227,6 @@ async function decideSeat(
 		refuse('license_expired', `License ${number} has expired. Contact your vendor to renew it.`, number);
 
 	// The same device activating again gets a fresh file on the seat it already holds.
-	const held = await heldSeat(db, number, request.deviceId);
 	if (!held && license.seats_in_use >= license.seats) {
 		refuse(
 			'no_free_seat',
@@ -229,7 +234,7 @@ async function decideSeat(
 			number
 		);
 	}
-	return { entry: { ...entry, expansions: await expansionsOf(db, number) }, held };
+	return { entry, held };
 }
 
 /** An activation decided and signed, with everything it writes; nothing is written yet. */
@@ -249,7 +254,7 @@ interface ActivationInput {
 
 /** Decides every license of the request (in a fixed order) and signs the files; writes nothing. */
 async function decideActivation(
-	db: Db,
+	facts: Map<string, SeatFacts>,
 	ctx: ActivationContext,
 	input: ActivationInput
 ): Promise<DecidedActivation> {
@@ -260,7 +265,7 @@ async function decideActivation(
 	// A fixed order: PostgreSQL's record_activation locks the licenses in it, so two requests naming
 	// the same licenses never deadlock.
 	for (const number of [...request.licenseNumbers].sort()) {
-		const decision = await decideSeat(db, number, account, request, input.path, ctx.now);
+		const decision = decideSeat(facts.get(number), number, account, input.path, ctx.now);
 		licenses.push(...(await issueLicenseFiles(decision.entry, request, account.email, ctx.signer, ctx.now)));
 		seats.push({ decision, activationId: crypto.randomUUID() });
 		audit.push(
@@ -325,9 +330,10 @@ async function activateOnPostgres(
 	const { request, account } = input;
 	const digest = digestOf(request);
 	for (let attempt = 0; attempt < MAX_DECISIONS; attempt++) {
-		const previous = await previousAnswer(ctx.db, request, digest, account.id);
+		const facts = await readActivationFacts(ctx.db, request.deviceId, request.nonce, request.licenseNumbers);
+		const previous = await answerFromRecord(ctx.db, facts.answer, request, digest, account.id);
 		if (previous) return previous;
-		const decided = await decideActivation(ctx.db, ctx, input);
+		const decided = await decideActivation(facts.seats, ctx, input);
 		const written = await recordActivation(ctx.db, {
 			request: {
 				device_id: request.deviceId,
@@ -373,7 +379,8 @@ export async function activate(ctx: ActivationContext, input: ActivationInput): 
 		}
 		if (isPostgres(ctx.db)) return activateOnPostgres(ctx, input);
 		return answerOnce(ctx, request, account.id, async (trx) => {
-			const decided = await decideActivation(trx, ctx, input);
+			const facts = await readSeatFacts(trx, request.deviceId, request.licenseNumbers);
+			const decided = await decideActivation(facts, ctx, input);
 			await writeSeats(trx, decided, request, account.id, ctx.now);
 			return decided.response;
 		});
