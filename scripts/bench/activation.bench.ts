@@ -36,6 +36,61 @@ export interface LoadResult {
 	serverErrors: number;
 	/** The server's resident memory right after the load, in bytes (when it could be read). */
 	residentBytes?: number;
+	/** What one answered activation cost, averaged over the load (the sizing model's inputs). */
+	perActivation?: ActivationCost;
+}
+
+export interface ActivationCost {
+	/** CPU time of the app server's process. */
+	cpuMs?: number;
+	/** PostgreSQL only: transactions committed (each statement outside a transaction is one). */
+	transactions?: number;
+	rowsInserted?: number;
+	rowsUpdated?: number;
+	/** PostgreSQL only: bytes of write-ahead log. */
+	walBytes?: number;
+}
+
+interface DatabaseCounters {
+	transactions: number;
+	rowsInserted: number;
+	rowsUpdated: number;
+	walLsn: string;
+}
+
+/** PostgreSQL's own counters for the bench database (statistics are flushed within a second). */
+async function databaseCounters(url: string): Promise<DatabaseCounters> {
+	const client = new pg.Client({ connectionString: url });
+	await client.connect();
+	try {
+		const { rows } = await client.query<{
+			xact_commit: string;
+			tup_inserted: string;
+			tup_updated: string;
+			lsn: string;
+		}>(
+			`select xact_commit, tup_inserted, tup_updated, pg_current_wal_lsn()::text as lsn
+			from pg_stat_database where datname = current_database()`
+		);
+		const row = rows[0]!;
+		return {
+			transactions: Number(row.xact_commit),
+			rowsInserted: Number(row.tup_inserted),
+			rowsUpdated: Number(row.tup_updated),
+			walLsn: row.lsn
+		};
+	} finally {
+		await client.end();
+	}
+}
+
+/** Bytes of WAL between two LSNs ('16/B374D848'). */
+function walBytesBetween(from: string, to: string): number {
+	const value = (lsn: string) => {
+		const [high, low] = lsn.split('/').map((part) => BigInt(`0x${part}`));
+		return (high! << 32n) + low!;
+	};
+	return Number(value(to) - value(from));
 }
 
 export interface LoadOptions {
@@ -238,6 +293,8 @@ export async function measureActivations(
 		const server = await startAppServer(port, env);
 		try {
 			const cookie = await signIn(server);
+			const cpuBefore = server.cpuMs?.();
+			const countersBefore = databaseUrl ? await databaseCounters(databaseUrl) : undefined;
 			const result = await runLoad(
 				server.url,
 				'/api/v1/activations',
@@ -245,7 +302,25 @@ export async function measureActivations(
 				bodies,
 				options
 			);
-			return { ...result, residentBytes: server.residentBytes?.() };
+			const residentBytes = server.residentBytes?.();
+			const cpuAfter = server.cpuMs?.();
+			// Activations answered (replays of a request answered before are answered too, from its record).
+			const answered = result.byStatus['200'] ?? 0;
+			const per = (value: number | undefined) =>
+				value === undefined || answered === 0 ? undefined : value / answered;
+			const perActivation: ActivationCost = {
+				cpuMs: cpuBefore === undefined || cpuAfter === undefined ? undefined : per(cpuAfter - cpuBefore)
+			};
+			if (databaseUrl && countersBefore) {
+				await new Promise((resolve) => setTimeout(resolve, 1_500));
+				const after = await databaseCounters(databaseUrl);
+				// Less the two statements that read the counters.
+				perActivation.transactions = per(after.transactions - countersBefore.transactions - 2);
+				perActivation.rowsInserted = per(after.rowsInserted - countersBefore.rowsInserted);
+				perActivation.rowsUpdated = per(after.rowsUpdated - countersBefore.rowsUpdated);
+				perActivation.walBytes = per(walBytesBetween(countersBefore.walLsn, after.walLsn));
+			}
+			return { ...result, residentBytes, perActivation };
 		} finally {
 			await server.stop();
 		}
@@ -284,6 +359,61 @@ function megabytes(bytes: number | undefined): string {
 	return bytes === undefined ? 'n/a' : formatNumber(bytes / MB);
 }
 
+/** The last run's figures, for the sizing model written next to the table. */
+let lastRun: { sqlite: LoadResult; postgres: LoadResult; baseline: LoadResult } | undefined;
+
+function figure(value: number | undefined, digits: number): string {
+	return value === undefined ? 'n/a' : formatNumber(value, digits);
+}
+
+/**
+ * The sizing model, from the costs of one activation the last run measured: docs/PERFORMANCE.md
+ * (main.ts) writes it under the table.
+ */
+export function sizingModel(): string {
+	if (!lastRun) return 'Not measured in this run (the activation benchmarks did not run).';
+	const { sqlite, postgres } = lastRun;
+	const pgCost = postgres.perActivation ?? {};
+	const sqliteCost = sqlite.perActivation ?? {};
+	const coresFor = (peak: number, cpuMs: number | undefined) =>
+		cpuMs === undefined ? 'n/a' : formatNumber(Math.ceil((peak * cpuMs) / 1000 / 0.7));
+	const peaks = [100, 1_000, 5_000];
+	return `Measured per answered activation in this run (one license per request, half of them with an
+expansion; averaged over the 50-connection load):
+
+| per activation | SQLite | PostgreSQL (10,000 licenses of 5 seats) |
+|---|---|---|
+| CPU time of the app node's process | ${figure(sqliteCost.cpuMs, 2)} ms | ${figure(pgCost.cpuMs, 2)} ms |
+| database round trips (PostgreSQL: transactions committed) | in-process | ${figure(pgCost.transactions, 2)} |
+| rows inserted | 3 (activation, stored answer, audit event) | ${figure(pgCost.rowsInserted, 2)} |
+| rows updated | 1 (the license's seats in use) | ${figure(pgCost.rowsUpdated, 2)} |
+| rows locked, and for how long | the whole database, for the group commit it joins | the license row, inside one call (record_activation) until its commit |
+| bytes of write-ahead log | – | ${figure(pgCost.walBytes, 0)} |
+
+What the round trips are on PostgreSQL: the session read by the API's checks (and, once a minute per
+session, its renewal), one statement reading the stored answer, the license, its expansions and the
+device's seat, and one call writing the seat, the stored answer and the audit event
+(record_activation, migration 0009). No row lock is held across a round trip: two activations of one
+license wait for each other only for the length of one call and its commit.
+
+**Sizing for a peak of P activations per second** (keeping 30 % of each core free):
+
+- app nodes: P × CPU time ÷ 0.7 cores of this machine's kind — with PostgreSQL ${peaks
+		.map((peak) => `${formatNumber(peak)}/s: ${coresFor(peak, pgCost.cpuMs)}`)
+		.join(', ')} cores; a node is one process on one core (Node's one thread), so this many nodes
+  behind the load balancer, each with a pool of 10 connections;
+- PostgreSQL: P × ${figure(pgCost.transactions, 1)} transactions/s, of which P commit writes (WAL
+  flushes, which PostgreSQL groups across sessions), P × ${figure(pgCost.walBytes, 0)} bytes/s of WAL
+  (${peaks.map((peak) => `${formatNumber(peak)}/s: ${pgCost.walBytes === undefined ? 'n/a' : formatNumber((peak * pgCost.walBytes * 3600) / 2 ** 30, 1)} GiB an hour`).join(', ')}, for archive
+  and replica sizing), and P × ${figure(pgCost.rowsInserted, 1)} rows/s inserted; connections: 10 per
+  app node;
+- one SQLite node: its single writer is the limit: the SQLite row of the table above.
+
+Not yet measured: two app nodes on one PostgreSQL on this machine, against this model (the two
+cores are shared by the app nodes, PostgreSQL and the load generator, so it would measure the
+machine rather than the model).`;
+}
+
 export async function activationBenchmarks(
 	options: LoadOptions = { connections: 50, seconds: 10 }
 ): Promise<Row[]> {
@@ -302,6 +432,7 @@ export async function activationBenchmarks(
 	const sqlite = await measureActivations('sqlite', BENCH_PORTS.sqlite, options);
 	const postgres = await measureActivations('postgres', BENCH_PORTS.postgres, options);
 	const postgresSpread = await measureActivations('postgres', BENCH_PORTS.postgres, options, 'spread');
+	lastRun = { sqlite, postgres: postgresSpread, baseline };
 
 	const postgresMet = (result: LoadResult) =>
 		result.requestsPerSecond >= 0.1 * baseline.requestsPerSecond &&

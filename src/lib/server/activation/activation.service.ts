@@ -1,13 +1,18 @@
 // The one activation service behind every path — instant, deferred (portal), refresh and sync.
 //
-// A request is answered once: its answer is stored under its (device, nonce) in the same
-// transaction that takes the seats, so a replayed request gets the stored answer and never a second
-// seat. Two copies of one request racing on PostgreSQL both wait for the license row; the second
-// then finds the seat already held by this device, and storing its answer collides with the
-// first's, so it rolls back and returns the first's answer. Seats are checked and taken with the
-// license row locked (PostgreSQL) or inside SQLite's serialised transaction, so the last seat goes
-// to exactly one device. Any refusal rolls the whole request back: nothing is half-granted. On
-// SQLite, requests arriving together are written in one transaction (db/group-commit.ts).
+// A request is answered once: its answer is stored under its (device, nonce) with the seats it
+// takes, all or nothing, so a replayed request gets the stored answer and never a second seat. The
+// rules are applied once, in TypeScript, to what was read (decideSeat); what differs between the
+// databases is only how the decision is written:
+// - SQLite: read, decide and write inside one serialised transaction; requests arriving together
+//   share one (db/group-commit.ts), each in a savepoint of its own.
+// - PostgreSQL: read in one statement without locks, decide and sign, then write in one call
+//   (record_activation, migration 0009) that locks the licenses, re-checks the facts the decision
+//   rested on and writes nothing when they changed: the request is then read and decided again. No
+//   row lock is held across round trips. Two copies of one request racing: the second's write finds
+//   the seat held (stale: read again, find the first's answer) or collides with the first's stored
+//   answer (return that).
+// Either way the last seat goes to exactly one device, and a refusal writes nothing.
 import { createHash } from 'node:crypto';
 import type { ActivationResponse, IssuedLicense, RevokedLicense } from '$lib/protocol/api';
 import { countActivation } from '../observability/metrics';
