@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { activationBenchmarks } from './activation.bench';
+import { activationBenchmarks, sizingModel } from './activation.bench';
 import { clientBenchmarks } from './client.bench';
 import { printTable, type Row } from './measure';
 import { protocolBenchmarks } from './protocol.bench';
@@ -97,6 +97,8 @@ ${table}
   server's lightest endpoint (\`GET /api/v1/keys\`) under the same load: the most any route of a
   SvelteKit server can answer on this machine, which bounds what an activation (which also verifies
   the request's signature, writes it to the database and signs the files) can reach.
+  On PostgreSQL, two spreads of licenses: 20 licenses of 10,000 seats (every activation contends
+  for the same few license rows) and 10,000 licenses of 5 seats (a vendor's usual catalogue).
 - **License list with 10,000 licenses**: the store's License list page in Chromium holding 10,000
   licenses; a keystroke in the search until the list on screen shows the result (median and p95),
   against the same page with 100 licenses.
@@ -110,6 +112,12 @@ ${table}
   bundled and minified by esbuild as a vendor's bundler would, gzip-compressed.
 - **Busy database**: autocannon with 100 connections for 30 s against activation on SQLite while
   another process takes the write lock every 20 ms: no server error, no \`SQLITE_BUSY\`.
+- **Server resident memory**: the server process's resident set (\`VmRSS\`) right after the
+  50-connection activation load.
+
+## Sizing model
+
+${sizingModel()}
 `;
 writeFileSync(fileURLToPath(new URL('../../docs/PERFORMANCE.md', import.meta.url)), document);
 console.log('\nWritten to docs/PERFORMANCE.md');

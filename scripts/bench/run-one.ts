@@ -17,3 +17,4 @@ if (!load) {
 	process.exit(2);
 }
 console.log(printTable(await load()));
+if (group === 'activation') console.log(`\n${(await import('./activation.bench')).sizingModel()}`);

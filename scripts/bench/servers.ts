@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createPrivateKey, sign as nodeSign } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PKCS8_PREFIX } from '../../src/lib/protocol/ed25519';
 
@@ -40,6 +41,35 @@ export const CHROMIUM_LAUNCH = {
 export interface RunningServer {
 	url: string;
 	stop(): Promise<void>;
+	/** The server process's resident memory now, in bytes (Linux); undefined for one in this process. */
+	residentBytes?(): number | undefined;
+	/** CPU time the server process has used so far, in milliseconds (Linux); undefined otherwise. */
+	cpuMs?(): number | undefined;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ: 100 on Linux). */
+const USER_HZ = 100;
+
+/** A process's CPU time so far (user + system) from /proc (Linux), in milliseconds. */
+export function cpuMsOf(pid: number): number | undefined {
+	try {
+		// Fields after the command name (which may hold spaces, so split after its closing parenthesis).
+		const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+		return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+	} catch {
+		return undefined;
+	}
+}
+
+/** A process's resident set size from /proc (Linux), in bytes; undefined elsewhere. */
+export function residentBytesOf(pid: number): number | undefined {
+	try {
+		const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+		const kilobytes = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1];
+		return kilobytes === undefined ? undefined : Number(kilobytes) * 1024;
+	} catch {
+		return undefined;
+	}
 }
 
 async function waitForUp(url: string, child: ChildProcess): Promise<void> {
@@ -70,6 +100,8 @@ export async function startAppServer(port: number, env: Record<string, string>):
 	await waitForUp(url, child);
 	return {
 		url,
+		residentBytes: () => (child.pid === undefined ? undefined : residentBytesOf(child.pid)),
+		cpuMs: () => (child.pid === undefined ? undefined : cpuMsOf(child.pid)),
 		async stop() {
 			child.kill('SIGTERM');
 			if (child.exitCode === null) await once(child, 'exit');

@@ -1,13 +1,18 @@
 // The one activation service behind every path — instant, deferred (portal), refresh and sync.
 //
-// A request is answered once: its answer is stored under its (device, nonce) in the same
-// transaction that takes the seats, so a replayed request gets the stored answer and never a second
-// seat. Two copies of one request racing on PostgreSQL both wait for the license row; the second
-// then finds the seat already held by this device, and storing its answer collides with the
-// first's, so it rolls back and returns the first's answer. Seats are checked and taken with the
-// license row locked (PostgreSQL) or inside SQLite's serialised transaction, so the last seat goes
-// to exactly one device. Any refusal rolls the whole request back: nothing is half-granted. On
-// SQLite, requests arriving together are written in one transaction (db/group-commit.ts).
+// A request is answered once: its answer is stored under its (device, nonce) with the seats it
+// takes, all or nothing, so a replayed request gets the stored answer and never a second seat. The
+// rules are applied once, in TypeScript, to what was read (decideSeat); what differs between the
+// databases is only how the decision is written:
+// - SQLite: read, decide and write inside one serialised transaction; requests arriving together
+//   share one (db/group-commit.ts), each in a savepoint of its own.
+// - PostgreSQL: read in one statement without locks, decide and sign, then write in one call
+//   (record_activation, migration 0009) that locks the licenses, re-checks the facts the decision
+//   rested on and writes nothing when they changed: the request is then read and decided again. No
+//   row lock is held across round trips. Two copies of one request racing: the second's write finds
+//   the seat held (stale: read again, find the first's answer) or collides with the first's stored
+//   answer (return that).
+// Either way the last seat goes to exactly one device, and a refusal writes nothing.
 import { createHash } from 'node:crypto';
 import type { ActivationResponse, IssuedLicense, RevokedLicense } from '$lib/protocol/api';
 import { countActivation } from '../observability/metrics';
@@ -16,25 +21,23 @@ import { activationResponseSchema } from '$lib/protocol/api';
 import { requestSignedBytes, type RegistrationRequest } from '$lib/protocol/reg-file';
 import { encodeBase64url } from '$lib/protocol/base64url';
 import { atomically } from '../db/group-commit';
-import type { Db } from '../db/schema';
+import type { AuditEventRow, Db } from '../db/schema';
 import {
 	deviceActivationsForAccount,
-	heldSeat,
 	insertActivation,
 	markReissued,
+	recordActivation,
 	seatsReleasedSince,
 	touchActivation
 } from './activations.repository';
-import { storeAnswer, storedAnswer } from './requests.repository';
+import { storeAnswer, storedAnswer, type StoredAnswer } from './requests.repository';
+import { readActivationFacts, readSeatFacts, type SeatFacts } from './activation-facts.repository';
 import { findAccountByEmail } from '../accounts/accounts.repository';
-import {
-	expansionsOf,
-	findLicenseEntry,
-	getLicenseWithExpansions,
-	type LicenseWithExpansions
-} from '../catalogue/licenses.repository';
+import { getLicenseWithExpansions } from '../catalogue/licenses.repository';
 import { isExpired, issueLicenseFiles, type LicenseSigner } from './license-issuer';
-import { recordAuditEvent, type AuditOrigin } from '../audit/audit.service';
+import { auditRowOf, type AuditOrigin } from '../audit/audit.service';
+import { insertAuditEvent } from '../audit/audit.repository';
+import { isPostgres } from '../db/database';
 
 const MINUTE_MS = 60_000;
 /** A request dated further ahead than this was made on a computer whose clock is wrong. */
@@ -95,7 +98,23 @@ async function previousAnswer(
 	digest: string,
 	accountId: string | null
 ): Promise<ActivationResponse | null> {
-	const record = await storedAnswer(db, request.deviceId, request.nonce);
+	return answerFromRecord(
+		db,
+		await storedAnswer(db, request.deviceId, request.nonce),
+		request,
+		digest,
+		accountId
+	);
+}
+
+/** previousAnswer, from the record already read for (device, nonce). */
+async function answerFromRecord(
+	db: Db,
+	record: StoredAnswer | undefined,
+	request: RegistrationRequest,
+	digest: string,
+	accountId: string | null
+): Promise<ActivationResponse | null> {
 	if (!record) return null;
 	if (record.digest !== digest || record.account_id !== accountId || record.response === '') {
 		refuse(
@@ -172,23 +191,28 @@ async function outcomeOf(
 	return outcome;
 }
 
-/** Takes (or re-uses) this device's seat on one license, with the license row locked. */
-async function takeSeat(
-	trx: Db,
+/**
+ * What an activation decided for one license: the license as read, and the seat to take or renew
+ * (held: the live activation this device already holds on it; null: a seat to take).
+ */
+type SeatDecision = SeatFacts;
+
+/** Applies the rules to what was read of one license: the seat this device may take or renew, or a refusal. */
+function decideSeat(
+	facts: SeatFacts | undefined,
 	number: string,
 	account: { id: string; email: string },
-	request: RegistrationRequest,
 	path: ActivationPath,
 	now: number
-): Promise<{ entry: LicenseWithExpansions; seat: 'taken' | 'renewed' }> {
-	const entry = await findLicenseEntry(trx, number, { lock: true });
-	if (!entry || entry.license.account_id !== account.id) {
+): SeatDecision {
+	if (!facts || facts.entry.license.account_id !== account.id) {
 		refuse(
 			'license_not_found',
 			`License ${number} was not found in your account. Check the number, and that you are signed in with the account it was sold to.`,
 			number
 		);
 	}
+	const { entry, held } = facts;
 	const { license } = entry;
 	if (license.parent_number) {
 		refuse(
@@ -207,43 +231,146 @@ async function takeSeat(
 	if (isExpired(license, now))
 		refuse('license_expired', `License ${number} has expired. Contact your vendor to renew it.`, number);
 
-	const held = await heldSeat(trx, number, request.deviceId);
-	if (held) {
-		// The same device activating again gets a fresh file on the seat it already holds.
-		await markReissued(trx, held, now);
-		return { entry: { ...entry, expansions: await expansionsOf(trx, number) }, seat: 'renewed' };
-	}
-	if (license.seats_in_use >= license.seats) {
+	// The same device activating again gets a fresh file on the seat it already holds.
+	if (!held && license.seats_in_use >= license.seats) {
 		refuse(
 			'no_free_seat',
 			`All ${license.seats} seat${license.seats === 1 ? '' : 's'} of license ${number} are in use. Release a seat from another device in the License list, or buy more seats.`,
 			number
 		);
 	}
-	await insertActivation(trx, {
-		id: crypto.randomUUID(),
-		license_number: number,
-		device_id: request.deviceId,
-		device_public_key: encodeBase64url(request.devicePublicKey),
-		account_id: account.id,
-		first_activated_at: now,
-		last_issued_at: now,
-		last_seen_at: now
-	});
-	return { entry: { ...entry, expansions: await expansionsOf(trx, number) }, seat: 'taken' };
+	return { entry, held };
+}
+
+/** An activation decided and signed, with everything it writes; nothing is written yet. */
+interface DecidedActivation {
+	response: ActivationResponse;
+	seats: { decision: SeatDecision; activationId: string }[];
+	audit: AuditEventRow[];
+}
+
+interface ActivationInput {
+	request: RegistrationRequest;
+	path: ActivationPath;
+	account: { id: string; email: string };
+	/** Default: direct. */
+	channel?: ActivationChannel;
+}
+
+/** Decides every license of the request (in a fixed order) and signs the files; writes nothing. */
+async function decideActivation(
+	facts: Map<string, SeatFacts>,
+	ctx: ActivationContext,
+	input: ActivationInput
+): Promise<DecidedActivation> {
+	const { request, account } = input;
+	const licenses: IssuedLicense[] = [];
+	const seats: DecidedActivation['seats'] = [];
+	const audit: AuditEventRow[] = [];
+	// A fixed order: PostgreSQL's record_activation locks the licenses in it, so two requests naming
+	// the same licenses never deadlock.
+	for (const number of [...request.licenseNumbers].sort()) {
+		const decision = decideSeat(facts.get(number), number, account, input.path, ctx.now);
+		licenses.push(...(await issueLicenseFiles(decision.entry, request, account.email, ctx.signer, ctx.now)));
+		seats.push({ decision, activationId: crypto.randomUUID() });
+		audit.push(
+			auditRowOf(
+				{
+					kind: 'activation',
+					actor: 'customer',
+					account,
+					licenseNumber: number,
+					deviceId: request.deviceId,
+					detail: {
+						via: input.path,
+						channel: input.channel ?? 'direct',
+						seat: decision.held ? 'renewed' : 'taken'
+					}
+				},
+				ctx.now,
+				ctx.origin
+			)
+		);
+	}
+	return { response: { licenses, revoked: [], serverTime: ctx.now }, seats, audit };
+}
+
+/** Writes a decided activation's seats and audit events, in the caller's transaction (SQLite). */
+async function writeSeats(
+	trx: Db,
+	decided: DecidedActivation,
+	request: RegistrationRequest,
+	accountId: string,
+	now: number
+): Promise<void> {
+	for (const { decision, activationId } of decided.seats) {
+		if (decision.held) await markReissued(trx, decision.held, now);
+		else
+			await insertActivation(trx, {
+				id: activationId,
+				license_number: decision.entry.license.number,
+				device_id: request.deviceId,
+				device_public_key: encodeBase64url(request.devicePublicKey),
+				account_id: accountId,
+				first_activated_at: now,
+				last_issued_at: now,
+				last_seen_at: now
+			});
+	}
+	for (const row of decided.audit) await insertAuditEvent(trx, row);
+}
+
+/** Attempts of a PostgreSQL activation whose decision went stale (another request changed a license). */
+const MAX_DECISIONS = 20;
+
+/**
+ * PostgreSQL: reads without locks, decides and signs, then writes in one call that re-checks the
+ * facts the decision rests on (migration 0009), so no row lock is held across round trips; a
+ * stale decision is made again from fresh reads.
+ */
+async function activateOnPostgres(
+	ctx: ActivationContext,
+	input: ActivationInput
+): Promise<ActivationResponse> {
+	const { request, account } = input;
+	const digest = digestOf(request);
+	for (let attempt = 0; attempt < MAX_DECISIONS; attempt++) {
+		const facts = await readActivationFacts(ctx.db, request.deviceId, request.nonce, request.licenseNumbers);
+		const previous = await answerFromRecord(ctx.db, facts.answer, request, digest, account.id);
+		if (previous) return previous;
+		const decided = await decideActivation(facts.seats, ctx, input);
+		const written = await recordActivation(ctx.db, {
+			request: {
+				device_id: request.deviceId,
+				nonce: request.nonce,
+				digest,
+				account_id: account.id,
+				response: JSON.stringify(decided.response),
+				created_at: ctx.now
+			},
+			seats: decided.seats.map(({ decision, activationId }) => ({
+				number: decision.entry.license.number,
+				account_id: account.id,
+				revision: decision.entry.license.revision,
+				held: decision.held,
+				activation_id: activationId,
+				device_public_key: encodeBase64url(request.devicePublicKey)
+			})),
+			audit: decided.audit
+		});
+		if (written === 'written') return decided.response;
+		if (written === 'answered') {
+			const answer = await previousAnswer(ctx.db, request, digest, account.id);
+			if (answer) return answer;
+		}
+	}
+	throw new Error(
+		`the licenses of request ${request.nonce} kept changing: gave up after ${MAX_DECISIONS} attempts`
+	);
 }
 
 /** Instant and deferred activation of the licenses a signed request names, for a signed-in account. */
-export async function activate(
-	ctx: ActivationContext,
-	input: {
-		request: RegistrationRequest;
-		path: ActivationPath;
-		account: { id: string; email: string };
-		/** Default: direct. */
-		channel?: ActivationChannel;
-	}
-): Promise<ActivationOutcome> {
+export async function activate(ctx: ActivationContext, input: ActivationInput): Promise<ActivationOutcome> {
 	const { request, account } = input;
 	return outcomeOf(input.path, async () => {
 		if (request.purpose !== 'activate')
@@ -255,27 +382,12 @@ export async function activate(
 				`This request was made for ${request.email}, but you are signed in as ${account.email}. Sign in with that account, or generate a new request with your e-mail address.`
 			);
 		}
+		if (isPostgres(ctx.db)) return activateOnPostgres(ctx, input);
 		return answerOnce(ctx, request, account.id, async (trx) => {
-			const licenses: IssuedLicense[] = [];
-			// A fixed lock order keeps two requests naming the same licenses from deadlocking.
-			for (const number of [...request.licenseNumbers].sort()) {
-				const { entry, seat } = await takeSeat(trx, number, account, request, input.path, ctx.now);
-				licenses.push(...(await issueLicenseFiles(entry, request, account.email, ctx.signer, ctx.now)));
-				await recordAuditEvent(
-					trx,
-					{
-						kind: 'activation',
-						actor: 'customer',
-						account,
-						licenseNumber: number,
-						deviceId: request.deviceId,
-						detail: { via: input.path, channel: input.channel ?? 'direct', seat }
-					},
-					ctx.now,
-					ctx.origin
-				);
-			}
-			return { licenses, revoked: [], serverTime: ctx.now };
+			const facts = await readSeatFacts(trx, request.deviceId, request.licenseNumbers);
+			const decided = await decideActivation(facts, ctx, input);
+			await writeSeats(trx, decided, request, account.id, ctx.now);
+			return decided.response;
 		});
 	});
 }

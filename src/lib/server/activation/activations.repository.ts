@@ -2,7 +2,7 @@
 // db/compiled.ts for why); the seats in use are counted on the license row itself (migration 0004).
 import { encodeBase64url } from '$lib/protocol/base64url';
 import { execute as run, statement } from '../db/compiled';
-import type { Activation, Db, NewActivation } from '../db/schema';
+import type { Activation, AuditEventRow, Db, NewActivation, RequestRecord } from '../db/schema';
 
 // The seats in use are counted on the license row itself (migration 0004), read with it; this is
 // the one seat lookup left, by index.
@@ -180,4 +180,50 @@ export async function listLiveActivationsOfAccount(db: Db, accountId: string) {
 		.orderBy('activations.first_activated_at')
 		.orderBy('activations.id')
 		.execute();
+}
+
+/** One seat an activation decided on, as PostgreSQL's record_activation re-checks and writes it. */
+export interface DecidedSeat {
+	number: string;
+	account_id: string;
+	/** The license's revision the decision read. */
+	revision: number;
+	/** The live activation renewed, or null for a seat to take (under activation_id). */
+	held: string | null;
+	activation_id: string;
+	device_public_key: string;
+}
+
+const RECORD_ACTIVATION = statement(`select record_activation(?::jsonb, ?::jsonb, ?::jsonb) as written`);
+
+/** A unique index a write ran into, when it ran into one (PostgreSQL's unique_violation). */
+function uniqueViolationOf(error: unknown): string | null {
+	if (typeof error !== 'object' || error === null) return null;
+	const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+	return code === '23505' && typeof constraint === 'string' ? constraint : null;
+}
+
+/**
+ * PostgreSQL: writes a decided activation in one call (migration 0009): 'written'; 'stale' when a
+ * license changed since it was read, and nothing was written; 'answered' when a copy of the same
+ * request was answered meanwhile.
+ */
+export async function recordActivation(
+	db: Db,
+	activation: { request: RequestRecord; seats: DecidedSeat[]; audit: AuditEventRow[] }
+): Promise<'written' | 'stale' | 'answered'> {
+	try {
+		const result = await run<{ written: boolean }>(db, RECORD_ACTIVATION, [
+			JSON.stringify(activation.request),
+			JSON.stringify(activation.seats),
+			JSON.stringify(activation.audit)
+		]);
+		return result.rows[0]?.written ? 'written' : 'stale';
+	} catch (error) {
+		const violated = uniqueViolationOf(error);
+		if (violated === 'requests_pk') return 'answered';
+		// The same device took the seat meanwhile (another request of its own).
+		if (violated === 'activations_active_device') return 'stale';
+		throw error;
+	}
 }

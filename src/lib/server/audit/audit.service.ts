@@ -75,14 +75,13 @@ function newEventId(): string {
 	return `${sequence.toString(16).padStart(8, '0')}-${Buffer.from(random).toString('hex')}`;
 }
 
-/** Appends one event; pass the transaction of the change it records. */
-export async function recordAuditEvent(
-	db: Db,
+/** The row one event is stored as (a fresh id), for a caller that writes it itself. */
+export function auditRowOf(
 	event: AuditEvent,
 	at: number,
 	origin: AuditOrigin = originOf(null)
-): Promise<void> {
-	await insertAuditEvent(db, {
+): AuditEventRow {
+	return {
 		id: newEventId(),
 		at,
 		kind: event.kind,
@@ -94,7 +93,17 @@ export async function recordAuditEvent(
 		client_address: origin.clientAddress,
 		node: origin.node,
 		detail: JSON.stringify(event.detail ?? {})
-	});
+	};
+}
+
+/** Appends one event; pass the transaction of the change it records. */
+export async function recordAuditEvent(
+	db: Db,
+	event: AuditEvent,
+	at: number,
+	origin: AuditOrigin = originOf(null)
+): Promise<void> {
+	await insertAuditEvent(db, auditRowOf(event, at, origin));
 }
 
 /** One event as the admin CLI lists it. */

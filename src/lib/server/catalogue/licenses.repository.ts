@@ -69,13 +69,13 @@ export interface LicenseWithExpansions extends LicenseEntry {
 }
 
 /** A license row joined with its product's columns (as product_name, product_kind, …). */
-type LicenseProductRow = License & {
+export type LicenseProductRow = License & {
 	product_name: string;
 	product_kind: Product['kind'];
 	product_default_quantity: number;
 };
 
-function splitJoined(row: LicenseProductRow): LicenseEntry {
+export function splitJoined(row: LicenseProductRow): LicenseEntry {
 	const { product_name, product_kind, product_default_quantity, ...license } = row;
 	return {
 		license,
@@ -89,7 +89,7 @@ function splitJoined(row: LicenseProductRow): LicenseEntry {
 }
 
 // Every activation and refresh reads these: compiled SQL (db/compiled.ts).
-const WITH_PRODUCT = `select l.number, l.product_code, l.account_id, l.seats, l.quantity, l.kind,
+export const WITH_PRODUCT = `select l.number, l.product_code, l.account_id, l.seats, l.quantity, l.kind,
 	l.expires_at, l.renewal_days, l.deferred_allowed, l.emergency_allowed, l.parent_number, l.revision,
 	l.seats_in_use, l.created_at, l.updated_at, p.name as product_name, p.kind as product_kind,
 	p.default_quantity as product_default_quantity

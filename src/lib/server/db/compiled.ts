@@ -5,24 +5,32 @@
 // straight on the connection when nothing else can be using it:
 // - inside a group-commit unit (group-commit.ts), whose batch holds the connection;
 // - outside any transaction: a statement runs synchronously, so nothing interleaves with it.
+// On PostgreSQL, outside a transaction, they go straight to the pool as named prepared statements:
+// each connection parses and plans one once, not on every request.
 // A text is written once with `?` placeholders and numbered for PostgreSQL when the module loads.
 import { CompiledQuery, type QueryResult } from 'kysely';
 import type SQLite from 'better-sqlite3';
-import { isPostgres, sqliteConnectionOf } from './database';
+import type pg from 'pg';
+import { isPostgres, postgresPoolOf, sqliteConnectionOf } from './database';
 import { isBusy } from './patient-sqlite';
 import type { Db } from './schema';
 
 export interface Statement {
 	readonly sqlite: string;
 	readonly postgres: string;
+	/** The name PostgreSQL connections prepare it under. */
+	readonly name: string;
 }
+
+let statements = 0;
 
 /** A statement for both databases; `postgresSuffix` is appended on PostgreSQL only (e.g. a lock). */
 export function statement(text: string, postgresSuffix = ''): Statement {
 	let index = 0;
 	return {
 		sqlite: text,
-		postgres: `${text.replace(/\?/g, () => `$${++index}`)}${postgresSuffix}`
+		postgres: `${text.replace(/\?/g, () => `$${++index}`)}${postgresSuffix}`,
+		name: `airlock_${++statements}`
 	};
 }
 
@@ -44,6 +52,19 @@ function runOn<Row>(
 	return { rows: [], numAffectedRows: BigInt(prepared.run(...parameters).changes) };
 }
 
+async function runOnPool<Row>(
+	pool: pg.Pool,
+	text: Statement,
+	parameters: readonly unknown[]
+): Promise<QueryResult<Row>> {
+	const result = await pool.query({ name: text.name, text: text.postgres, values: [...parameters] });
+	return {
+		rows: result.rows as Row[],
+		// As Kysely's driver reports it: affected rows for writes only.
+		...(result.command === 'SELECT' ? {} : { numAffectedRows: BigInt(result.rowCount ?? 0) })
+	};
+}
+
 export function execute<Row>(
 	db: Db,
 	text: Statement,
@@ -51,6 +72,8 @@ export function execute<Row>(
 ): QueryResult<Row> | Promise<QueryResult<Row>> {
 	const held = holdingConnection.get(db);
 	if (held) return runOn<Row>(held, text.sqlite, parameters);
+	const pool = postgresPoolOf(db);
+	if (pool) return runOnPool<Row>(pool, text, parameters);
 	const query = () =>
 		db.executeQuery<Row>(
 			CompiledQuery.raw(isPostgres(db) ? text.postgres : text.sqlite, parameters as unknown[])

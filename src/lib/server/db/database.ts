@@ -61,7 +61,9 @@ export function createDatabase(config: DatabaseConfig, options: DatabaseOptions 
 		// listener that error would end the process. The pool opens a new connection when needed.
 		pool.on('error', (error) => logger.warn({ err: error }, 'PostgreSQL closed an idle connection'));
 		observeQueue('postgres_pool', () => pool.waitingCount);
-		return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+		const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+		postgresPools.set(db, pool);
+		return db;
 	}
 	mkdirSync(dirname(config.file), { recursive: true });
 	const sqlite = new SQLite(config.file);
@@ -84,6 +86,12 @@ export function createDatabase(config: DatabaseConfig, options: DatabaseOptions 
 }
 
 const sqliteConnections = new WeakMap<Db, SQLite.Database>();
+const postgresPools = new WeakMap<Db, pg.Pool>();
+
+/** The pg pool behind a PostgreSQL database made by createDatabase (not a transaction's). */
+export function postgresPoolOf(db: Db): pg.Pool | undefined {
+	return postgresPools.get(db);
+}
 
 /** The SQLite connection behind a database made by createDatabase (with its statement cache). */
 export function sqliteConnectionOf(db: Db): SQLite.Database | undefined {
