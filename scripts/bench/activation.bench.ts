@@ -401,7 +401,7 @@ expansion; averaged over the 50-connection load):
 What the round trips are on PostgreSQL: the session read by the API's checks (and, once a minute per
 session, its renewal), one statement reading the stored answer, the license, its expansions and the
 device's seat, and one call writing the seat, the stored answer and the audit event
-(record_activation, migration 0009). No row lock is held across a round trip: two activations of one
+(record_activation, migration 0008). No row lock is held across a round trip: two activations of one
 license wait for each other only for the length of one call and its commit.
 
 **Sizing for a peak of P activations per second** (keeping 30 % of each core free):

@@ -1,7 +1,7 @@
 // What an activation reads before it decides: the answer stored for its request, and for each
 // license it names the license, its expansions and the device's seat on it. Nothing is locked: the
 // decision is written under the locks of its own transaction (SQLite) or re-checked by the one
-// call that writes it (PostgreSQL, migration 0009).
+// call that writes it (PostgreSQL, migration 0008).
 import { execute, statement } from '../db/compiled';
 import type { Db } from '../db/schema';
 import {

@@ -7,7 +7,7 @@
 // - SQLite: read, decide and write inside one serialised transaction; requests arriving together
 //   share one (db/group-commit.ts), each in a savepoint of its own.
 // - PostgreSQL: read in one statement without locks, decide and sign, then write in one call
-//   (record_activation, migration 0009) that locks the licenses, re-checks the facts the decision
+//   (record_activation, migration 0008) that locks the licenses, re-checks the facts the decision
 //   rested on and writes nothing when they changed: the request is then read and decided again. No
 //   row lock is held across round trips. Two copies of one request racing: the second's write finds
 //   the seat held (stale: read again, find the first's answer) or collides with the first's stored
@@ -325,7 +325,7 @@ const MAX_DECISIONS = 20;
 
 /**
  * PostgreSQL: reads without locks, decides and signs, then writes in one call that re-checks the
- * facts the decision rests on (migration 0009), so no row lock is held across round trips; a
+ * facts the decision rests on (migration 0008), so no row lock is held across round trips; a
  * stale decision is made again from fresh reads.
  */
 async function activateOnPostgres(

@@ -204,7 +204,7 @@ function uniqueViolationOf(error: unknown): string | null {
 }
 
 /**
- * PostgreSQL: writes a decided activation in one call (migration 0009): 'written'; 'stale' when a
+ * PostgreSQL: writes a decided activation in one call (migration 0008): 'written'; 'stale' when a
  * license changed since it was read, and nothing was written; 'answered' when a copy of the same
  * request was answered meanwhile.
  */

@@ -8,7 +8,7 @@ import * as seatsInUse from './0004-seats-in-use';
 import * as keysInDatabase from './0005-keys-in-database';
 import * as emergencyPerDevice from './0006-emergency-per-device';
 import * as auditEvents from './0007-audit-events';
-import * as activationInOneCall from './0009-activation-in-one-call';
+import * as activationInOneCall from './0008-activation-in-one-call';
 
 export const migrations: Record<string, Migration> = {
 	'0001-initial': initial,
@@ -18,5 +18,5 @@ export const migrations: Record<string, Migration> = {
 	'0005-keys-in-database': keysInDatabase,
 	'0006-emergency-per-device': emergencyPerDevice,
 	'0007-audit-events': auditEvents,
-	'0009-activation-in-one-call': activationInOneCall
+	'0008-activation-in-one-call': activationInOneCall
 };
