@@ -56,6 +56,23 @@ test('Instant Activation stores a verified license and shows it in Active Licens
 	await expect(page.locator(`tr[data-license="${license.expansions[0]!.number}"]`)).toBeVisible();
 });
 
+test('where the browser allows no service worker, Instant Activation still completes', async ({
+	browser
+}) => {
+	const account = createTestAccount();
+	const license = createTestLicense(account.email);
+	const context = await browser.newContext({ serviceWorkers: 'block' });
+	try {
+		const page = await context.newPage();
+		await page.goto('/');
+		await activate(page, account.email, account.password, license.number);
+		await expect(page.getByRole('status').filter({ hasText: 'Activated' })).toContainText(license.number);
+		await expect(page.getByRole('button', { name: 'Activate' })).toBeEnabled();
+	} finally {
+		await context.close();
+	}
+});
+
 test('each error a user can cause is a specific alert and stores nothing', async ({ page }) => {
 	const account = createTestAccount();
 	const license = createTestLicense(account.email, { seats: 1 });

@@ -6,6 +6,9 @@ export const SYNC_TAG = 'airlock-outbox';
 export async function requestBackgroundSync(): Promise<void> {
 	if (typeof navigator === 'undefined' || !('serviceWorker' in navigator)) return;
 	try {
+		// `ready` never settles where no worker is registered (service workers blocked or refused by
+		// the browser): the action that queued must not wait on it for ever.
+		if (!(await navigator.serviceWorker.getRegistration())) return;
 		const registration = (await navigator.serviceWorker.ready) as ServiceWorkerRegistration & {
 			sync?: { register(tag: string): Promise<void> };
 		};
