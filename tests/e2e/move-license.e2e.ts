@@ -5,7 +5,9 @@ import { expect, test, type APIRequestContext, type Browser, type Page } from '@
 import { readFileSync } from 'node:fs';
 import { createTestAccount, createTestLicense, type TestAccount } from './support/admin';
 import { apiClient, baseURL } from './support/api-client';
+import { launchWithFakeCamera, qrOnScreen, writeImagesVideo, writeQrVideo } from './support/fake-camera';
 import { activate, waitForOfflineReady } from './support/license-manager-page';
+import { offlineLaptop } from './support/offline-laptop';
 import { createDeactivationStatement, deactivationQrUrl } from '../../src/lib/protocol/deactivation';
 import { signerFromKeyPair } from '../../src/lib/protocol/ed25519';
 import { generateKeyPair } from '../../src/lib/protocol/ed25519-tweetnacl';
@@ -158,6 +160,95 @@ test('a license moves from laptop A to laptop B in one portal visit, with no sea
 	const rowA = laptopA.locator(`tr[data-license="${license.number}"]`);
 	await expect(rowA.locator('[data-deactivated]')).toHaveText('Deactivated, not yet reported');
 	await expect(rowA).not.toHaveClass(/current/);
+});
+
+test('by QR codes only: the phone’s camera reads A’s statement and B’s request, B’s camera reads its license back', async ({
+	browser
+}, testInfo) => {
+	test.setTimeout(360_000);
+	const account = createTestAccount();
+	const license = createTestLicense(account.email, { seats: 1 });
+	const phoneVideo = testInfo.outputPath('phone-camera.y4m');
+	const laptopVideo = testInfo.outputPath('laptop-camera.y4m');
+	writeQrVideo(phoneVideo, 'nothing yet');
+	writeQrVideo(laptopVideo, 'nothing yet');
+	const phoneCamera = await launchWithFakeCamera(testInfo, phoneVideo);
+	const laptopCamera = await launchWithFakeCamera(testInfo, laptopVideo);
+	try {
+		// Laptop A holds the only seat, goes offline and gives the license up: its statement on screen.
+		const laptopA = await laptop(browser);
+		await activate(laptopA, account.email, account.password, license.number);
+		await expect(laptopA.getByRole('status').filter({ hasText: 'Activated' })).toContainText(license.number, {
+			timeout: 30_000
+		});
+		await laptopA.context().setOffline(true);
+		await laptopA.goto('/');
+		await laptopA.getByRole('button', { name: `Details of ${license.number}` }).click();
+		laptopA.once('dialog', (dialog) => void dialog.accept());
+		await laptopA.getByRole('button', { name: 'Deactivate…' }).click();
+		const statementFigure = laptopA.getByRole('figure', { name: 'QR code of the deactivation statement' });
+		await expect(statementFigure.locator('svg')).toBeVisible();
+		const statement = await qrOnScreen(statementFigure);
+
+		// Laptop B, offline, with a camera: its request on screen.
+		const laptopB = await offlineLaptop(laptopCamera);
+		await laptopB.goto('/deferred');
+		await laptopB.getByLabel('License number(s)').fill(license.number);
+		await laptopB.getByLabel('E-mail address').fill(account.email);
+		await Promise.all([
+			laptopB.waitForEvent('download'),
+			laptopB.getByRole('button', { name: 'Generate file' }).click()
+		]);
+		const requestFigure = laptopB.getByRole('figure', { name: 'QR code of the registration request' });
+		await expect(requestFigure.locator('svg')).toBeVisible();
+		const request = await qrOnScreen(requestFigure);
+
+		// The phone: one visit, both codes read by its camera, the statement first — here through the
+		// request's scan button, which hands a statement to its own section.
+		const phoneContext = await phoneCamera.newContext({
+			viewport: { width: 390, height: 800 },
+			isMobile: true
+		});
+		const phone = await phoneContext.newPage();
+		await phone.goto('/portal');
+		await signIn(phone, account);
+		expect((await seatsOf(phone, license.number)).seatsUsed).toBe(1);
+		writeImagesVideo(phoneVideo, [statement.image]);
+		await phone.getByRole('button', { name: 'Scan the request QR code' }).click();
+		await expect(phone.getByText(new RegExp(`License ${license.number}, given up by device `))).toBeVisible({
+			timeout: 30_000
+		});
+		writeImagesVideo(phoneVideo, [request.image]);
+		await phone.getByRole('button', { name: 'Scan the request QR code' }).click();
+		await expect(phone.getByText(license.number).first()).toBeVisible();
+		await phone.getByRole('button', { name: 'Activate' }).click();
+		const answerFigure = phone.getByRole('figure', { name: 'QR code of the license files' });
+		await expect(answerFigure.locator('svg')).toBeVisible({ timeout: 30_000 });
+		const answer = await qrOnScreen(answerFigure);
+		const seats = await seatsOf(phone, license.number);
+		expect(seats.seatsUsed).toBe(1);
+		await phoneContext.close();
+
+		// B's camera reads the license back: stored with no Next, the camera stopped.
+		writeImagesVideo(laptopVideo, [answer.image]);
+		await laptopB.getByRole('button', { name: 'Scan a QR code' }).click();
+		const activated = laptopB.getByRole('status').filter({ hasText: 'Activated on this device' });
+		await expect(activated).toContainText(license.number, { timeout: 30_000 });
+		await laptopB.goto('/');
+		await expect(laptopB.locator(`tr[data-license="${license.number}"]`)).toHaveClass(/current/);
+		// The one seat in use is B's.
+		expect(seats.devices).toHaveLength(1);
+		expect(await laptopB.getByText(/^This device: /).textContent()).toContain(seats.devices[0]);
+
+		// A refuses the license.
+		await laptopA.goto('/');
+		const rowA = laptopA.locator(`tr[data-license="${license.number}"]`);
+		await expect(rowA.locator('[data-deactivated]')).toHaveText('Deactivated, not yet reported');
+		await expect(rowA).not.toHaveClass(/current/);
+	} finally {
+		await phoneCamera.close();
+		await laptopCamera.close();
+	}
 });
 
 test('the portal opened from a deactivation QR code frees the seat once; the same statement again is refused', async ({
