@@ -26,6 +26,7 @@ import {
 	formatTimestamp,
 	isSupportedTime,
 	KEY_PATTERN,
+	MAX_QR_TEXT,
 	NONCE_BYTES,
 	NONCE_PATTERN,
 	parseTimestamp,
@@ -42,7 +43,6 @@ import { deviceIdOf } from './sync-ids.js';
 export const MAX_DEACTIVATION_FILE_CHARS = 8 * 1024;
 export const DEACTIVATION_FILE_NAME = 'deactivation.txt';
 export const DEACTIVATION_FRAGMENT_PREFIX = '#d1=';
-const MAX_QR_TEXT = 4096;
 const LAYOUT_VERSION = 1;
 
 export const DEACTIVATION_SPEC: ArmorSpec = {

@@ -71,3 +71,5 @@ export { encodeBase64url };
 /** A license file's compact QR form starts with this (qr-payload.ts; here so that telling the forms
  * apart does not load the QR format). */
 export const LICENSE_QR_PREFIX = 'AIRLOCK:L1:';
+/** Longest QR text accepted (any Airlock code), checked before any decoding. */
+export const MAX_QR_TEXT = 4096;

@@ -14,7 +14,7 @@ import { ByteReader, ByteWriter, TruncatedInputError } from './binary.js';
 import { fromHex, toHex } from './bytes.js';
 import { computeDeviceId } from './device-id.js';
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from './ed25519.js';
-import { LICENSE_QR_PREFIX, NONCE_BYTES } from './fields.js';
+import { LICENSE_QR_PREFIX, MAX_QR_TEXT, NONCE_BYTES } from './fields.js';
 import {
 	LICENSE_KINDS,
 	verifyLicense,
@@ -32,9 +32,7 @@ import {
 } from './reg-file.js';
 
 export const REQUEST_FRAGMENT_PREFIX = '#r1=';
-export { LICENSE_QR_PREFIX };
-/** Longest QR text accepted, checked before any decoding. */
-export const MAX_QR_TEXT = 4096;
+export { LICENSE_QR_PREFIX, MAX_QR_TEXT };
 const LAYOUT_VERSION = 1;
 
 const symbolsOf = (number: string) => number.replaceAll('-', '');
