@@ -9,32 +9,15 @@ import {
 	snapshotValidUntil,
 	type FirstViewSnapshot
 } from './first-view-snapshot';
+import { exampleLicenseRow } from '../../../tests/fixtures/license-rows.js';
 
 const NOW = Date.UTC(2026, 11, 2, 12);
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const honest = (effectiveNow: number): LicenseClock => ({ effectiveNow, problem: null });
 
-function row(fields: Partial<LicenseRow>): LicenseRow {
-	return {
-		licenseNumber: 'DEV-2345-6789-ABCC',
-		fileText: '',
-		product: 'DEV',
-		productName: 'Developer Edition',
-		quantity: 1,
-		kind: 'standard',
-		parent: null,
-		expansions: [],
-		email: 'a@example.com',
-		deviceId: 'FT3H-H2B7-Z7QV',
-		issuedAt: NOW - DAY,
-		expiresAt: null,
-		kid: '0b080c6f41ac1802',
-		storedAt: NOW,
-		status: 'active',
-		...fields
-	};
-}
+const row = (fields: Partial<LicenseRow>): LicenseRow =>
+	exampleLicenseRow({ issuedAt: NOW - DAY, storedAt: NOW, ...fields });
 
 /** localStorage's interface over a Map, optionally refusing writes (full, or disabled). */
 function memoryStorage(refuse = false): Storage & { items: Map<string, string> } {

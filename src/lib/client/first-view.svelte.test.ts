@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dexieStorage, LicenseManagerDatabase } from '$lib/sdk/browser/dexie-storage';
 import { IDENTITY_ROW_ID, type LicenseRow } from '$lib/sdk/rows';
 import { readFirstView } from './first-view';
+import { exampleLicenseRow } from '../../../tests/fixtures/license-rows.js';
 
 const NOW = Date.UTC(2026, 11, 2, 12);
 const names: string[] = [];
@@ -26,23 +27,7 @@ afterEach(async () => {
 		});
 });
 
-const license: LicenseRow = {
-	licenseNumber: 'DEV-2345-6789-ABCC',
-	fileText: '',
-	product: 'DEV',
-	productName: 'Developer Edition',
-	quantity: 1,
-	kind: 'standard',
-	parent: null,
-	expansions: [],
-	email: 'a@example.com',
-	deviceId: 'FT3H-H2B7-Z7QV',
-	issuedAt: NOW - 86_400_000,
-	expiresAt: null,
-	kid: '0b080c6f41ac1802',
-	storedAt: NOW,
-	status: 'active'
-};
+const license: LicenseRow = exampleLicenseRow({ issuedAt: NOW - 86_400_000, storedAt: NOW });
 
 describe('readFirstView', () => {
 	it('reads the licenses and the device id Dexie stored, and leaves the database usable', async () => {

@@ -12,32 +12,15 @@ import {
 	timeStatus,
 	type LicenseClock
 } from './license-view.js';
+import { exampleLicenseRow } from '../../../../tests/fixtures/license-rows.js';
 
 const NOW = Date.UTC(2026, 10, 28);
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const honest = (effectiveNow: number): LicenseClock => ({ effectiveNow, problem: null });
 
-function row(fields: Partial<LicenseRow>): LicenseRow {
-	return {
-		licenseNumber: 'DEV-2345-6789-ABCC',
-		fileText: '',
-		product: 'DEV',
-		productName: 'Developer Edition',
-		quantity: 1,
-		kind: 'standard',
-		parent: null,
-		expansions: [],
-		email: 'a@example.com',
-		deviceId: 'FT3H-H2B7-Z7QV',
-		issuedAt: NOW,
-		expiresAt: null,
-		kid: '0b080c6f41ac1802',
-		storedAt: NOW,
-		status: 'active',
-		...fields
-	};
-}
+const row = (fields: Partial<LicenseRow>): LicenseRow =>
+	exampleLicenseRow({ issuedAt: NOW, storedAt: NOW, ...fields });
 
 describe('license time status', () => {
 	it('counts days and hours left, rounding up; a license with no end is unlimited', () => {
